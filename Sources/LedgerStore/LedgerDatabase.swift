@@ -1,0 +1,143 @@
+import Foundation
+import GRDB
+import LedgerCore
+import Logging
+
+/// The ledger: one SQLite database whose schema is created and upgraded only by the shipped migrations.
+///
+/// Open a file with ``open(path:migrations:clock:logger:)``: it creates a new file (mode 0600) at the latest
+/// version, upgrades an older one after writing a verified backup beside it, and refuses a database whose applied
+/// migrations were altered or come from a newer build, leaving that file untouched.
+public final class LedgerDatabase: Sendable {
+    /// The connection pool (WAL): one writer, concurrent readers.
+    public let writer: any DatabaseWriter
+    /// The database file, or `nil` for an in-memory store.
+    public let path: String?
+    /// What opening the file did.
+    public let openReport: OpenReport
+    let clock: any LedgerClock
+
+    /// What ``open(path:migrations:clock:logger:)`` did to reach the current schema.
+    public struct OpenReport: Sendable, Equatable {
+        /// The file did not exist and was created.
+        public var created: Bool
+        /// Migrations applied by this open, in order.
+        public var applied: [String]
+        /// The backup written before applying them, if the database already had data.
+        public var backupPath: String?
+    }
+
+    private init(writer: any DatabaseWriter, path: String?, openReport: OpenReport, clock: any LedgerClock) {
+        self.writer = writer
+        self.path = path
+        self.openReport = openReport
+        self.clock = clock
+    }
+
+    /// The connection settings every ledger connection uses: foreign keys on, a busy timeout so readers and the
+    /// single writer wait for each other instead of failing.
+    static func configuration(readonly: Bool = false) -> Configuration {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.readonly = readonly
+        configuration.busyMode = .timeout(10)
+        configuration.label = "LedgerSync"
+        if !readonly {
+            configuration.prepareDatabase { db in
+                // WAL with synchronous=NORMAL survives a killed process with every committed transaction intact.
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        return configuration
+    }
+
+    /// Opens (creating or upgrading) the ledger database at `path`.
+    ///
+    /// - Parameters:
+    ///   - path: The database file. Its directory must exist.
+    ///   - migrations: The schema migrations, in order; the shipped ones unless a test passes others.
+    ///   - clock: The time recorded for applied migrations and used in backup names.
+    ///   - logger: Where the steps taken are logged.
+    /// - Returns: The open database at the latest schema version.
+    /// - Throws: ``StoreError``: a newer or altered database (left byte-identical), a failed backup, SQLite errors.
+    public static func open(
+        path: String,
+        migrations: [Migration] = Migration.shipped,
+        clock: any LedgerClock = SystemClock(),
+        logger: Logger
+    ) throws(StoreError) -> LedgerDatabase {
+        let plan = try MigrationPlan(migrations: migrations)
+        var report = OpenReport(created: false, applied: [], backupPath: nil)
+        if FileManager.default.fileExists(atPath: path) {
+            let state = try inspect(path: path)
+            let pending = try plan.pending(given: state, path: path)
+            if !pending.isEmpty, !state.applied.isEmpty {
+                report.backupPath = try backup(path: path, lastApplied: state.applied.last!, clock: clock, logger: logger)
+            }
+        } else {
+            try createFile(path: path)
+            report.created = true
+            logger.info("created a new ledger database", metadata: ["path": "\(path)"])
+        }
+        do {
+            let pool = try DatabasePool(path: path, configuration: configuration())
+            report.applied = try migrate(pool, plan: plan, clock: clock)
+            if !report.applied.isEmpty {
+                logger.info(
+                    "applied migrations",
+                    metadata: ["path": "\(path)", "migrations": "\(report.applied.joined(separator: ","))"])
+            }
+            return LedgerDatabase(writer: pool, path: path, openReport: report, clock: clock)
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+
+    /// Closes every connection; a WAL database is checkpointed and its `-wal` file removed.
+    /// - Throws: ``StoreError`` when SQLite cannot close (a statement still running).
+    public func close() throws(StoreError) {
+        do {
+            if let pool = writer as? DatabasePool {
+                try pool.close()
+            } else if let queue = writer as? DatabaseQueue {
+                try queue.close()
+            }
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+
+    /// Creates a ledger in memory at the latest schema version, for tests and previews.
+    /// - Throws: ``StoreError`` when a migration fails.
+    public static func inMemory(
+        migrations: [Migration] = Migration.shipped, clock: any LedgerClock = SystemClock()
+    ) throws(StoreError) -> LedgerDatabase {
+        let plan = try MigrationPlan(migrations: migrations)
+        do {
+            let queue = try DatabaseQueue(configuration: configuration())
+            let applied = try migrate(queue, plan: plan, clock: clock)
+            return LedgerDatabase(
+                writer: queue, path: nil, openReport: OpenReport(created: true, applied: applied, backupPath: nil),
+                clock: clock)
+        } catch {
+            throw StoreError(wrapping: error, path: nil)
+        }
+    }
+
+    private static func migrate(_ writer: any DatabaseWriter, plan: MigrationPlan, clock: any LedgerClock) throws
+        -> [String]
+    {
+        let before = try writer.read { db in try plan.migrator(clock: clock).appliedIdentifiers(db) }
+        try plan.migrator(clock: clock).migrate(writer)
+        return plan.migrations.map(\.id).filter { !before.contains($0) }
+    }
+
+    /// Creates an empty file readable and writable by its owner only, before SQLite first writes to it.
+    private static func createFile(path: String) throws(StoreError) {
+        let descriptor = Foundation.open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw StoreError(.cannotCreate(String(cString: strerror(errno))), path: path)
+        }
+        Foundation.close(descriptor)
+    }
+}

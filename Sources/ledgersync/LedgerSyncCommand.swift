@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// `ledgersync`: keeps a local, offline SQLite ledger of balances from ModelRouter, DMS credit and TWCC wallets.
+struct LedgerSyncCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledgersync",
+        abstract: "Keep a local, offline ledger of balances from ModelRouter, DMS credit and TWCC wallets.",
+        discussion: LedgerExitCode.help,
+        version: "0.1.0",
+        subcommands: [MigrateCommand.self]
+    )
+}

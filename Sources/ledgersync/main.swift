@@ -1,0 +1,13 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+// The thin entry point: logs go to standard error (standard output is for results), then parse, run, and map
+// every failure to a documented exit code (see LedgerExitCode).
+LoggingSystem.bootstrap { label in
+    var handler = StreamLogHandler.standardError(label: label)
+    handler.logLevel = ProcessInfo.processInfo.environment["LEDGERSYNC_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+    return handler
+}
+let code = await LedgerSyncCommand.runMapped(CommandLine.arguments.dropFirst().map { $0 })
+exit(code.rawValue)

@@ -1,0 +1,225 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+import Testing
+
+@Suite("Migrations")
+struct MigrationTests {
+    @Test("The shipped migrations are the files of Migrations/, checksummed")
+    func shipped() throws {
+        let ids = Migration.shipped.map(\.id)
+        #expect(ids.first == "0001_initial")
+        #expect(ids == ids.sorted())
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Migrations")
+        let files = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".sql") }
+            .sorted()
+        #expect(files.map { String($0.dropLast(4)) } == ids)
+        for migration in Migration.shipped {
+            let bytes = try Data(contentsOf: root.appendingPathComponent("\(migration.id).sql"))
+            #expect(Array(bytes) == migration.bytes, "embedded \(migration.id) differs from the file")
+            #expect(migration.sha256 == (try sha256(ofFile: root.appendingPathComponent("\(migration.id).sql").path)))
+        }
+    }
+
+    @Test("A new database is created at the latest version, mode 0600, consistent")
+    func createsNew() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        let database = try LedgerDatabase.open(path: path, logger: testLogger)
+        #expect(database.openReport.created)
+        #expect(database.openReport.applied == Migration.shipped.map(\.id))
+        #expect(database.openReport.backupPath == nil)
+        let journal = try database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
+        #expect(journal == "wal")
+        try database.close()
+
+        let mode = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        let check = try checkIntegrity(path: path)
+        #expect(check.integrity == ["ok"])
+        #expect(check.foreignKeyViolations == 0)
+
+        let statuses = try LedgerDatabase.migrationStatus(path: path)
+        #expect(statuses.map(\.state) == Array(repeating: .applied, count: Migration.shipped.count))
+        #expect(statuses.map(\.recordedSHA256) == Migration.shipped.map(\.sha256))
+        // No backup is written for a new file.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("backup") }
+            .isEmpty)
+    }
+
+    @Test("Reopening an up-to-date database applies nothing and writes no backup")
+    func reopen() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        try LedgerDatabase.open(path: path, logger: testLogger).close()
+        let again = try LedgerDatabase.open(path: path, logger: testLogger)
+        #expect(!again.openReport.created)
+        #expect(again.openReport.applied.isEmpty)
+        #expect(again.openReport.backupPath == nil)
+        try again.close()
+    }
+
+    @Test("An older database is upgraded after a verified backup, one transaction per migration")
+    func upgradesWithBackup() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        let clock = TestClock()
+        let first = Array(Migration.shipped.prefix(1))
+        let extra = try testMigration(
+            "9001_test_extra", "CREATE TABLE test_extra (id INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT;")
+
+        let old = try LedgerDatabase.open(path: path, migrations: first, clock: clock, logger: testLogger)
+        try old.writer.write { db in
+            try db.execute(
+                sql: "INSERT INTO source_instance (name, kind, created_at) VALUES ('mr', 'modelrouter', 0)")
+        }
+        try old.close()
+
+        clock.advance(seconds: 60)
+        let upgraded = try LedgerDatabase.open(
+            path: path, migrations: first + [extra], clock: clock, logger: testLogger)
+        #expect(upgraded.openReport.applied == ["9001_test_extra"])
+        let backup = try #require(upgraded.openReport.backupPath)
+        #expect(backup.hasPrefix(path + ".backup-0001_initial-"))
+        try upgraded.writer.read { db throws in
+            #expect(try db.tableExists("test_extra"))
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM source_instance") == 1)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM schema_migration") == 2)
+        }
+        try upgraded.close()
+
+        // The backup is a consistent copy of the database before the upgrade.
+        #expect(try checkIntegrity(path: backup).integrity == ["ok"])
+        #expect(try FileManager.default.attributesOfItem(atPath: backup)[.posixPermissions] as? Int == 0o600)
+        let backupStatus = try LedgerDatabase.migrationStatus(path: backup, migrations: first + [extra])
+        #expect(backupStatus.map(\.state) == [.applied, .pending])
+        let queue = try DatabaseQueue(path: backup)
+        #expect(try queue.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM source_instance") } == 1)
+        try queue.close()
+        let check = try checkIntegrity(path: path)
+        #expect(check.integrity == ["ok"])
+        #expect(check.foreignKeyViolations == 0)
+    }
+
+    @Test("A failing migration rolls back alone: earlier ones stay applied")
+    func failingMigrationRollsBack() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        let good = try testMigration("9001_good", "CREATE TABLE test_good (id INTEGER PRIMARY KEY) STRICT;")
+        let bad = try testMigration(
+            "9002_bad", "CREATE TABLE test_bad (id INTEGER PRIMARY KEY) STRICT; INSERT INTO no_such_table VALUES (1);")
+        #expect(throws: StoreError.self) {
+            try LedgerDatabase.open(path: path, migrations: Migration.shipped + [good, bad], logger: testLogger)
+        }
+        let statuses = try LedgerDatabase.migrationStatus(path: path, migrations: Migration.shipped + [good, bad])
+        #expect(statuses.last?.id == "9002_bad")
+        #expect(statuses.last?.state == .pending)
+        #expect(statuses.dropLast().allSatisfy { $0.state == .applied })
+        let queue = try DatabaseQueue(path: path)
+        #expect(try queue.read { db in try db.tableExists("test_bad") } == false)
+        try queue.close()
+    }
+
+    @Test("Every released schema upgrades to the latest with its data intact", arguments: ["schema-0001.sqlite"])
+    func upgradesFixtures(fixture: String) throws {
+        let directory = try TemporaryDirectory()
+        let path = try copyFixture(fixture, into: directory)
+        let database = try LedgerDatabase.open(path: path, logger: testLogger)
+        let statuses = try LedgerDatabase.migrationStatus(path: path)
+        #expect(statuses.allSatisfy { $0.state == .applied })
+        try database.writer.read { db throws in
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM balance_version") == 4)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM modelrouter_balance_log") == 1)
+            #expect(
+                try String.fetchAll(db, sql: "SELECT account_key FROM account ORDER BY id")
+                    == ["17", "101:2", "MST123456/W0001", "MST123456/W0002"])
+        }
+        try database.close()
+        let check = try checkIntegrity(path: path)
+        #expect(check.integrity == ["ok"])
+        #expect(check.foreignKeyViolations == 0)
+    }
+
+    @Test("A database whose migration file changed is refused, naming the migration")
+    func tamperedChecksum() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        try LedgerDatabase.open(path: path, logger: testLogger).close()
+        let before = try sha256(ofFile: path)
+
+        var edited = Migration.shipped
+        edited[0] = try Migration(id: edited[0].id, bytes: edited[0].bytes + Array("\n-- edited\n".utf8))
+        let error = #expect(throws: StoreError.self) {
+            try LedgerDatabase.open(path: path, migrations: edited, logger: testLogger)
+        }
+        guard case .checksumMismatch(let migration, let recorded, let shipped)? = error?.code else {
+            Issue.record("expected a checksum mismatch, got \(String(describing: error))")
+            return
+        }
+        #expect(migration == "0001_initial")
+        #expect(recorded == Migration.shipped[0].sha256)
+        #expect(shipped == edited[0].sha256)
+        #expect(error?.description.contains("0001_initial") == true)
+        #expect(try sha256(ofFile: path) == before)
+
+        // A recorded checksum altered in the database is refused the same way.
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "UPDATE schema_migration SET sha256 = printf('%064d', 0)") }
+        try queue.close()
+        #expect(throws: StoreError.self) { try LedgerDatabase.open(path: path, logger: testLogger) }
+        #expect(try LedgerDatabase.migrationStatus(path: path).first?.state == .modified)
+    }
+
+    @Test("A database from a newer build is refused and left byte-identical")
+    func newerDatabase() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        let future = try testMigration("9999_future", "CREATE TABLE future (id INTEGER PRIMARY KEY) STRICT;")
+        try LedgerDatabase.open(path: path, migrations: Migration.shipped + [future], logger: testLogger).close()
+        let before = try sha256(ofFile: path)
+        let filesBefore = try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+
+        let error = #expect(throws: StoreError.self) { try LedgerDatabase.open(path: path, logger: testLogger) }
+        #expect(error?.code == .newerSchema(unknown: ["9999_future"]))
+        #expect(error?.description.contains("newer") == true)
+        #expect(try sha256(ofFile: path) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted() == filesBefore)
+        #expect(try LedgerDatabase.migrationStatus(path: path).last?.state == .unknown)
+    }
+
+    @Test("A gap in the applied migrations is refused")
+    func gap() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        let a = try testMigration("9001_a", "CREATE TABLE test_a (id INTEGER PRIMARY KEY) STRICT;")
+        let b = try testMigration("9002_b", "CREATE TABLE test_b (id INTEGER PRIMARY KEY) STRICT;")
+        try LedgerDatabase.open(path: path, migrations: Migration.shipped + [b], logger: testLogger).close()
+        let error = #expect(throws: StoreError.self) {
+            try LedgerDatabase.open(path: path, migrations: Migration.shipped + [a, b], logger: testLogger)
+        }
+        #expect(error?.code == .migrationGap(missing: ["9001_a"]))
+    }
+
+    @Test("A SQLite file that is not a ledger is refused and untouched")
+    func foreignDatabase() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("other.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try queue.write { db in try db.execute(sql: "CREATE TABLE notes (body TEXT)") }
+        try queue.close()
+        let before = try sha256(ofFile: path)
+        #expect(throws: StoreError.self) { try LedgerDatabase.open(path: path, logger: testLogger) }
+        #expect(try sha256(ofFile: path) == before)
+
+        let garbage = directory.file("garbage.sqlite")
+        try Data("this is not a database, just text".utf8).write(to: URL(fileURLWithPath: garbage))
+        #expect(throws: StoreError.self) { try LedgerDatabase.open(path: garbage, logger: testLogger) }
+    }
+
+    @Test("Malformed migration names are refused", arguments: ["initial", "001_x", "0001", "0001_", "abcd_x"])
+    func badNames(id: String) {
+        #expect(throws: StoreError.self) { try Migration(id: id, bytes: Array("SELECT 1;".utf8)) }
+    }
+}

@@ -1,0 +1,200 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerStore
+import Testing
+
+/// The rules the schema itself enforces, checked on a real SQLite file.
+@Suite("Schema")
+struct SchemaTests {
+    /// A ledger on disk with one ModelRouter source and one account.
+    static func ledgerWithAccount(_ directory: TemporaryDirectory) throws -> LedgerDatabase {
+        let database = try LedgerDatabase.open(path: directory.file("ledger.sqlite"), logger: testLogger)
+        try database.writer.write { db in
+            try db.execute(sql: "INSERT INTO source_instance (id, name, kind, created_at) VALUES (1, 'mr', 'modelrouter', 0)")
+            try db.execute(sql: """
+                INSERT INTO account (id, source_id, kind, mr_client_id, first_seen_at, last_seen_at)
+                VALUES (1, 1, 'modelrouter', 17, 0, 0)
+                """)
+        }
+        return database
+    }
+
+    static func insertVersion(_ db: Database, from: Int64, to: Int64?, superseded: Int64? = nil, amount: Int64 = 0)
+        throws
+    {
+        try db.execute(
+            sql: """
+                INSERT INTO balance_version
+                    (account_id, valid_from, valid_to, recorded_at, superseded_at, unit, available_balance_e4,
+                     content_hash, observed_at)
+                VALUES (1, ?, ?, 0, ?, 'CNY', ?, printf('%064d', ?), 0)
+                """,
+            arguments: [from, to, superseded, amount, amount])
+    }
+
+    @Test("A second current version of one account is refused")
+    func oneCurrentVersion() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Self.ledgerWithAccount(directory)
+        defer { try? database.close() }
+        try database.writer.write { db in try Self.insertVersion(db, from: 100, to: nil) }
+        // Even one that starts later (the overlap trigger would also refuse it, so drop the trigger to test the index).
+        try database.writer.write { db in try db.execute(sql: "DROP TRIGGER balance_version_no_overlap_insert") }
+        let error = #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in try Self.insertVersion(db, from: 200, to: nil) }
+        }
+        #expect(error?.message?.contains("UNIQUE") == true)
+    }
+
+    @Test("Overlapping live versions of one account are refused; contiguous ones are fine")
+    func noOverlap() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Self.ledgerWithAccount(directory)
+        defer { try? database.close() }
+        try database.writer.write { db in
+            try Self.insertVersion(db, from: 100, to: 200, amount: 1)
+            try Self.insertVersion(db, from: 200, to: 300, amount: 2)
+            try Self.insertVersion(db, from: 300, to: nil, amount: 3)
+        }
+        for (from, to) in [(Int64(150), Int64?(250)), (50, 101), (299, nil), (400, nil), (100, 200), (0, nil)] {
+            let error = #expect(throws: DatabaseError.self, "[\(from), \(String(describing: to))) must be refused") {
+                try database.writer.write { db in try Self.insertVersion(db, from: from, to: to, amount: 9) }
+            }
+            #expect(error?.message?.contains("overlaps") == true || error?.message?.contains("UNIQUE") == true)
+        }
+        // A gap before the first version may be filled.
+        try database.writer.write { db in try Self.insertVersion(db, from: 50, to: 100, amount: 4) }
+        // A superseded row may overlap: it is history of what was believed, not current belief.
+        try database.writer.write { db in try Self.insertVersion(db, from: 150, to: 250, superseded: 10, amount: 5) }
+        // Moving a live row onto another is refused by the update trigger.
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: "UPDATE balance_version SET valid_to = 250 WHERE valid_from = 100 AND superseded_at IS NULL")
+            }
+        }
+        // Reviving a superseded row that overlaps is refused too.
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: "UPDATE balance_version SET superseded_at = NULL WHERE superseded_at IS NOT NULL")
+            }
+        }
+        let live = try database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM balance_version WHERE superseded_at IS NULL")
+        }
+        #expect(live == 4)
+    }
+
+    @Test("Every amount column is an INTEGER column, and a REAL is refused")
+    func amountsAreIntegers() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Self.ledgerWithAccount(directory)
+        defer { try? database.close() }
+        let amountColumns = try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT m.name AS tbl, p.name AS col, p.type AS type
+                FROM sqlite_schema AS m, pragma_table_info(m.name) AS p
+                WHERE m.type = 'table' AND p.name LIKE '%\\_e4' ESCAPE '\\'
+                """)
+        }
+        #expect(amountColumns.count >= 16)
+        for row in amountColumns {
+            #expect(row["type"] as String == "INTEGER", "\(row["tbl"] as String).\(row["col"] as String)")
+        }
+        let error = #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO balance_version (account_id, valid_from, recorded_at, unit, available_balance_e4,
+                        content_hash, observed_at)
+                    VALUES (1, 0, 0, 'CNY', 0.5, printf('%064d', 0), 0)
+                    """)
+            }
+        }
+        #expect(error?.message?.contains("cannot store REAL") == true)
+    }
+
+    @Test("Amounts round-trip through parse, store and render byte-identical; typeof is never real")
+    func amountRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Self.ledgerWithAccount(directory)
+        defer { try? database.close() }
+        let texts = ["12345678901234.5678", "-0.0001", "0", "100.00", "0.1", "224.00", "-922337203685477.5807"]
+        var generator = SystemRandomNumberGenerator()
+        let randomTexts = (0..<10_000).map { _ in
+            FixedDecimal(scaledValue: Int64.random(in: Int64.min + 1...Int64.max, using: &generator)).description
+        }
+        let values = try (texts + randomTexts).map { try FixedDecimal(parsing: $0) }
+        try database.writer.write { db in
+            for (offset, value) in values.enumerated() {
+                try db.execute(
+                    sql: """
+                        INSERT INTO modelrouter_balance_log (account_id, remote_id, change_type, unit, change_amount_e4,
+                            gmt_create, recorded_at)
+                        VALUES (1, ?, 'deduct', 'CNY', ?, 0, 0)
+                        """,
+                    arguments: [offset, value.scaledValue])
+            }
+        }
+        let stored = try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT change_amount_e4, typeof(change_amount_e4) AS type FROM modelrouter_balance_log ORDER BY remote_id
+                """)
+        }
+        #expect(stored.count == values.count)
+        for (row, value) in zip(stored, values) {
+            #expect(row["type"] as String == "integer")
+            let back = FixedDecimal(scaledValue: row["change_amount_e4"])
+            #expect(back.description == value.description)
+        }
+        #expect(stored.prefix(4).map { FixedDecimal(scaledValue: $0["change_amount_e4"]).description }
+            == ["12345678901234.5678", "-0.0001", "0.0000", "100.0000"])
+        // SQL SUM over the scaled integers is exact: 0.1 + 224.00 + 100.00 + ...
+        let sum = try database.writer.read { db in
+            try Int64.fetchOne(db, sql: "SELECT sum(change_amount_e4) FROM modelrouter_balance_log WHERE remote_id IN (3, 4, 5)")
+        }
+        #expect(FixedDecimal(scaledValue: try #require(sum)).description == "324.1000")
+    }
+
+    @Test("Account keys are per kind, unique per source, and checked against the source's kind")
+    func accounts() throws {
+        let directory = try TemporaryDirectory()
+        let database = try Self.ledgerWithAccount(directory)
+        defer { try? database.close() }
+        // The same client twice in one source.
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO account (source_id, kind, mr_client_id, first_seen_at, last_seen_at)
+                    VALUES (1, 'modelrouter', 17, 0, 0)
+                    """)
+            }
+        }
+        // A DMS key on a ModelRouter source: the kind must match the source's.
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO account (source_id, kind, dms_org_id, dms_org_type, first_seen_at, last_seen_at)
+                    VALUES (1, 'dms_credit', 5, 2, 0, 0)
+                    """)
+            }
+        }
+        // Mixed keys are refused.
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO account (source_id, kind, mr_client_id, dms_org_id, first_seen_at, last_seen_at)
+                    VALUES (1, 'modelrouter', 18, 5, 0, 0)
+                    """)
+            }
+        }
+        // A version of an account that does not exist violates its foreign key.
+        #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO balance_version (account_id, valid_from, recorded_at, unit, content_hash, observed_at)
+                    VALUES (99, 0, 0, 'CNY', printf('%064d', 0), 0)
+                    """)
+            }
+        }
+    }
+}
