@@ -6,14 +6,20 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "ledgersync", targets: ["ledgersync"]),
+        .executable(name: "ledgersync-sim", targets: ["ledgersync-sim"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
+        .library(name: "LedgerSources", targets: ["LedgerSources"]),
+        .library(name: "LedgerSimulator", targets: ["LedgerSimulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Domain types: exact money, account keys, observations. No I/O.
@@ -32,6 +38,16 @@ let package = Package(
             ],
             plugins: ["EmbedMigrations"]
         ),
+        // One connector per source over a shared AsyncHTTPClient.
+        .target(
+            name: "LedgerSources",
+            dependencies: [
+                "LedgerCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ledgersync",
             dependencies: [
@@ -42,7 +58,28 @@ let package = Package(
             ]
         ),
 
-        // Tools/: the build-time migration embedder.
+        // Tools/: the simulator of the three APIs and the build-time migration embedder.
+        .target(
+            name: "LedgerSimulator",
+            dependencies: [
+                "LedgerCore",
+                "LedgerSources",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/LedgerSimulator"
+        ),
+        .executableTarget(
+            name: "ledgersync-sim",
+            dependencies: [
+                "LedgerSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/ledgersync-sim"
+        ),
         .executableTarget(name: "MigrationEmbedder", path: "Tools/MigrationEmbedder"),
         .plugin(
             name: "EmbedMigrations",
@@ -59,6 +96,10 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LedgerSourcesTests",
+            dependencies: ["LedgerSources", "LedgerSimulator", "LedgerCore"]
         ),
     ],
     swiftLanguageModes: [.v6]

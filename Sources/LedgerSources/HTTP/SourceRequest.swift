@@ -1,0 +1,68 @@
+import LedgerCore
+
+/// One HTTP request to a source, with the identity that may be logged and stored.
+public struct SourceRequest: Sendable {
+    public var method: String
+    /// The full URL, which may carry a credential in its query (DMS token mode): never log or store it.
+    public var url: String
+    /// Headers to send, credentials included: never log or store them.
+    public var headers: [(name: String, value: String)]
+    /// The request's identity with every credential removed: what logs, errors and the store show.
+    public var redactedURL: String
+    /// The API action, where the source names one (ModelRouter `x-acs-action`).
+    public var action: String?
+
+    public init(
+        method: String = "GET", url: String, headers: [(name: String, value: String)] = [], redactedURL: String,
+        action: String? = nil
+    ) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.redactedURL = redactedURL
+        self.action = action
+    }
+}
+
+/// A response as received, before the connector decodes it.
+public struct SourceResponse: Sendable {
+    public var status: Int
+    /// Response headers, names in lowercase.
+    public var headers: [(name: String, value: String)]
+    /// The exact bytes of the body.
+    public var body: [UInt8]
+    /// When the last byte arrived, on this machine's clock.
+    public var receivedAt: Instant
+    /// The redacted identity of the request that produced it.
+    public var method: String
+    public var redactedURL: String
+    public var action: String?
+    /// How many attempts it took.
+    public var attempts: Int
+
+    public init(
+        status: Int, headers: [(name: String, value: String)], body: [UInt8], receivedAt: Instant, method: String,
+        redactedURL: String, action: String?, attempts: Int = 1
+    ) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.receivedAt = receivedAt
+        self.method = method
+        self.redactedURL = redactedURL
+        self.action = action
+        self.attempts = attempts
+    }
+
+    /// The first value of a header, by case-insensitive name.
+    public func header(_ name: String) -> String? {
+        let lowered = name.lowercased()
+        return headers.first { $0.name.lowercased() == lowered }?.value
+    }
+
+    /// The response's Date header, when it is a valid HTTP date.
+    public var date: Instant? { header("date").flatMap(HTTPDate.parse) }
+
+    /// The observation time of the payload: the Date header when present, else the time it was received.
+    public var observedAt: Instant { date ?? receivedAt }
+}

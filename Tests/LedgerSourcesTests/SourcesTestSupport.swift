@@ -1,0 +1,123 @@
+import AsyncHTTPClient
+import Foundation
+import LedgerCore
+import LedgerSimulator
+@testable import LedgerSources
+import Logging
+import Testing
+
+/// Collects every log line (message and metadata) so tests can search them, e.g. for secrets.
+final class LogCapture: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+
+    func logger(_ label: String = "test") -> Logger {
+        Logger(label: label) { _ in CapturingHandler(capture: self) }
+    }
+}
+
+struct CapturingHandler: LogHandler {
+    let capture: LogCapture
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        capture.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
+    }
+}
+
+/// Records the waits a client asks for instead of sleeping, so retry tests run instantly.
+final class SleepRecorder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var waits: [Duration] = []
+    var recorded: [Duration] { lock.withLock { waits } }
+    var sleep: @Sendable (Duration) async throws -> Void {
+        { duration in self.lock.withLock { self.waits.append(duration) } }
+    }
+}
+
+/// A simulator on a free loopback port with connectors for all three sources pointed at it.
+final class SimulatorHarness: @unchecked Sendable {
+    let simulator: Simulator
+    let port: Int
+    let client: HTTPClient
+    let logs = LogCapture()
+    let sleeps = SleepRecorder()
+
+    init(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
+        simulator = Simulator(configuration: configuration, logger: Logger(label: "sim") { _ in SwiftLogNoOpLogHandler() })
+        port = try await simulator.start()
+        client = AsyncHTTPClientTransport.makeClient()
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+        await simulator.stop()
+    }
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+
+    func http(_ source: String, limits: SourceLimits = SourceLimits(
+        requestTimeout: .seconds(5), retry: RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(10))))
+        -> SourceHTTPClient
+    {
+        SourceHTTPClient(
+            source: source, transport: AsyncHTTPClientTransport(client: client), limits: limits,
+            sleep: sleeps.sleep, random: { _ in 0 }, logger: logs.logger(source))
+    }
+
+    func modelRouter(secret: String = "sim-access-key-secret", limits: SourceLimits? = nil) throws -> ModelRouterConnector {
+        ModelRouterConnector(
+            name: "mr", baseURL: try BaseURL(baseURL, source: "mr"), currency: try MoneyUnit("CNY"),
+            accessKeyID: "sim-access-key-id", accessKeySecret: Secret(secret),
+            http: limits.map { http("mr", limits: $0) } ?? http("mr"))
+    }
+
+    func dms(token: String = "sim-dms-token", asQuery: Bool = false) throws -> DMSCreditConnector {
+        DMSCreditConnector(
+            name: "dms", baseURL: try BaseURL(baseURL, source: "dms"), currency: try MoneyUnit("CNY"),
+            authentication: asQuery
+                ? .query(name: "token", value: Secret(token)) : .header(name: "Authorization", value: Secret("Bearer \(token)")),
+            http: http("dms"))
+    }
+
+    func twcc(password: String = "sim-password", apiKey: String? = nil) throws -> TWCCWalletConnector {
+        TWCCWalletConnector(
+            name: "twcc", baseURL: try BaseURL(baseURL, source: "twcc"),
+            authentication: apiKey.map { .apiKey(key: Secret($0), host: "cluster.example") }
+                ?? .token(account: "sim-user", password: Secret(password)),
+            http: http("twcc"))
+    }
+}
+
+/// Runs a test body against a fresh simulator, always shutting it down.
+func withSimulator(
+    _ configuration: SimulatorConfiguration = SimulatorConfiguration(),
+    _ body: (SimulatorHarness) async throws -> Void
+) async throws {
+    let harness = try await SimulatorHarness(configuration)
+    do {
+        try await body(harness)
+    } catch {
+        await harness.shutdown()
+        throw error
+    }
+    await harness.shutdown()
+}
+
+extension FetchOutcome {
+    /// The decoded value, or a recorded test issue.
+    func decoded(sourceLocation: SourceLocation = #_sourceLocation) -> Value? {
+        switch self {
+        case .decoded(let value, _): return value
+        case .quarantined(let problem, _):
+            Issue.record("quarantined: \(problem)", sourceLocation: sourceLocation)
+            return nil
+        }
+    }
+}
