@@ -99,7 +99,10 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerSourcesTests",
-            dependencies: ["LedgerSources", "LedgerSimulator", "LedgerCore"]
+            dependencies: [
+                "LedgerSources", "LedgerSimulator", "LedgerCore", "LedgerStore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ],
     swiftLanguageModes: [.v6]

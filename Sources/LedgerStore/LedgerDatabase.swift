@@ -98,6 +98,8 @@ public final class LedgerDatabase: Sendable {
     public func close() throws(StoreError) {
         do {
             if let pool = writer as? DatabasePool {
+                // Fold the WAL into the database so a closed ledger is one self-contained file.
+                try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
                 try pool.close()
             } else if let queue = writer as? DatabaseQueue {
                 try queue.close()

@@ -1,0 +1,268 @@
+import GRDB
+import LedgerCore
+
+/// A live version as the write path sees it.
+struct LiveVersion {
+    var id: Int64
+    var validFrom: Int64
+    var validTo: Int64?
+    var contentHash: String
+    var state: String
+}
+
+extension LedgerTransaction {
+    /// Records one observation of an account, keeping history bitemporal and conflicts on record.
+    ///
+    /// - Unchanged content adds nothing. Newer content closes the current version and opens a new one.
+    /// - Older than the current version: spliced into history at its valid time if new to the store
+    ///   (`late_arrival`), ignored if already known (`stale`).
+    /// - The same valid time as a stored version with other content keeps the stored one and flags it.
+    /// - A gmtModified beyond `now + clockSkew` is not stored (`clock_skew`).
+    /// The raw response is stored only when something is derived from it.
+    ///
+    /// - Parameters:
+    ///   - observation: The normalized observation.
+    ///   - raw: The response it came from.
+    ///   - sourceID: The source instance.
+    ///   - runID: The sync run, if any.
+    ///   - clockSkewMilliseconds: How far in the future a gmtModified may be.
+    /// - Returns: What was done.
+    public func record(
+        _ observation: BalanceObservation, raw: RawResponseRecord, sourceID: Int64, runID: Int64?,
+        clockSkewMilliseconds: Int64 = 300_000
+    ) throws -> ObservationResult {
+        let accountID = try accountID(
+            sourceID: sourceID, key: observation.account, displayName: observation.displayName,
+            parent: observation.parent)
+        let hash = observation.contentHash
+        let validFrom = observation.validFrom.millisecondsSinceEpoch
+
+        if let modified = observation.sourceModifiedAt,
+            modified.millisecondsSinceEpoch > now.millisecondsSinceEpoch + clockSkewMilliseconds
+        {
+            let current = try currentVersion(accountID)
+            return try conflict(
+                .clockSkew, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
+                runID: runID, resolution: "ignored")
+        }
+        guard let current = try currentVersion(accountID) else {
+            // No current version: the first observation, or history that was all before (cannot be), so append.
+            let next = try firstLiveVersion(accountID, after: validFrom)
+            let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
+            let id = try insertVersion(
+                observation, accountID: accountID, validFrom: validFrom, validTo: next?.validFrom, rawID: rawID,
+                runID: runID)
+            return .added(versionID: id)
+        }
+        if current.contentHash == hash, current.state == "present" {
+            return .unchanged
+        }
+        if validFrom > current.validFrom {
+            let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
+            try db.execute(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?", arguments: [validFrom, current.id])
+            let id = try insertVersion(
+                observation, accountID: accountID, validFrom: validFrom, validTo: nil, rawID: rawID, runID: runID)
+            return .added(versionID: id)
+        }
+        // At or before the current version's valid time.
+        if let same = try liveVersion(accountID, startingAt: validFrom) {
+            if same.contentHash == hash {
+                return same.id == current.id
+                    ? .unchanged
+                    : try conflict(
+                        .stale, accountID: accountID, stored: same, incoming: observation, raw: raw,
+                        sourceID: sourceID, runID: runID, resolution: "ignored")
+            }
+            try db.execute(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?", arguments: [same.id])
+            return try conflict(
+                .sameTimestampDifferentContent, accountID: accountID, stored: same, incoming: observation, raw: raw,
+                sourceID: sourceID, runID: runID, resolution: "kept_stored")
+        }
+        // New to the store and older than the current version: splice it in at its valid time.
+        let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
+        let covering = try liveVersion(accountID, covering: validFrom)
+        let validTo: Int64
+        if let covering {
+            validTo = covering.validTo ?? current.validFrom
+            try db.execute(
+                sql: "UPDATE balance_version SET superseded_at = ? WHERE id = ?",
+                arguments: [now.millisecondsSinceEpoch, covering.id])
+            try copyVersion(covering.id, validTo: validFrom)
+        } else {
+            validTo = try firstLiveVersion(accountID, after: validFrom)?.validFrom ?? current.validFrom
+        }
+        _ = try insertVersion(
+            observation, accountID: accountID, validFrom: validFrom, validTo: validTo, rawID: rawID, runID: runID)
+        return try conflict(
+            .lateArrival, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
+            runID: runID, resolution: "spliced", rawID: rawID)
+    }
+
+    /// Marks an account that a complete discovery no longer lists as gone: a new version, never a delete.
+    /// - Returns: Whether a gone version was added (false if it was already gone or has no history).
+    @discardableResult
+    public func markGone(sourceID: Int64, account: AccountKey, runID: Int64?) throws -> Bool {
+        guard let accountID = try Int64.fetchOne(
+            db, sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?",
+            arguments: [sourceID, account.description]),
+            let current = try currentVersion(accountID), current.state == "present"
+        else { return false }
+        let at = max(now.millisecondsSinceEpoch, current.validFrom + 1)
+        try db.execute(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?", arguments: [at, current.id])
+        try db.execute(
+            sql: """
+                INSERT INTO balance_version (account_id, valid_from, recorded_at, state, content_hash, observed_at, run_id)
+                VALUES (?, ?, ?, 'gone', ?, ?, ?)
+                """,
+            arguments: [accountID, at, now.millisecondsSinceEpoch, Self.goneHash, now.millisecondsSinceEpoch, runID])
+        return true
+    }
+
+    static let goneHash = sha256Hex(Array("gone".utf8))
+
+    // MARK: Reading live versions
+
+    func currentVersion(_ accountID: Int64) throws -> LiveVersion? {
+        try fetchLive("valid_to IS NULL", [accountID])
+    }
+
+    func liveVersion(_ accountID: Int64, startingAt validFrom: Int64) throws -> LiveVersion? {
+        try fetchLive("valid_from = ?", [accountID, validFrom])
+    }
+
+    func liveVersion(_ accountID: Int64, covering instant: Int64) throws -> LiveVersion? {
+        try fetchLive("valid_from < ? AND (valid_to IS NULL OR valid_to > ?)", [accountID, instant, instant])
+    }
+
+    func firstLiveVersion(_ accountID: Int64, after instant: Int64) throws -> LiveVersion? {
+        try fetchLive("valid_from > ? ORDER BY valid_from LIMIT 1", [accountID, instant])
+    }
+
+    private func fetchLive(_ condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> LiveVersion? {
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT id, valid_from, valid_to, content_hash, state FROM balance_version
+                WHERE account_id = ? AND superseded_at IS NULL AND \(condition)
+                """,
+            arguments: StatementArguments(arguments)
+        ).map { row in
+            LiveVersion(
+                id: row["id"], validFrom: row["valid_from"], validTo: row["valid_to"],
+                contentHash: row["content_hash"], state: row["state"])
+        }
+    }
+
+    // MARK: Writing versions
+
+    private func insertVersion(
+        _ observation: BalanceObservation, accountID: Int64, validFrom: Int64, validTo: Int64?, rawID: Int64?,
+        runID: Int64?
+    ) throws -> Int64 {
+        let figures = observation.figures
+        try db.execute(
+            sql: """
+                INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
+                    available_balance_e4, credit_limit_e4, used_e4, frozen_e4, total_available_e4, overdue_e4,
+                    content_hash, source_modified_at, observed_at, run_id, raw_response_id)
+                VALUES (?, ?, ?, ?, 'present', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                accountID, validFrom, validTo, now.millisecondsSinceEpoch, figures.unit.name,
+                figures.availableBalance?.scaledValue, figures.creditLimit?.scaledValue, figures.used?.scaledValue,
+                figures.frozen?.scaledValue, figures.totalAvailable?.scaledValue, figures.overdue?.scaledValue,
+                observation.contentHash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
+                observation.observedAt.millisecondsSinceEpoch, runID, rawID,
+            ])
+        let versionID = db.lastInsertedRowID
+        try insertDetails(observation.details, versionID: versionID)
+        return versionID
+    }
+
+    private func insertDetails(_ details: SourceDetails, versionID: Int64) throws {
+        switch details {
+        case .modelRouter(let d):
+            try db.execute(
+                sql: """
+                    INSERT INTO modelrouter_balance_detail (version_id, remote_id, balance_type, enable_balance,
+                        gmt_create, gmt_modified) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [versionID, d.remoteID, d.balanceType, d.enableBalance, d.gmtCreate?.millisecondsSinceEpoch,
+                    d.gmtModified?.millisecondsSinceEpoch])
+        case .dmsCredit(let d):
+            try db.execute(
+                sql: """
+                    INSERT INTO dms_credit_detail (version_id, available_amount_e4, total_used_limit_e4,
+                        is_unlimited_credit, is_expired, setting_credit, credit_mode, account_days, account_days_text,
+                        credit_end_time, org_type, is_checked_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [versionID, d.availableAmount?.scaledValue, d.totalUsedLimit?.scaledValue,
+                    d.isUnlimitedCredit, d.isExpired, d.settingCredit, d.creditMode, d.accountDays,
+                    d.accountDaysText, d.creditEndTime, d.orgType, d.isCheckedName])
+        case .twccWallet(let d):
+            try db.execute(
+                sql: """
+                    INSERT INTO twcc_wallet_detail (version_id, project_name, wallet_name, wallet_id, wallet_type,
+                        is_mother, owner_account, owner_name, original_quota_e4, prj_credit_quota_e4,
+                        prj_poc_quota_e4, prj_su_quota_e4, prj_obtained_su_e4)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother,
+                    d.ownerAccount, d.ownerName, d.originalQuota?.scaledValue, d.projectCreditQuota?.scaledValue,
+                    d.projectPocQuota?.scaledValue, d.projectSUQuota?.scaledValue, d.projectObtainedSU?.scaledValue])
+        }
+    }
+
+    /// Re-records a superseded version's content over a shorter valid interval, with its details.
+    private func copyVersion(_ id: Int64, validTo: Int64) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
+                    available_balance_e4, credit_limit_e4, used_e4, frozen_e4, total_available_e4, overdue_e4,
+                    content_hash, source_modified_at, observed_at, flagged, run_id, raw_response_id)
+                SELECT account_id, valid_from, ?, ?, state, unit, available_balance_e4, credit_limit_e4, used_e4,
+                    frozen_e4, total_available_e4, overdue_e4, content_hash, source_modified_at, observed_at, flagged,
+                    run_id, raw_response_id
+                FROM balance_version WHERE id = ?
+                """,
+            arguments: [validTo, now.millisecondsSinceEpoch, id])
+        let copy = db.lastInsertedRowID
+        for table in ["modelrouter_balance_detail", "dms_credit_detail", "twcc_wallet_detail"] {
+            let columns = try db.columns(in: table).map(\.name).filter { $0 != "version_id" }
+            let list = columns.joined(separator: ", ")
+            try db.execute(
+                sql: "INSERT INTO \(table) (version_id, \(list)) SELECT ?, \(list) FROM \(table) WHERE version_id = ?",
+                arguments: [copy, id])
+        }
+    }
+
+    private func conflict(
+        _ kind: ConflictKind, accountID: Int64, stored: LiveVersion?, incoming: BalanceObservation,
+        raw: RawResponseRecord, sourceID: Int64, runID: Int64?, resolution: String, rawID: Int64? = nil
+    ) throws -> ObservationResult {
+        let storedContent = try stored.map { try contentJSON(versionID: $0.id) }
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO conflict (run_id, account_id, kind, stored_version_id, stored_valid_from,
+                    stored_content, stored_content_hash, incoming_valid_from, incoming_content, incoming_content_hash,
+                    resolution, detected_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                runID, accountID, kind.rawValue, stored?.id, stored?.validFrom, storedContent, stored?.contentHash,
+                incoming.validFrom.millisecondsSinceEpoch, incoming.contentJSON, incoming.contentHash, resolution,
+                now.millisecondsSinceEpoch,
+            ])
+        guard db.changesCount > 0 else { return .conflict(kind, recorded: false) }
+        let conflictID = db.lastInsertedRowID
+        let evidence = try rawID ?? insertRaw(raw, sourceID: sourceID, runID: runID)
+        try db.execute(
+            sql: "UPDATE conflict SET incoming_raw_response_id = ? WHERE id = ?", arguments: [evidence, conflictID])
+        return .conflict(kind, recorded: true)
+    }
+
+    /// The canonical content of a stored version, rebuilt from its row and details (as ``BalanceObservation/contentJSON``).
+    func contentJSON(versionID: Int64) throws -> String? {
+        try StoredVersion.observation(db, versionID: versionID)?.contentJSON
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// The store's write operations inside one transaction: a target's version, details, raw response, conflicts and
+/// counters all commit together or not at all. Obtain one with ``LedgerDatabase/transaction(_:)``.
+public struct LedgerTransaction {
+    let db: Database
+    /// The recorded time of everything written in this transaction.
+    public let now: Instant
+
+    /// Finds or registers a configured source instance.
+    /// - Throws: ``StoreError`` when the name is already registered with another kind.
+    public func sourceID(name: String, kind: SourceKind) throws -> Int64 {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, kind FROM source_instance WHERE name = ?", arguments: [name]) {
+            guard row["kind"] as String == kind.rawValue else {
+                throw StoreError(.invalidData(
+                    "source '\(name)' is recorded as \(row["kind"] as String) but configured as \(kind.rawValue); "
+                        + "give the new source another name"))
+            }
+            return row["id"]
+        }
+        try db.execute(
+            sql: "INSERT INTO source_instance (name, kind, created_at) VALUES (?, ?, ?)",
+            arguments: [name, kind.rawValue, now.millisecondsSinceEpoch])
+        return db.lastInsertedRowID
+    }
+
+    /// Finds or creates an account, refreshing its display name, parent and last-seen time.
+    public func accountID(
+        sourceID: Int64, key: AccountKey, displayName: String? = nil, parent: AccountKey? = nil
+    ) throws -> Int64 {
+        var columns: (Int64?, Int64?, Int64?, String?, String?) = (nil, nil, nil, nil, nil)
+        switch key {
+        case .modelRouter(let clientID): columns.0 = clientID
+        case .dmsCredit(let orgID, let orgType): (columns.1, columns.2) = (orgID, orgType)
+        case .twccWallet(let project, let wallet): (columns.3, columns.4) = (project, wallet)
+        }
+        let parentID = try parent.flatMap { parentKey in
+            try Int64.fetchOne(
+                db, sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?",
+                arguments: [sourceID, parentKey.description])
+        }
+        let id = try Int64.fetchOne(
+            db,
+            sql: """
+                INSERT INTO account (source_id, kind, mr_client_id, dms_org_id, dms_org_type, twcc_prj_sys_code,
+                    twcc_wallet_code, display_name, parent_account_id, first_seen_at, last_seen_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (source_id, account_key) DO UPDATE SET
+                    display_name = coalesce(excluded.display_name, account.display_name),
+                    parent_account_id = coalesce(excluded.parent_account_id, account.parent_account_id),
+                    last_seen_at = max(account.last_seen_at, excluded.last_seen_at)
+                RETURNING id
+                """,
+            arguments: [
+                sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
+                parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch,
+            ])
+        return id!
+    }
+
+    /// Stores a response's exact bytes and returns its id.
+    public func insertRaw(_ raw: RawResponseRecord, sourceID: Int64, runID: Int64?) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO raw_response (run_id, source_id, method, url, action, http_status, date_header_at,
+                    received_at, request_id, sha256, body)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                runID, sourceID, raw.method, raw.url, raw.action, raw.httpStatus,
+                raw.dateHeaderAt?.millisecondsSinceEpoch, raw.receivedAt.millisecondsSinceEpoch, raw.requestID,
+                sha256Hex(raw.body), Data(raw.body),
+            ])
+        return db.lastInsertedRowID
+    }
+
+    /// Keeps a payload that did not decode, with its reason and raw bytes; nothing else is derived from it.
+    public func recordQuarantine(
+        sourceID: Int64, runID: Int64?, account: AccountKey?, target: String, reason: String, raw: RawResponseRecord
+    ) throws {
+        let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
+        let accountRow = try account.map { try self.accountID(sourceID: sourceID, key: $0) }
+        try db.execute(
+            sql: """
+                INSERT INTO quarantine (run_id, source_id, account_id, target, reason, raw_response_id, occurred_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [runID, sourceID, accountRow, target, reason, rawID, now.millisecondsSinceEpoch])
+    }
+
+    /// Records a failed fetch.
+    public func recordFetchError(sourceID: Int64, runID: Int64?, _ error: FetchErrorRecord) throws {
+        let accountID = try error.account.flatMap { key in
+            try Int64.fetchOne(
+                db, sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?",
+                arguments: [sourceID, key.description])
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO fetch_error (run_id, source_id, account_id, target, kind, http_status, remote_code, message,
+                    request_id, retryable, attempts, occurred_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                runID, sourceID, accountID, error.target, error.kind, error.httpStatus, error.remoteCode, error.message,
+                error.requestID, error.retryable, max(1, error.attempts), now.millisecondsSinceEpoch,
+            ])
+    }
+}
+
+extension LedgerDatabase {
+    /// Runs `body` in one write transaction: everything it writes commits together, or nothing does.
+    ///
+    /// - Parameter body: The writes, through a ``LedgerTransaction`` stamped with the clock's current time.
+    /// - Returns: What `body` returns.
+    /// - Throws: ``StoreError``; the transaction is rolled back.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) throws(StoreError)
+        -> T
+    {
+        let now = clock.now()
+        do {
+            return try writer.write { db in try body(LedgerTransaction(db: db, now: now)) }
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+}
