@@ -55,7 +55,7 @@ public final class SimulatorWorld: @unchecked Sendable {
     }
 
     private let lock = NSLock()
-    private var rng: SplitMix
+    private var rng: SplitMix64
     private var nextLogID: Int64 = 900_000_001
     private(set) var clients: [Client] = []
     private(set) var orgs: [Org] = []
@@ -67,7 +67,7 @@ public final class SimulatorWorld: @unchecked Sendable {
     private let changePercent: Int
 
     public init(configuration: SimulatorConfiguration) {
-        rng = SplitMix(seed: configuration.seed)
+        rng = SplitMix64(seed: configuration.seed)
         time = configuration.start
         changePercent = configuration.changePercent
         for (index, id) in configuration.modelRouterClientIDs.enumerated() {
@@ -187,21 +187,5 @@ public final class SimulatorWorld: @unchecked Sendable {
             let client = clients[index]
             return (FixedDecimal(scaledValue: client.balance), FixedDecimal(scaledValue: client.logs.reduce(0) { $0 + $1.amount }))
         }
-    }
-}
-
-/// SplitMix64: small, fast and deterministic.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func next(in range: ClosedRange<Int>) -> Int {
-        range.lowerBound + Int(next() % UInt64(range.upperBound - range.lowerBound + 1))
     }
 }

@@ -8,15 +8,10 @@ public enum DMSCreditDecoder {
     ) -> Verdict<BalanceObservation> {
         let target = "org \(orgID) (type \(orgType))"
         let root: FieldReader
-        do {
-            root = try FieldReader.document(response.body)
-        } catch {
-            guard (200..<300).contains(response.status) else {
-                return .failure(.forStatus(
-                    response, source: source, target: target, remoteCode: nil,
-                    message: "the body is not JSON: \(SourceError.excerpt(response.body))", requestID: nil))
-            }
-            return .quarantine(error)
+        switch FieldReader.body(of: response, source: source, target: target) {
+        case .value(let reader): root = reader
+        case .quarantine(let problem): return .quarantine(problem)
+        case .failure(let error): return .failure(error)
         }
         let code = (try? root.optionalText("errCode", "err_code", "code")) ?? nil
         let message = (try? root.optionalText("errMsg", "err_msg", "message")) ?? nil

@@ -67,3 +67,20 @@ extension SourceError {
         return text.isEmpty ? "an empty body" : "\"\(text)\(body.count > 120 ? "…" : "")\""
     }
 }
+
+extension FieldReader {
+    /// Parses a response body as a JSON object. A body that is not one is a failure when the status is not 2xx
+    /// (the server's own error page), and a payload to quarantine when it is.
+    static func body(of response: SourceResponse, source: String, target: String) -> Verdict<FieldReader> {
+        do {
+            return .value(try FieldReader.document(response.body))
+        } catch {
+            guard (200..<300).contains(response.status) else {
+                return .failure(.forStatus(
+                    response, source: source, target: target, remoteCode: nil,
+                    message: "the body is not JSON: \(SourceError.excerpt(response.body))", requestID: nil))
+            }
+            return .quarantine(error)
+        }
+    }
+}

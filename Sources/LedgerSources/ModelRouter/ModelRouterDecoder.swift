@@ -20,15 +20,10 @@ public enum ModelRouterDecoder {
     /// Reads the envelope: the `data` reader on success, a failure for an error answer, or a problem.
     static func envelope(_ response: SourceResponse, source: String, target: String) -> Verdict<(FieldReader, String?)> {
         let root: FieldReader
-        do throws(DecodingProblem) {
-            root = try FieldReader.document(response.body)
-        } catch {
-            guard (200..<300).contains(response.status) else {
-                return .failure(.forStatus(
-                    response, source: source, target: target, remoteCode: nil,
-                    message: "the body is not JSON: \(SourceError.excerpt(response.body))", requestID: nil))
-            }
-            return .quarantine(error)
+        switch FieldReader.body(of: response, source: source, target: target) {
+        case .value(let reader): root = reader
+        case .quarantine(let problem): return .quarantine(problem)
+        case .failure(let error): return .failure(error)
         }
         let requestID = (try? root.optionalText("requestId", "RequestId", "request_id")) ?? nil
         let code = (try? root.optionalText("errCode", "Code", "code", "err_code")) ?? nil
