@@ -64,6 +64,17 @@ struct FieldReader {
         return (location(name), elements)
     }
 
+    /// The text of a number token or a string (APIs send both for numbers); `nil` when absent or null.
+    func scalarText(_ names: [String], expected: String) throws(DecodingProblem) -> (name: String, text: String)? {
+        guard let (name, value) = member(names) else { return nil }
+        switch value {
+        case .null: return nil
+        case .number(let token): return (name, token)
+        case .string(let string): return (name, string)
+        default: throw problem(name, "expected \(expected), found \(value.typeName)")
+        }
+    }
+
     // MARK: Amounts
 
     /// An amount from a number token or a string holding one (`100.00`, `"224.00"`), exactly.
@@ -77,14 +88,7 @@ struct FieldReader {
     }
 
     func optionalAmount(_ names: [String]) throws(DecodingProblem) -> FixedDecimal? {
-        guard let (name, value) = member(names) else { return nil }
-        let text: String
-        switch value {
-        case .null: return nil
-        case .number(let token): text = token
-        case .string(let string): text = string
-        default: throw problem(name, "expected an amount, found \(value.typeName)")
-        }
+        guard let (name, text) = try scalarText(names, expected: "an amount") else { return nil }
         do {
             return try FixedDecimal(parsing: text)
         } catch {
@@ -105,14 +109,7 @@ struct FieldReader {
     }
 
     func optionalInt64(_ names: [String]) throws(DecodingProblem) -> Int64? {
-        guard let (name, value) = member(names) else { return nil }
-        let text: String
-        switch value {
-        case .null: return nil
-        case .number(let token): text = token
-        case .string(let string): text = string
-        default: throw problem(name, "expected an integer, found \(value.typeName)")
-        }
+        guard let (name, text) = try scalarText(names, expected: "an integer") else { return nil }
         guard let integer = Int64(text) else {
             throw problem(name, "expected an integer, found \"\(text.prefix(40))\"")
         }
