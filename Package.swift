@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "LedgerSources", targets: ["LedgerSources"]),
         .library(name: "LedgerSimulator", targets: ["LedgerSimulator"]),
+        .library(name: "LedgerSync", targets: ["LedgerSync"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -20,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Domain types: exact money, account keys, observations. No I/O.
@@ -48,11 +50,33 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The engine: targets from config, bounded concurrent fetch, one transaction per target, runs.
+        .target(
+            name: "LedgerSync",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStore",
+                "LedgerSources",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `ledgersync demo`: the sync engine against the simulator, in-process.
+        .target(
+            name: "LedgerDemo",
+            dependencies: [
+                "LedgerCore", "LedgerStore", "LedgerSync", "LedgerSimulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ledgersync",
             dependencies: [
                 "LedgerCore",
                 "LedgerStore",
+                "LedgerSync",
+                "LedgerDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -102,6 +126,14 @@ let package = Package(
             dependencies: [
                 "LedgerSources", "LedgerSimulator", "LedgerCore", "LedgerStore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .testTarget(
+            name: "LedgerSyncTests",
+            dependencies: [
+                "LedgerSync", "LedgerDemo", "LedgerSimulator", "LedgerStore", "LedgerSources", "LedgerCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
     ],

@@ -35,7 +35,7 @@ extension LedgerTransaction {
             sourceID: sourceID, key: observation.account, displayName: observation.displayName,
             parent: observation.parent)
         let hash = observation.contentHash
-        let validFrom = observation.validFrom.millisecondsSinceEpoch
+        var validFrom = observation.validFrom.millisecondsSinceEpoch
 
         if let modified = observation.sourceModifiedAt,
             modified.millisecondsSinceEpoch > now.millisecondsSinceEpoch + clockSkewMilliseconds
@@ -56,6 +56,15 @@ extension LedgerTransaction {
         }
         if current.contentHash == hash, current.state == "present" {
             return .unchanged
+        }
+        if current.state == "gone" {
+            // Back after a complete discovery missed it: a new fact from now on, whatever its gmtModified says.
+            validFrom = max(validFrom, current.validFrom + 1)
+        }
+        if observation.sourceModifiedAt == nil, validFrom <= current.validFrom {
+            // No gmtModified: conflicts are keyed on it, and the order of our own fetches is the truth. A Date
+            // header has whole seconds, so a change seen within the same second starts just after the current one.
+            validFrom = current.validFrom + 1
         }
         if validFrom > current.validFrom {
             let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)

@@ -136,6 +136,33 @@ struct WritePathTests {
         #expect(try Self.count(database, "conflict") == 2)
     }
 
+    @Test("Without gmtModified, a change seen in the same second is a new version, not a conflict")
+    func noSourceTimestamp() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _, _) = try Self.ledger(directory)
+        defer { try? database.close() }
+        let source = try database.transaction { tx in try tx.sourceID(name: "dms", kind: .dmsCredit) }
+        func dms(_ balance: String) -> BalanceObservation {
+            BalanceObservation(
+                account: .dmsCredit(orgID: 101, orgType: 2), sourceModifiedAt: nil, observedAt: Self.t0,
+                figures: BalanceFigures(unit: Self.cny, availableBalance: try! FixedDecimal(parsing: balance)),
+                details: .dmsCredit(DMSCreditDetails(
+                    availableAmount: nil, totalUsedLimit: nil, isUnlimitedCredit: false, isExpired: false,
+                    settingCredit: nil, creditMode: nil, accountDays: nil, accountDaysText: nil, creditEndTime: nil,
+                    orgType: 2, isCheckedName: nil)))
+        }
+        for balance in ["1.00", "2.00", "2.00", "1.00"] {
+            let observation = dms(balance)
+            _ = try database.transaction { tx in try tx.record(observation, raw: Self.raw(), sourceID: source, runID: nil) }
+        }
+        let starts = try database.writer.read { db in
+            try Int64.fetchAll(db, sql: "SELECT valid_from FROM balance_version WHERE superseded_at IS NULL ORDER BY valid_from")
+        }
+        let t = Self.t0.millisecondsSinceEpoch
+        #expect(starts == [t, t + 1, t + 2])
+        #expect(try Self.count(database, "conflict") == 0)
+    }
+
     @Test("A gmtModified beyond the allowed skew is not stored")
     func clockSkew() throws {
         let directory = try TemporaryDirectory()
@@ -159,7 +186,8 @@ struct WritePathTests {
         #expect(try database.transaction { tx in try tx.markGone(sourceID: source, account: .modelRouter(clientID: 17), runID: nil) })
         #expect(try !database.transaction { tx in try tx.markGone(sourceID: source, account: .modelRouter(clientID: 17), runID: nil) })
         clock.advance(seconds: 3600)
-        guard case .added = try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1001)) else {
+        // Back with the very value and gmtModified it had before it went.
+        guard case .added = try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1)) else {
             Issue.record("a returning account gets a new version"); return
         }
         #expect(try Self.live(database).map(\.3) == ["present", "gone", "present"])

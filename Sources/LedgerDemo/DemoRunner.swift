@@ -1,0 +1,139 @@
+import Foundation
+import LedgerCore
+import LedgerSimulator
+import LedgerStore
+import LedgerSync
+import Logging
+
+/// `ledgersync demo`: the simulator in-process on a free loopback port, a demo config with a private secrets file,
+/// and several sync rounds over simulated time, so that history, movements and conflicts appear.
+public struct DemoRunner: Sendable {
+    public let directory: String
+    let logger: Logger
+    let clock: any LedgerClock
+
+    public init(directory: String, clock: any LedgerClock = SystemClock(), logger: Logger) {
+        self.directory = directory
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// What the demo produced.
+    public struct Result: Sendable {
+        public var configPath: String
+        public var databasePath: String
+        public var rounds: [SyncReport]
+    }
+
+    /// Runs the demo.
+    /// - Parameter say: Receives each line to show the user.
+    /// - Returns: The paths and every round's report.
+    /// - Throws: ``ConfigError``, ``StoreError`` or a simulator start failure.
+    public func run(say: @Sendable (String) -> Void) async throws -> Result {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let databasePath = URL(fileURLWithPath: directory).appendingPathComponent("ledger.sqlite").path
+        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
+        // Simulated time starts 30 days ago, so every gmtModified stays in the past.
+        let today = clock.now().utcDate
+        let start = Instant(year: today.year, month: today.month, day: today.day).adding(seconds: -30 * 86_400)
+        let simulator = Simulator(
+            configuration: SimulatorConfiguration(
+                seed: 2026, modelRouterClients: 6, dmsOrgs: 4, twccProjects: 2, childWalletsPerProject: 2,
+                start: start, changePercent: 100),
+            logger: Logger(label: "ledgersync-sim") { _ in SwiftLogNoOpLogHandler() })
+        let port = try await simulator.start()
+        say("simulator serving ModelRouter, DMS credit and TWCC wallets on http://127.0.0.1:\(port)")
+        do {
+            let configPath = try writeConfig(port: port)
+            let configuration = try SyncConfiguration.load(path: configPath, environment: [:])
+            var rounds: [SyncReport] = []
+            func sync(_ title: String) async throws {
+                say("\n== \(title) (simulated time \(simulator.world.now.iso8601))")
+                switch try await SyncCommandRunner.run(configuration: configuration, clock: clock, logger: logger) {
+                case .finished(let report):
+                    rounds.append(report)
+                    say(report.summary)
+                case .locked(let held):
+                    throw held
+                }
+            }
+            try await sync("round 1: first sync")
+            try await sync("round 2: nothing changed at the sources")
+            simulator.world.advance(seconds: 86_400)
+            simulator.world.advance(seconds: 86_400)
+            try await sync("round 3: two simulated days later")
+            // A late answer (an older gmtModified this ledger never saw) and a same-time answer with other content.
+            simulator.faults.add(FaultRule(.staleGmtModified, source: .modelRouter, target: "1001", times: 1))
+            simulator.faults.add(FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
+            try await sync("round 4: a late arrival and a same-timestamp conflict")
+            simulator.world.advance(seconds: 86_400)
+            try await sync("round 5: one more day")
+            await simulator.stop()
+            say("""
+
+                The ledger is \(databasePath)
+                Try:
+                  ledgersync migrate --status --db \(databasePath)
+                  ledgersync sync --config \(configPath)      (the simulator is stopped: every account fails, exit 4)
+                  sqlite3 \(databasePath) "SELECT kind, resolution, stored_valid_from, incoming_valid_from FROM conflict"
+                  sqlite3 \(databasePath) "SELECT a.account_key, v.valid_from, v.valid_to, v.available_balance_e4, v.unit FROM balance_version v JOIN account a ON a.id = v.account_id WHERE v.superseded_at IS NULL ORDER BY 1, 2"
+                """)
+            return Result(configPath: configPath, databasePath: databasePath, rounds: rounds)
+        } catch {
+            await simulator.stop()
+            throw error
+        }
+    }
+
+    /// Writes the demo's secrets file (mode 0600) and config.
+    func writeConfig(port: Int) throws -> String {
+        let base = URL(fileURLWithPath: directory)
+        let secretsPath = base.appendingPathComponent("secrets.env").path
+        FileManager.default.createFile(atPath: secretsPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        try Data("""
+            # Credentials of the simulator; a real deployment sets these in the environment instead.
+            DEMO_MR_AK=sim-access-key-id
+            DEMO_MR_SK=sim-access-key-secret
+            DEMO_DMS_TOKEN=sim-dms-token
+            DEMO_TWCC_ACCOUNT=sim-user
+            DEMO_TWCC_PASSWORD=sim-password
+
+            """.utf8).write(to: URL(fileURLWithPath: secretsPath))
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretsPath)
+        let configPath = base.appendingPathComponent("ledgersync.toml").path
+        try Data("""
+            # Written by `ledgersync demo`: three sources on the in-process simulator.
+            secrets_file = "secrets.env"
+
+            [store]
+            path = "ledger.sqlite"
+
+            [sources.modelrouter]
+            kind = "modelrouter"
+            base_url = "http://127.0.0.1:\(port)"
+            unit = "CNY"
+            discover = true
+            access_key_id_env = "DEMO_MR_AK"
+            access_key_secret_env = "DEMO_MR_SK"
+            concurrency = 4
+
+            [sources.dms]
+            kind = "dms_credit"
+            base_url = "http://127.0.0.1:\(port)"
+            unit = "CNY"
+            discover = false
+            orgs = [101, 102, 103, 104]
+            token_env = "DEMO_DMS_TOKEN"
+
+            [sources.twcc]
+            kind = "twcc_wallet"
+            base_url = "http://127.0.0.1:\(port)"
+            discover = true
+            projects = ["MST000001", "MST000002"]
+            account_env = "DEMO_TWCC_ACCOUNT"
+            password_env = "DEMO_TWCC_PASSWORD"
+
+            """.utf8).write(to: URL(fileURLWithPath: configPath))
+        return configPath
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// How a run, or one source within it, ended.
+public enum RunStatus: String, Sendable, Equatable {
+    case running, complete, partial, failed, interrupted
+}
+
+/// Counts of what a run did for one source; added to the run's row in the same transaction as each target.
+public struct RunCounts: Sendable, Equatable {
+    public var targets = 0
+    public var fetched = 0
+    public var versionsAdded = 0
+    public var unchanged = 0
+    public var gone = 0
+    public var conflicts = 0
+    public var errors = 0
+    public var quarantined = 0
+    public var logEntries = 0
+
+    public init() {}
+
+    public static func + (lhs: RunCounts, rhs: RunCounts) -> RunCounts {
+        var sum = lhs
+        sum.targets += rhs.targets
+        sum.fetched += rhs.fetched
+        sum.versionsAdded += rhs.versionsAdded
+        sum.unchanged += rhs.unchanged
+        sum.gone += rhs.gone
+        sum.conflicts += rhs.conflicts
+        sum.errors += rhs.errors
+        sum.quarantined += rhs.quarantined
+        sum.logEntries += rhs.logEntries
+        return sum
+    }
+}
+
+extension LedgerTransaction {
+    /// Starts a run. Runs left `running` by a process that died are marked `interrupted` first: the caller holds
+    /// the writer lock, so no other run can be alive.
+    public func beginRun(mode: String, host: String?, pid: Int32?) throws -> Int64 {
+        try db.execute(
+            sql: "UPDATE sync_run SET status = 'interrupted', ended_at = max(started_at, ?) WHERE status = 'running'",
+            arguments: [now.millisecondsSinceEpoch])
+        try db.execute(
+            sql: "UPDATE sync_run_source SET status = 'failed' WHERE status = 'running'")
+        try db.execute(
+            sql: "INSERT INTO sync_run (started_at, status, mode, host, pid) VALUES (?, 'running', ?, ?, ?)",
+            arguments: [now.millisecondsSinceEpoch, mode, host, pid])
+        return db.lastInsertedRowID
+    }
+
+    /// Adds a source to a run.
+    public func beginRunSource(runID: Int64, sourceID: Int64) throws {
+        try db.execute(
+            sql: "INSERT INTO sync_run_source (run_id, source_id, status) VALUES (?, ?, 'running')",
+            arguments: [runID, sourceID])
+    }
+
+    /// Adds counts to a run's source row.
+    public func addCounts(runID: Int64, sourceID: Int64, _ counts: RunCounts) throws {
+        try db.execute(
+            sql: """
+                UPDATE sync_run_source SET targets = targets + ?, fetched = fetched + ?,
+                    versions_added = versions_added + ?, unchanged = unchanged + ?, gone = gone + ?,
+                    conflicts = conflicts + ?, errors = errors + ?, quarantined = quarantined + ?,
+                    log_entries = log_entries + ?
+                WHERE run_id = ? AND source_id = ?
+                """,
+            arguments: [counts.targets, counts.fetched, counts.versionsAdded, counts.unchanged, counts.gone,
+                counts.conflicts, counts.errors, counts.quarantined, counts.logEntries, runID, sourceID])
+    }
+
+    /// Ends a source within a run.
+    public func finishRunSource(runID: Int64, sourceID: Int64, status: RunStatus, discovery: String) throws {
+        try db.execute(
+            sql: "UPDATE sync_run_source SET status = ?, discovery = ? WHERE run_id = ? AND source_id = ?",
+            arguments: [status.rawValue, discovery, runID, sourceID])
+    }
+
+    /// Ends a run.
+    public func finishRun(runID: Int64, status: RunStatus, message: String?) throws {
+        try db.execute(
+            sql: "UPDATE sync_run SET status = ?, ended_at = ?, message = ? WHERE id = ?",
+            arguments: [status.rawValue, now.millisecondsSinceEpoch, message, runID])
+    }
+
+    /// The keys of a source's accounts whose current version is present (candidates to be marked gone).
+    public func presentAccounts(sourceID: Int64) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT a.account_key FROM account a JOIN balance_version v ON v.account_id = a.id
+                WHERE a.source_id = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'present'
+                """,
+            arguments: [sourceID])
+    }
+
+    /// Inserts ModelRouter balance-log entries that are not stored yet and moves the client's cursor, in this
+    /// transaction, so entries and cursor always agree.
+    /// - Returns: How many entries were new.
+    public func insertBalanceLogs(
+        sourceID: Int64, clientID: Int64, unit: MoneyUnit, entries: [BalanceLogEntry], raws: [RawResponseRecord],
+        runID: Int64?
+    ) throws -> Int {
+        guard !entries.isEmpty else { return 0 }
+        let accountID = try accountID(sourceID: sourceID, key: .modelRouter(clientID: clientID))
+        var rawID: Int64?
+        var inserted = 0
+        for entry in entries {
+            if rawID == nil, let first = raws.first {
+                // Keep the pages as evidence once, only when they bring something new.
+                let exists = try Bool.fetchOne(
+                    db, sql: "SELECT EXISTS (SELECT 1 FROM modelrouter_balance_log WHERE account_id = ? AND remote_id = ?)",
+                    arguments: [accountID, entry.remoteID]) ?? false
+                if !exists {
+                    rawID = try insertRaw(first, sourceID: sourceID, runID: runID)
+                    for page in raws.dropFirst() { _ = try insertRaw(page, sourceID: sourceID, runID: runID) }
+                }
+            }
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO modelrouter_balance_log (account_id, remote_id, change_type, unit,
+                        change_amount_e4, balance_before_e4, balance_after_e4, remark, gmt_create, recorded_at, run_id,
+                        raw_response_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [accountID, entry.remoteID, entry.changeType, unit.name, entry.changeAmount.scaledValue,
+                    entry.balanceBefore?.scaledValue, entry.balanceAfter?.scaledValue, entry.remark,
+                    entry.gmtCreate.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, rawID])
+            inserted += db.changesCount
+        }
+        let last = entries.max { ($0.gmtCreate, $0.remoteID) < ($1.gmtCreate, $1.remoteID) }!
+        try db.execute(
+            sql: """
+                INSERT INTO modelrouter_log_cursor (account_id, last_gmt_create, last_remote_id, updated_at)
+                VALUES (?, ?, ?, ?)
+                ON CONFLICT (account_id) DO UPDATE SET last_gmt_create = excluded.last_gmt_create,
+                    last_remote_id = excluded.last_remote_id, updated_at = excluded.updated_at
+                WHERE (excluded.last_gmt_create, excluded.last_remote_id)
+                    > (modelrouter_log_cursor.last_gmt_create, modelrouter_log_cursor.last_remote_id)
+                """,
+            arguments: [accountID, last.gmtCreate.millisecondsSinceEpoch, last.remoteID, now.millisecondsSinceEpoch])
+        return inserted
+    }
+}
+
+extension LedgerDatabase {
+    /// Runs `body` in one write transaction without blocking a thread of the cooperative pool.
+    /// - Throws: ``StoreError``; the transaction is rolled back.
+    public func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async
+        throws(StoreError) -> T
+    {
+        let now = clock.now()
+        do {
+            return try await writer.write { db in try body(LedgerTransaction(db: db, now: now)) }
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+
+    /// Where the incremental pull of a ModelRouter client's balance log stands.
+    public func logCursor(sourceID: Int64, clientID: Int64) async throws(StoreError) -> (gmtCreate: Instant, remoteID: Int64)? {
+        do {
+            return try await writer.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT c.last_gmt_create, c.last_remote_id FROM modelrouter_log_cursor c
+                        JOIN account a ON a.id = c.account_id
+                        WHERE a.source_id = ? AND a.mr_client_id = ?
+                        """,
+                    arguments: [sourceID, clientID]
+                ).map { (Instant(millisecondsSinceEpoch: $0[0]), $0[1]) }
+            }
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+}
+
+extension LedgerTransaction {
+    /// Links each TWCC child wallet to its project's mother wallet (the one whose current version says 是).
+    public func linkTWCCMotherWallets(sourceID: Int64) throws {
+        try db.execute(
+            sql: """
+                UPDATE account SET parent_account_id = (
+                    SELECT m.id FROM account m
+                    JOIN balance_version v ON v.account_id = m.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                    JOIN twcc_wallet_detail d ON d.version_id = v.id AND d.is_mother = 1
+                    WHERE m.source_id = account.source_id AND m.twcc_prj_sys_code = account.twcc_prj_sys_code
+                      AND m.id <> account.id
+                    LIMIT 1)
+                WHERE source_id = ? AND kind = 'twcc_wallet' AND id NOT IN (
+                    SELECT v.account_id FROM balance_version v JOIN twcc_wallet_detail d ON d.version_id = v.id
+                    WHERE v.valid_to IS NULL AND v.superseded_at IS NULL AND d.is_mother = 1)
+                """,
+            arguments: [sourceID])
+    }
+}

@@ -1,0 +1,271 @@
+import Foundation
+import LedgerCore
+import LedgerSources
+import TOMLKit
+
+extension SyncConfiguration {
+    /// Reads a TOML config file.
+    ///
+    /// - Parameters:
+    ///   - path: The file (`./ledgersync.toml` by default in the CLI).
+    ///   - environment: Where `*_env` keys are looked up; the process environment in the CLI.
+    /// - Returns: The configuration with every secret resolved.
+    /// - Throws: ``ConfigError`` naming the file, the key and what is wrong.
+    public static func load(path: String, environment: [String: String]) throws(ConfigError) -> SyncConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigError(file: path, key: "", problem: "cannot read the file (does it exist?)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: path, key: "", problem: "the file is not UTF-8 text")
+        }
+        let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        return try parse(text, file: path, directory: directory, environment: environment)
+    }
+
+    /// Parses config text; relative paths are resolved against `directory`.
+    /// - Throws: ``ConfigError``.
+    public static func parse(_ text: String, file: String, directory: String, environment: [String: String])
+        throws(ConfigError) -> SyncConfiguration
+    {
+        let root: TOMLTable
+        do {
+            root = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(
+                file: file, key: "",
+                problem: "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+        } catch {
+            throw ConfigError(file: file, key: "", problem: "not valid TOML: \(error)")
+        }
+        let reader = TableReader(table: root, file: file, prefix: "")
+        try reader.allowOnly(["store", "sync", "sources", "secrets_file"])
+        var secrets = environment
+        if let secretsFile = try reader.optionalString("secrets_file") {
+            let resolved = resolve(secretsFile, against: directory)
+            for (name, value) in try readSecretsFile(resolved, configFile: file) where secrets[name] == nil {
+                secrets[name] = value
+            }
+        }
+        let store = try reader.table("store")
+        try store.allowOnly(["path"])
+        let storePath = resolve(try store.string("path"), against: directory)
+        var skew: Int64 = 300
+        if let sync = try reader.optionalTable("sync") {
+            try sync.allowOnly(["clock_skew_seconds"])
+            skew = Int64(try sync.optionalInt("clock_skew_seconds", range: 0...86_400) ?? 300)
+        }
+        let sourcesTable = try reader.table("sources")
+        var sources: [SourceConfiguration] = []
+        for name in sourcesTable.table.keys.sorted() {
+            sources.append(try SourceConfiguration.parse(sourcesTable.table(name), name: name, secrets: secrets))
+        }
+        guard !sources.isEmpty else {
+            throw ConfigError(file: file, key: "sources", problem: "no source is configured; add a [sources.NAME] table")
+        }
+        return SyncConfiguration(storePath: storePath, clockSkewSeconds: skew, sources: sources)
+    }
+
+    static func resolve(_ path: String, against directory: String) -> String {
+        path.hasPrefix("/") ? path : URL(fileURLWithPath: directory).appendingPathComponent(path).path
+    }
+
+    /// Reads `NAME=value` lines from a secrets file that only its owner may read.
+    static func readSecretsFile(_ path: String, configFile: String) throws(ConfigError) -> [String: String] {
+        let key = "secrets_file"
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+            let mode = attributes[.posixPermissions] as? Int
+        else { throw ConfigError(file: configFile, key: key, problem: "cannot read \(path)") }
+        guard mode & 0o077 == 0 else {
+            throw ConfigError(
+                file: configFile, key: key,
+                problem: "\(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: configFile, key: key, problem: "cannot read \(path) as UTF-8 text")
+        }
+        var values: [String: String] = [:]
+        for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            guard let equals = trimmed.firstIndex(of: "=") else {
+                // The line is not echoed: it may be a secret.
+                throw ConfigError(file: configFile, key: key, problem: "\(path) line \(number + 1) is not NAME=value")
+            }
+            values[String(trimmed[..<equals]).trimmingCharacters(in: .whitespaces)] =
+                String(trimmed[trimmed.index(after: equals)...])
+        }
+        return values
+    }
+}
+
+extension SourceConfiguration {
+    static func parse(_ table: TableReader, name: String, secrets: [String: String]) throws(ConfigError)
+        -> SourceConfiguration
+    {
+        let kindText = try table.string("kind")
+        guard let kind = SourceKind(rawValue: kindText) else {
+            throw table.error("kind", "\"\(kindText)\" is not a source kind; use modelrouter, dms_credit or twcc_wallet")
+        }
+        var allowed = ["kind", "base_url", "unit", "discover", "concurrency", "requests_per_second", "timeout_seconds",
+            "max_response_bytes", "max_attempts"]
+        switch kind {
+        case .modelRouter: allowed += ["clients", "access_key_id_env", "access_key_secret_env"]
+        case .dmsCredit: allowed += ["orgs", "org_type", "token_env", "token_header", "token_prefix", "token_query"]
+        case .twccWallet: allowed += ["wallets", "projects", "account_env", "password_env", "api_key_env", "api_host",
+            "token_path"]
+        }
+        try table.allowOnly(allowed)
+        let baseURLText = try table.string("base_url")
+        let baseURL: BaseURL
+        do {
+            baseURL = try BaseURL(baseURLText, source: name)
+        } catch {
+            throw table.error("base_url", error.message)
+        }
+        let unitText = try table.optionalString("unit") ?? (kind == .twccWallet ? "SU" : "CNY")
+        let unit: MoneyUnit
+        do {
+            unit = try MoneyUnit(unitText)
+        } catch {
+            throw table.error("unit", error.description)
+        }
+        func secret(_ key: String) throws(ConfigError) -> Secret {
+            let variable = try table.string(key)
+            guard let value = secrets[variable], !value.isEmpty else {
+                throw table.error(key, "the environment variable \(variable) is not set (nor in the secrets file)")
+            }
+            return Secret(value)
+        }
+        var accounts: [AccountKey] = []
+        var projects: [String] = []
+        let credentials: SourceCredentials
+        switch kind {
+        case .modelRouter:
+            for id in try table.optionalIntArray("clients") ?? [] { accounts.append(.modelRouter(clientID: id)) }
+            credentials = .modelRouter(
+                accessKeyID: try secret("access_key_id_env").reveal(), accessKeySecret: try secret("access_key_secret_env"))
+        case .dmsCredit:
+            let orgType = Int64(try table.optionalInt("org_type", range: 0...1_000_000) ?? 2)
+            for id in try table.optionalIntArray("orgs") ?? [] { accounts.append(.dmsCredit(orgID: id, orgType: orgType)) }
+            if try table.optionalString("token_env") == nil {
+                credentials = .dms(.none)
+            } else if let query = try table.optionalString("token_query") {
+                credentials = .dms(.query(name: query, value: try secret("token_env")))
+            } else {
+                let header = try table.optionalString("token_header") ?? "Authorization"
+                let prefix = try table.optionalString("token_prefix") ?? (header.lowercased() == "authorization" ? "Bearer " : "")
+                credentials = .dms(.header(name: header, value: Secret(prefix + (try secret("token_env")).reveal())))
+            }
+        case .twccWallet:
+            for text in try table.optionalStringArray("wallets") ?? [] {
+                guard let key = AccountKey(text, kind: .twccWallet) else {
+                    throw table.error("wallets", "\"\(text)\" is not PRJ_SYS_CODE/WALLET_CODE")
+                }
+                accounts.append(key)
+            }
+            projects = try table.optionalStringArray("projects") ?? []
+            if try table.optionalString("api_key_env") != nil {
+                credentials = .twcc(.apiKey(key: try secret("api_key_env"), host: try table.optionalString("api_host") ?? ""))
+            } else {
+                credentials = .twcc(.token(
+                    account: try secret("account_env").reveal(), password: try secret("password_env"),
+                    tokenPath: try table.optionalString("token_path") ?? "/api/token"))
+            }
+        }
+        let discover = try table.optionalBool("discover") ?? (kind != .dmsCredit)
+        if discover, kind == .dmsCredit {
+            throw table.error("discover", "the DMS credit API has no account list; name customers in orgs")
+        }
+        if accounts.isEmpty, !discover || (kind == .twccWallet && projects.isEmpty) {
+            throw table.error(
+                kind == .modelRouter ? "clients" : kind == .dmsCredit ? "orgs" : "wallets",
+                "no account to read: list some, or set discover = true" + (kind == .twccWallet ? " with projects" : ""))
+        }
+        let limits = SourceLimits(
+            concurrency: try table.optionalInt("concurrency", range: 1...256) ?? 8,
+            requestsPerSecond: try table.optionalInt("requests_per_second", range: 1...100_000),
+            requestTimeout: .seconds(try table.optionalInt("timeout_seconds", range: 1...600) ?? 30),
+            maximumBodyBytes: try table.optionalInt("max_response_bytes", range: 1024...1 << 30) ?? 4 << 20,
+            retry: RetryPolicy(maximumAttempts: try table.optionalInt("max_attempts", range: 1...10) ?? 4))
+        return SourceConfiguration(
+            name: name, kind: kind, baseURL: baseURL, unit: unit, discover: discover, accounts: accounts,
+            projects: projects, credentials: credentials, limits: limits)
+    }
+}
+
+/// Typed access to one TOML table, with errors that name the file and the dotted key.
+struct TableReader {
+    let table: TOMLTable
+    let file: String
+    let prefix: String
+
+    func key(_ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
+    func error(_ name: String, _ problem: String) -> ConfigError { ConfigError(file: file, key: key(name), problem: problem) }
+
+    func allowOnly(_ names: [String]) throws(ConfigError) {
+        for name in table.keys where !names.contains(name) {
+            throw error(name, "unknown key (allowed here: \(names.sorted().joined(separator: ", ")))")
+        }
+    }
+
+    func table(_ name: String) throws(ConfigError) -> TableReader {
+        guard let value = try optionalTable(name) else { throw error(name, "missing table [\(key(name))]") }
+        return value
+    }
+
+    func optionalTable(_ name: String) throws(ConfigError) -> TableReader? {
+        guard let value = table[name] else { return nil }
+        guard let inner = value.table else { throw error(name, "expected a table, found \(value.type)") }
+        return TableReader(table: inner, file: file, prefix: key(name))
+    }
+
+    func string(_ name: String) throws(ConfigError) -> String {
+        guard let value = try optionalString(name) else { throw error(name, "missing (a string is required)") }
+        return value
+    }
+
+    func optionalString(_ name: String) throws(ConfigError) -> String? {
+        guard let value = table[name] else { return nil }
+        guard let string = value.string else { throw error(name, "expected a string, found \(value.type)") }
+        return string
+    }
+
+    func optionalBool(_ name: String) throws(ConfigError) -> Bool? {
+        guard let value = table[name] else { return nil }
+        guard let flag = value.bool else { throw error(name, "expected true or false, found \(value.type)") }
+        return flag
+    }
+
+    func optionalInt(_ name: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        guard let value = table[name] else { return nil }
+        guard let number = value.int else { throw error(name, "expected an integer, found \(value.type)") }
+        guard range.contains(number) else { throw error(name, "\(number) is outside \(range.lowerBound)...\(range.upperBound)") }
+        return number
+    }
+
+    func optionalIntArray(_ name: String) throws(ConfigError) -> [Int64]? {
+        guard let value = table[name] else { return nil }
+        guard let array = value.array else { throw error(name, "expected an array of integers, found \(value.type)") }
+        var numbers: [Int64] = []
+        for (index, element) in array.enumerated() {
+            guard let number = element.int, number >= 0 else {
+                throw error("\(name)[\(index)]", "expected a non-negative integer")
+            }
+            numbers.append(Int64(number))
+        }
+        return numbers
+    }
+
+    func optionalStringArray(_ name: String) throws(ConfigError) -> [String]? {
+        guard let value = table[name] else { return nil }
+        guard let array = value.array else { throw error(name, "expected an array of strings, found \(value.type)") }
+        var strings: [String] = []
+        for (index, element) in array.enumerated() {
+            guard let string = element.string, !string.isEmpty else {
+                throw error("\(name)[\(index)]", "expected a non-empty string")
+            }
+            strings.append(string)
+        }
+        return strings
+    }
+}

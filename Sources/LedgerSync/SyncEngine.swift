@@ -1,0 +1,92 @@
+import Foundation
+import LedgerCore
+import LedgerSources
+import LedgerStore
+import Logging
+
+/// Pulls every configured account of every source into the ledger.
+///
+/// Sources run concurrently; within a source, targets are fetched with the source's concurrency. Each target's
+/// result (version, details, raw response, conflicts, movements, counters) is written in one transaction, so a
+/// failure in one target never undoes or blocks another, and a killed run loses at most the targets in flight.
+public struct SyncEngine: Sendable {
+    public let configuration: SyncConfiguration
+    public let database: LedgerDatabase
+    let transport: any HTTPTransport
+    let clock: any LedgerClock
+    let logger: Logger
+    let sleep: @Sendable (Duration) async throws -> Void
+    let mode: String
+
+    /// - Parameters:
+    ///   - configuration: The sources and their settings.
+    ///   - database: The open ledger (the caller holds its ``SyncLock``).
+    ///   - transport: Where requests go: the network, a capturing wrapper, or a replay of a capture.
+    ///   - clock: Recorded times and request dates.
+    ///   - mode: Recorded on the run: `online`, `capture` or `replay`.
+    ///   - sleep: Waits between retries.
+    ///   - logger: Progress and failures, never a secret.
+    public init(
+        configuration: SyncConfiguration, database: LedgerDatabase, transport: any HTTPTransport,
+        clock: any LedgerClock = SystemClock(), mode: String = "online",
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        logger: Logger
+    ) {
+        self.configuration = configuration
+        self.database = database
+        self.transport = transport
+        self.clock = clock
+        self.mode = mode
+        self.sleep = sleep
+        self.logger = logger
+    }
+
+    /// Runs one sync.
+    /// - Returns: The run's status and counts per source.
+    /// - Throws: ``StoreError`` when the ledger itself fails (a fetch failure is recorded, never thrown).
+    public func run() async throws(StoreError) -> SyncReport {
+        let host = ProcessInfo.processInfo.hostName
+        let pid = ProcessInfo.processInfo.processIdentifier
+        let mode = self.mode
+        let sourceIDs = configuration.sources.map { ($0.name, $0.kind) }
+        let (runID, ids) = try await database.transaction { tx in
+            let runID = try tx.beginRun(mode: mode, host: host, pid: pid)
+            var ids: [Int64] = []
+            for (name, kind) in sourceIDs {
+                let id = try tx.sourceID(name: name, kind: kind)
+                try tx.beginRunSource(runID: runID, sourceID: id)
+                ids.append(id)
+            }
+            return (runID, ids)
+        }
+        logger.info("sync started", metadata: ["run": "\(runID)"])
+        let results = await withTaskGroup(of: (Int, Result<SyncReport.Source, StoreError>).self) { group in
+            for (index, source) in configuration.sources.enumerated() {
+                group.addTask {
+                    do throws(StoreError) {
+                        return (index, .success(try await SourceSync(engine: self, source: source, sourceID: ids[index], runID: runID).run()))
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            var results: [(Int, Result<SyncReport.Source, StoreError>)] = []
+            for await result in group { results.append(result) }
+            return results.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        var sources: [SyncReport.Source] = []
+        for result in results { sources.append(try result.get()) }
+        let status: RunStatus =
+            sources.allSatisfy { $0.status == .complete } ? .complete
+            : sources.allSatisfy { $0.status == .failed } ? .failed : .partial
+        try await database.transaction { tx in try tx.finishRun(runID: runID, status: status, message: nil) }
+        logger.info("sync finished", metadata: ["run": "\(runID)", "status": "\(status.rawValue)"])
+        return SyncReport(runID: runID, status: status, sources: sources)
+    }
+
+    func httpClient(for source: SourceConfiguration) -> SourceHTTPClient {
+        SourceHTTPClient(
+            source: source.name, transport: transport, limits: source.limits, clock: clock, sleep: sleep,
+            logger: logger)
+    }
+}

@@ -1,0 +1,28 @@
+import LedgerStore
+
+/// What a sync run did.
+public struct SyncReport: Sendable {
+    public struct Source: Sendable {
+        public var name: String
+        public var status: RunStatus
+        /// `none`, `complete`, `partial` or `failed`.
+        public var discovery: String
+        public var counts: RunCounts
+    }
+
+    public var runID: Int64
+    public var status: RunStatus
+    public var sources: [Source]
+
+    /// One line per source and a closing line, for the terminal and cron logs.
+    public var summary: String {
+        var lines = sources.map { source in
+            let c = source.counts
+            return "\(source.name): \(source.status.rawValue), \(c.fetched)/\(c.targets) fetched, \(c.versionsAdded) new "
+                + "versions, \(c.unchanged) unchanged, \(c.gone) gone, \(c.conflicts) conflicts, \(c.logEntries) "
+                + "movements, \(c.errors) errors, \(c.quarantined) quarantined (discovery \(source.discovery))"
+        }
+        lines.append("run \(runID): \(status.rawValue)")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import LedgerCore
+@testable import LedgerSync
+import Testing
+
+let validConfig = """
+    [store]
+    path = "ledger.sqlite"
+
+    [sources.mr]
+    kind = "modelrouter"
+    base_url = "https://aicontent.aliyuncs.com"
+    clients = [1, 2]
+    discover = false
+    access_key_id_env = "AK"
+    access_key_secret_env = "SK"
+    concurrency = 4
+    requests_per_second = 20
+    """
+
+@Suite("Configuration")
+struct ConfigurationTests {
+    static let environment = ["AK": "id", "SK": "secret", "TOKEN": "t"]
+
+    static func parse(_ text: String, environment: [String: String] = environment) throws -> SyncConfiguration {
+        try SyncConfiguration.parse(text, file: "/etc/ledgersync.toml", directory: "/var/lib/ledger", environment: environment)
+    }
+
+
+    @Test("A valid config resolves paths, accounts, limits and secrets")
+    func valid() throws {
+        let configuration = try Self.parse(validConfig)
+        #expect(configuration.storePath == "/var/lib/ledger/ledger.sqlite")
+        let source = try #require(configuration.sources.first)
+        #expect(source.accounts == [.modelRouter(clientID: 1), .modelRouter(clientID: 2)])
+        #expect(source.limits.concurrency == 4)
+        #expect(source.limits.requestsPerSecond == 20)
+        guard case .modelRouter(let id, let secret) = source.credentials else { Issue.record("credentials"); return }
+        #expect(id == "id")
+        #expect(secret.reveal() == "secret")
+    }
+
+    @Test(
+        "Errors name the file, the key and what is wrong",
+        arguments: [
+            ("[store]\npath = 1\n", "store.path", "expected a string"),
+            ("[sources.x]\nkind = \"mr\"\n", "store", "missing table"),
+            (validConfig.replacingOccurrences(of: "modelrouter\"", with: "bank\""), "sources.mr.kind", "not a source kind"),
+            (validConfig.replacingOccurrences(of: "https://aicontent.aliyuncs.com", with: "ftp://x"), "sources.mr.base_url", "scheme"),
+            (validConfig.replacingOccurrences(of: "concurrency = 4", with: "concurrency = 0"), "sources.mr.concurrency", "outside"),
+            (validConfig.replacingOccurrences(of: "\"SK\"", with: "\"NOPE\""), "sources.mr.access_key_secret_env", "NOPE is not set"),
+            (validConfig + "\ncolour = \"red\"\n", "sources.mr.colour", "unknown key"),
+            (validConfig.replacingOccurrences(of: "clients = [1, 2]", with: "clients = [\"a\"]"), "sources.mr.clients[0]", "integer"),
+            (validConfig.replacingOccurrences(of: "clients = [1, 2]", with: ""), "sources.mr.clients", "no account"),
+            ("[store\npath = 1", "", "not valid TOML at line"),
+        ])
+    func errors(text: String, key: String, problem: String) {
+        let error = #expect(throws: ConfigError.self) { try Self.parse(text) }
+        #expect(error?.file == "/etc/ledgersync.toml")
+        #expect(error?.key == key)
+        #expect(error?.problem.contains(problem) == true, "\(String(describing: error))")
+    }
+
+    @Test("A secrets file must be private to its owner, and never echoes a secret")
+    func secretsFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-config-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let secrets = directory.appendingPathComponent("secrets.env").path
+        try Data("AK=from-file\nSK=file-secret\n".utf8).write(to: URL(fileURLWithPath: secrets))
+        let config = directory.appendingPathComponent("ledgersync.toml").path
+        try Data(("secrets_file = \"secrets.env\"\n" + validConfig).utf8).write(to: URL(fileURLWithPath: config))
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: secrets)
+        let error = #expect(throws: ConfigError.self) { try SyncConfiguration.load(path: config, environment: [:]) }
+        #expect(error?.key == "secrets_file")
+        #expect(error?.problem.contains("chmod 600") == true)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets)
+        let loaded = try SyncConfiguration.load(path: config, environment: ["SK": "from-env"])
+        guard case .modelRouter(let id, let secret) = loaded.sources[0].credentials else { Issue.record("credentials"); return }
+        #expect(id == "from-file")
+        #expect(secret.reveal() == "from-env")
+
+        try Data("AK=from-file\nthis line is the secret itself\n".utf8).write(to: URL(fileURLWithPath: secrets))
+        let malformed = #expect(throws: ConfigError.self) { try SyncConfiguration.load(path: config, environment: [:]) }
+        #expect(malformed?.problem.contains("line 2") == true)
+        #expect(malformed?.description.contains("secret itself") == false)
+    }
+}

@@ -1,0 +1,271 @@
+import AsyncHTTPClient
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerDemo
+import LedgerSimulator
+import LedgerSources
+import LedgerStore
+@testable import LedgerSync
+import Logging
+import Testing
+
+/// A simulator, a ledger file and a config pointing at them.
+final class SyncHarness: @unchecked Sendable {
+    let simulator: Simulator
+    let port: Int
+    let directory: String
+    let client = AsyncHTTPClientTransport.makeClient()
+    static let quiet = Logger(label: "sync-tests") { _ in SwiftLogNoOpLogHandler() }
+
+    init(_ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100)) async throws {
+        simulator = Simulator(configuration: configuration, logger: Self.quiet)
+        port = try await simulator.start()
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-sync-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func shutdown() async {
+        try? await client.shutdown()
+        await simulator.stop()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    var databasePath: String { directory + "/ledger.sqlite" }
+
+    static let environment = [
+        "MR_AK": "sim-access-key-id", "MR_SK": "sim-access-key-secret", "DMS_TOKEN": "sim-dms-token",
+        "TWCC_ACCOUNT": "sim-user", "TWCC_PASSWORD": "sim-password",
+    ]
+
+    func configText(dmsOrgs: String = "[101, 102, 103]", extraMR: String = "") -> String {
+        """
+        [store]
+        path = "ledger.sqlite"
+
+        [sources.mr]
+        kind = "modelrouter"
+        base_url = "http://127.0.0.1:\(port)"
+        discover = true
+        access_key_id_env = "MR_AK"
+        access_key_secret_env = "MR_SK"
+        max_attempts = 2
+        \(extraMR)
+
+        [sources.dms]
+        kind = "dms_credit"
+        base_url = "http://127.0.0.1:\(port)"
+        discover = false
+        orgs = \(dmsOrgs)
+        token_env = "DMS_TOKEN"
+        max_attempts = 2
+
+        [sources.twcc]
+        kind = "twcc_wallet"
+        base_url = "http://127.0.0.1:\(port)"
+        projects = ["MST000001", "MST000002"]
+        account_env = "TWCC_ACCOUNT"
+        password_env = "TWCC_PASSWORD"
+        max_attempts = 2
+        """
+    }
+
+    func configuration(_ text: String? = nil) throws -> SyncConfiguration {
+        try SyncConfiguration.parse(
+            text ?? configText(), file: "test.toml", directory: directory, environment: Self.environment)
+    }
+
+    /// One sync with retries that do not sleep.
+    func sync(_ configuration: SyncConfiguration? = nil) async throws -> SyncReport {
+        let configuration = try configuration ?? self.configuration()
+        let database = try LedgerDatabase.open(path: databasePath, logger: Self.quiet)
+        defer { try? database.close() }
+        return try await SyncEngine(
+            configuration: configuration, database: database, transport: AsyncHTTPClientTransport(client: client),
+            sleep: { _ in }, logger: Self.quiet
+        ).run()
+    }
+
+    func count(_ sql: String) throws -> Int {
+        let queue = try DatabaseQueue(path: databasePath)
+        defer { try? queue.close() }
+        return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
+    }
+}
+
+func withSyncHarness(
+    _ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
+    _ body: (SyncHarness) async throws -> Void
+) async throws {
+    let harness = try await SyncHarness(configuration)
+    do { try await body(harness) } catch {
+        await harness.shutdown()
+        throw error
+    }
+    await harness.shutdown()
+}
+
+@Suite("Sync engine over the simulator")
+struct SyncEngineTests {
+    @Test("A first sync stores every account; an unchanged re-sync adds only a run")
+    func idempotent() async throws {
+        try await withSyncHarness { harness in
+            let first = try await harness.sync()
+            #expect(first.status == .complete, "\(first.summary)")
+            #expect(first.sources.map(\.counts.versionsAdded) == [3, 5, 6])
+            let versions = try harness.count("SELECT count(*) FROM balance_version")
+            let raws = try harness.count("SELECT count(*) FROM raw_response")
+            let logs = try harness.count("SELECT count(*) FROM modelrouter_balance_log")
+            #expect(logs == 5)
+
+            let second = try await harness.sync()
+            #expect(second.status == .complete)
+            #expect(second.sources.allSatisfy { $0.counts.versionsAdded == 0 && $0.counts.conflicts == 0 })
+            #expect(try harness.count("SELECT count(*) FROM balance_version") == versions)
+            #expect(try harness.count("SELECT count(*) FROM raw_response") == raws)
+            #expect(try harness.count("SELECT count(*) FROM modelrouter_balance_log") == logs)
+            #expect(try harness.count("SELECT count(*) FROM conflict") == 0)
+            #expect(try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2)
+            #expect(try harness.count("SELECT sum(versions_added) FROM sync_run_source WHERE run_id = 1") == 14)
+            // TWCC child wallets point at their project's mother wallet.
+            #expect(try harness.count("SELECT count(*) FROM account WHERE kind = 'twcc_wallet' AND parent_account_id IS NOT NULL") == 4)
+        }
+    }
+
+    @Test("Movements are pulled incrementally: never duplicated, always adding up to the balance")
+    func movements() async throws {
+        try await withSyncHarness { harness in
+            _ = try await harness.sync()
+            for _ in 0..<3 {
+                harness.simulator.world.advance(seconds: 3_600)
+                _ = try await harness.sync()
+            }
+            #expect(try harness.count("SELECT count(*) FROM modelrouter_balance_log") == 5 * 4)
+            // For every client: the sum of stored movements equals the current balance.
+            let mismatches = try harness.count("""
+                SELECT count(*) FROM account a
+                JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                WHERE a.kind = 'modelrouter'
+                  AND v.available_balance_e4 <> (SELECT sum(change_amount_e4) FROM modelrouter_balance_log l WHERE l.account_id = a.id)
+                """)
+            #expect(mismatches == 0)
+            #expect(try harness.count("SELECT count(*) FROM modelrouter_log_cursor") == 5)
+        }
+    }
+
+    @Test("A failing account or source never blocks the others; the run is partial")
+    func isolation() async throws {
+        try await withSyncHarness { harness in
+            harness.simulator.faults.add(FaultRule(.serverError, source: .modelRouter, target: "1002"))
+            harness.simulator.faults.add(FaultRule(.wrongTypes, source: .twccWallet, target: "MST000001/W0001"))
+            let report = try await harness.sync(harness.configuration(harness.configText(dmsOrgs: "[101, 999]")))
+            #expect(report.status == .partial)
+            let mr = report.sources.first { $0.name == "mr" }!
+            #expect(mr.status == .partial)
+            #expect(mr.counts.versionsAdded == 4)
+            #expect(mr.counts.errors == 1)
+            #expect(report.sources.first { $0.name == "dms" }!.counts.errors == 1)
+            #expect(report.sources.first { $0.name == "twcc" }!.counts.quarantined == 1)
+            #expect(try harness.count("SELECT count(*) FROM fetch_error") == 2)
+            #expect(try harness.count("SELECT count(*) FROM quarantine") == 1)
+            #expect(try harness.count("SELECT count(*) FROM balance_version") == 4 + 1 + 5)
+        }
+    }
+
+    @Test("A source that cannot be reached at all fails; the run is failed when every source does")
+    func failed() async throws {
+        try await withSyncHarness { harness in
+            let text = harness.configText().replacingOccurrences(of: "127.0.0.1:\(harness.port)", with: "127.0.0.1:9")
+            let report = try await harness.sync(harness.configuration(text))
+            #expect(report.status == .failed)
+            #expect(report.sources.allSatisfy { $0.status == .failed })
+            #expect(try harness.count("SELECT count(*) FROM balance_version") == 0)
+        }
+    }
+
+    @Test("An account missing from a complete discovery is gone, and comes back as a new version")
+    func gone() async throws {
+        try await withSyncHarness { harness in
+            _ = try await harness.sync()
+            harness.simulator.world.setClientDeleted(1003, true)
+            let report = try await harness.sync()
+            #expect(report.sources.first { $0.name == "mr" }!.counts.gone == 1)
+            #expect(report.sources.first { $0.name == "mr" }!.discovery == "complete")
+            #expect(try harness.count("""
+                SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
+                WHERE a.account_key = '1003' AND v.state = 'gone' AND v.valid_to IS NULL
+                """) == 1)
+            harness.simulator.world.setClientDeleted(1003, false)
+            _ = try await harness.sync()
+            #expect(try harness.count("""
+                SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
+                WHERE a.account_key = '1003' AND v.superseded_at IS NULL
+                """) == 3)
+        }
+    }
+
+    @Test("A partial discovery marks nothing gone")
+    func partialDiscovery() async throws {
+        try await withSyncHarness(SimulatorConfiguration(modelRouterClients: 250, changePercent: 100)) { harness in
+            _ = try await harness.sync()
+            harness.simulator.world.setClientDeleted(1003, true)
+            harness.simulator.faults.add(FaultRule(.repeatedNextToken, source: .modelRouter, target: "list"))
+            let report = try await harness.sync()
+            let mr = report.sources.first { $0.name == "mr" }!
+            #expect(mr.discovery == "partial")
+            #expect(mr.counts.gone == 0)
+            #expect(mr.status == .partial)
+            #expect(try harness.count("SELECT count(*) FROM balance_version WHERE state = 'gone'") == 0)
+        }
+    }
+
+    @Test("A second sync while one holds the lock exits at once, naming the holder, changing nothing")
+    func singleWriter() async throws {
+        try await withSyncHarness { harness in
+            _ = try await harness.sync()
+            let runs = try harness.count("SELECT count(*) FROM sync_run")
+            let lock = try SyncLock.acquire(databasePath: harness.databasePath, now: SystemClock().now())
+            let outcome = try await SyncCommandRunner.run(configuration: harness.configuration(), logger: SyncHarness.quiet)
+            guard case .locked(let held) = outcome else {
+                Issue.record("expected the lock to be held")
+                lock.release()
+                return
+            }
+            #expect(held.holder.contains("pid \(ProcessInfo.processInfo.processIdentifier)"))
+            #expect(held.description.contains("another sync holds"))
+            #expect(try harness.count("SELECT count(*) FROM sync_run") == runs)
+            lock.release()
+            guard case .finished(let report) = try await SyncCommandRunner.run(
+                configuration: harness.configuration(), logger: SyncHarness.quiet)
+            else { Issue.record("the lock should be free again"); return }
+            #expect(report.status == .complete)
+        }
+    }
+
+    @Test("The demo produces history, movements and conflicts")
+    func demo() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-demo-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let lines = LockedLines()
+        let result = try await DemoRunner(directory: directory, logger: SyncHarness.quiet).run { lines.append($0) }
+        #expect(result.rounds.count == 5)
+        #expect(result.rounds.allSatisfy { $0.status == .complete })
+        #expect(result.rounds[1].sources.allSatisfy { $0.counts.versionsAdded == 0 })
+        let conflicts = result.rounds[3].sources.first { $0.name == "modelrouter" }!.counts.conflicts
+        #expect(conflicts == 2)
+        #expect(lines.all.contains { $0.contains(result.databasePath) })
+        let queue = try DatabaseQueue(path: result.databasePath)
+        let kinds = try await queue.read { db in try String.fetchAll(db, sql: "SELECT kind FROM conflict ORDER BY kind") }
+        #expect(kinds == ["late_arrival", "same_timestamp_different_content"])
+        try queue.close()
+        let mode = try FileManager.default.attributesOfItem(atPath: directory + "/secrets.env")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+}
+
+final class LockedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
