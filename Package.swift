@@ -132,6 +132,8 @@ let package = Package(
             name: "LedgerSyncTests",
             dependencies: [
                 "LedgerSync", "LedgerDemo", "LedgerSimulator", "LedgerStore", "LedgerSources", "LedgerCore",
+                // The crash test runs the real binary and kills it.
+                "ledgersync",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]

@@ -20,15 +20,22 @@ public enum SyncCommandRunner {
     ///   - environment: Where secrets named by `*_env` keys are found.
     ///   - logger: Where progress goes.
     /// - Throws: ``ConfigError`` for the config, ``StoreError`` for the ledger.
-    public static func run(configPath: String, environment: [String: String], logger: Logger) async throws -> Outcome {
+    public static func run(
+        configPath: String, environment: [String: String], capture: String? = nil, replay: String? = nil,
+        logger: Logger
+    ) async throws -> Outcome {
         let configuration = try SyncConfiguration.load(path: configPath, environment: environment)
-        return try await run(configuration: configuration, logger: logger)
+        return try await run(configuration: configuration, capture: capture, replay: replay, logger: logger)
     }
 
     /// Runs one sync with a loaded configuration.
-    public static func run(configuration: SyncConfiguration, clock: any LedgerClock = SystemClock(), logger: Logger)
-        async throws -> Outcome
-    {
+    /// - Parameters:
+    ///   - capture: Also write every response to this directory.
+    ///   - replay: Answer every request from this capture directory instead of the network.
+    public static func run(
+        configuration: SyncConfiguration, clock: any LedgerClock = SystemClock(), capture: String? = nil,
+        replay: String? = nil, logger: Logger
+    ) async throws -> Outcome {
         let lock: SyncLock
         do {
             lock = try SyncLock.acquire(databasePath: configuration.storePath, now: clock.now())
@@ -39,9 +46,13 @@ public enum SyncCommandRunner {
         let database = try LedgerDatabase.open(path: configuration.storePath, clock: clock, logger: logger)
         let client = AsyncHTTPClientTransport.makeClient()
         do {
+            let network = AsyncHTTPClientTransport(client: client)
+            let transport: any HTTPTransport =
+                try replay.map { try ReplayTransport(directory: $0) }
+                ?? capture.map { try CapturingTransport(base: network, directory: $0) } ?? network
             let report = try await SyncEngine(
-                configuration: configuration, database: database, transport: AsyncHTTPClientTransport(client: client),
-                clock: clock, logger: logger
+                configuration: configuration, database: database, transport: transport, clock: clock,
+                mode: replay != nil ? "replay" : capture != nil ? "capture" : "online", logger: logger
             ).run()
             try await client.shutdown()
             try database.close()

@@ -19,6 +19,16 @@ struct SyncCommand: AsyncParsableCommand {
     @Option(name: .long, help: "The config file.")
     var config: String = "ledgersync.toml"
 
+    @Option(name: .long, help: "Also write every raw response to this directory (for --from).")
+    var capture: String?
+
+    @Option(name: .customLong("from"), help: "Replay a capture directory instead of the network.")
+    var replay: String?
+
+    func validate() throws {
+        if capture != nil, replay != nil { throw ValidationError("--capture and --from cannot be used together") }
+    }
+
     @Flag(name: .long, help: "Print nothing but errors (for cron).")
     var quiet = false
 
@@ -32,7 +42,8 @@ struct SyncCommand: AsyncParsableCommand {
         let outcome: SyncCommandRunner.Outcome
         do {
             outcome = try await SyncCommandRunner.run(
-                configPath: config, environment: ProcessInfo.processInfo.environment, logger: logger)
+                configPath: config, environment: ProcessInfo.processInfo.environment, capture: capture, replay: replay,
+                logger: logger)
         } catch let error as ConfigError {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }

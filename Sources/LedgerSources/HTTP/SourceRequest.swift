@@ -11,16 +11,19 @@ public struct SourceRequest: Sendable {
     public var redactedURL: String
     /// The API action, where the source names one (ModelRouter `x-acs-action`).
     public var action: String?
+    /// A request that trades credentials for a token: its answer is a secret, never captured or stored.
+    public var isCredentialExchange: Bool
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], redactedURL: String,
-        action: String? = nil
+        action: String? = nil, isCredentialExchange: Bool = false
     ) {
         self.method = method
         self.url = url
         self.headers = headers
         self.redactedURL = redactedURL
         self.action = action
+        self.isCredentialExchange = isCredentialExchange
     }
 }
 

@@ -106,7 +106,7 @@ public struct TWCCWalletConnector: Sendable {
         let request = SourceRequest(
             url: url,
             headers: [("accept", "application/json"), ("account", account), ("password", password.reveal())],
-            redactedURL: url)
+            redactedURL: url, isCredentialExchange: true)
         let response = try await http.send(request, target: "token")
         guard (200..<300).contains(response.status) else {
             var error = TWCCWalletDecoder.failure(response, source: name, target: "token")

@@ -1,0 +1,109 @@
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerSimulator
+import LedgerStore
+@testable import LedgerSync
+import Testing
+
+@Suite("Crash safety")
+struct CrashSafetyTests {
+    /// The `ledgersync` binary built beside this test bundle.
+    static func binary() throws -> String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug"),
+        ]
+        for directory in candidates {
+            let path = directory.appendingPathComponent("ledgersync").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "ledgersync next to the tests"])
+    }
+
+    @Test("kill -9 at random points in 50 runs: integrity holds, and a full sync afterwards equals an uninterrupted one")
+    func killNine() async throws {
+        let binary = try Self.binary()
+        try await withSyncHarness(SimulatorConfiguration(
+            modelRouterClients: 150, dmsOrgs: 60, twccProjects: 10, childWalletsPerProject: 3, changePercent: 100)
+        ) { harness in
+            let orgs = "[" + (101...160).map(String.init).joined(separator: ", ") + "]"
+            // One online run captures the answers; every crash run replays them, so all see the same bytes.
+            let capture = harness.directory + "/capture"
+            let reference = try harness.configuration(harness.configText(dmsOrgs: orgs))
+            guard case .finished(let online) = try await SyncCommandRunner.run(
+                configuration: reference, capture: capture, logger: SyncHarness.quiet),
+                online.status == .complete
+            else { Issue.record("the reference sync did not complete"); return }
+            await harness.simulator.stop()
+            let referenceDigest = try LedgerDatabase.open(path: reference.storePath, logger: SyncHarness.quiet)
+                .normalizedDigest()
+
+            var environment = ProcessInfo.processInfo.environment
+            for (name, value) in SyncHarness.environment { environment[name] = value }
+            func configFile(_ index: Int) throws -> String {
+                let path = harness.directory + "/crash-\(index).toml"
+                let text = harness.configText(dmsOrgs: orgs)
+                    .replacingOccurrences(of: "path = \"ledger.sqlite\"", with: "path = \"crash-\(index).sqlite\"")
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+                return path
+            }
+            func launch(_ config: String) throws -> Process {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: binary)
+                process.arguments = ["sync", "--config", config, "--from", capture, "--quiet"]
+                process.environment = environment
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+
+            // How long one uninterrupted replay takes, to spread the kills over it.
+            let clock = ContinuousClock()
+            let timing = try launch(try configFile(999))
+            let started = clock.now
+            timing.waitUntilExit()
+            let duration = clock.now - started
+            #expect(timing.terminationStatus == 0)
+            let window = max(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000, 50)
+
+            var killedMidway = 0
+            for index in 0..<50 {
+                let config = try configFile(index)
+                let process = try launch(config)
+                try await Task.sleep(for: .milliseconds(Int64.random(in: 0...window)))
+                if process.isRunning {
+                    kill(process.processIdentifier, SIGKILL)
+                    killedMidway += 1
+                }
+                process.waitUntilExit()
+                let path = harness.directory + "/crash-\(index).sqlite"
+                if FileManager.default.fileExists(atPath: path) {
+                    let queue = try DatabaseQueue(path: path)
+                    let verdict = try await queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+                    try queue.close()
+                    #expect(verdict == ["ok"], "run \(index)")
+                }
+                // An uninterrupted sync afterwards (in-process, same capture) completes the ledger.
+                let configuration = try SyncConfiguration.load(path: config, environment: SyncHarness.environment)
+                guard case .finished(let after) = try await SyncCommandRunner.run(
+                    configuration: configuration, replay: capture, logger: SyncHarness.quiet)
+                else { Issue.record("run \(index): still locked after the kill"); continue }
+                #expect(after.status == .complete, "run \(index)")
+                let database = try LedgerDatabase.open(path: path, logger: SyncHarness.quiet)
+                #expect(try database.normalizedDigest() == referenceDigest, "run \(index)")
+                let interrupted = try await database.writer.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_run WHERE status = 'running'") ?? 0
+                }
+                #expect(interrupted == 0, "run \(index): a run is left 'running'")
+                try database.close()
+            }
+            // Most kills must land while the sync runs, or the test proves little.
+            #expect(killedMidway >= 25, "only \(killedMidway) of 50 kills hit a running sync")
+        }
+    }
+}
