@@ -75,6 +75,7 @@ struct SourceSync: Sendable {
         targets = targets.filter { seen.insert($0).inserted }
         let connector = modelRouter
         let names_ = names
+        engine.progress?.total(source.name, targets.count)
         totals = totals + (try await forEach(targets, concurrency: source.limits.concurrency) {
             key async throws(StoreError) -> RunCounts in
             try await process(key, fetch: fetch, modelRouter: connector, displayName: names_[key])
@@ -218,7 +219,15 @@ struct SourceSync: Sendable {
             }
             try tx.addCounts(runID: runID, sourceID: sourceID, counts)
             return counts
-        }
+        }.also { engine.progress?.finished(source.name, $0) }
+    }
+}
+
+extension RunCounts {
+    /// Runs `body` with the value and returns it, to report progress in passing.
+    func also(_ body: (RunCounts) -> Void) -> RunCounts {
+        body(self)
+        return self
     }
 }
 

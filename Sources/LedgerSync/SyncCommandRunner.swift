@@ -22,10 +22,11 @@ public enum SyncCommandRunner {
     /// - Throws: ``ConfigError`` for the config, ``StoreError`` for the ledger.
     public static func run(
         configPath: String, environment: [String: String], capture: String? = nil, replay: String? = nil,
-        logger: Logger
+        progress: SyncProgress? = nil, logger: Logger
     ) async throws -> Outcome {
         let configuration = try SyncConfiguration.load(path: configPath, environment: environment)
-        return try await run(configuration: configuration, capture: capture, replay: replay, logger: logger)
+        return try await run(
+            configuration: configuration, capture: capture, replay: replay, progress: progress, logger: logger)
     }
 
     /// Runs one sync with a loaded configuration.
@@ -34,7 +35,7 @@ public enum SyncCommandRunner {
     ///   - replay: Answer every request from this capture directory instead of the network.
     public static func run(
         configuration: SyncConfiguration, clock: any LedgerClock = SystemClock(), capture: String? = nil,
-        replay: String? = nil, logger: Logger
+        replay: String? = nil, progress: SyncProgress? = nil, logger: Logger
     ) async throws -> Outcome {
         let lock: SyncLock
         do {
@@ -52,7 +53,8 @@ public enum SyncCommandRunner {
                 ?? capture.map { try CapturingTransport(base: network, directory: $0) } ?? network
             let report = try await SyncEngine(
                 configuration: configuration, database: database, transport: transport, clock: clock,
-                mode: replay != nil ? "replay" : capture != nil ? "capture" : "online", logger: logger
+                mode: replay != nil ? "replay" : capture != nil ? "capture" : "online", progress: progress,
+                logger: logger
             ).run()
             try await client.shutdown()
             try database.close()

@@ -17,6 +17,7 @@ public struct SyncEngine: Sendable {
     let logger: Logger
     let sleep: @Sendable (Duration) async throws -> Void
     let mode: String
+    let progress: SyncProgress?
 
     /// - Parameters:
     ///   - configuration: The sources and their settings.
@@ -25,13 +26,15 @@ public struct SyncEngine: Sendable {
     ///   - clock: Recorded times and request dates.
     ///   - mode: Recorded on the run: `online`, `capture` or `replay`.
     ///   - sleep: Waits between retries.
+    ///   - progress: Receives each finished target, for a live display.
     ///   - logger: Progress and failures, never a secret.
     public init(
         configuration: SyncConfiguration, database: LedgerDatabase, transport: any HTTPTransport,
         clock: any LedgerClock = SystemClock(), mode: String = "online",
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        logger: Logger
+        progress: SyncProgress? = nil, logger: Logger
     ) {
+        self.progress = progress
         self.configuration = configuration
         self.database = database
         self.transport = transport
@@ -80,6 +83,7 @@ public struct SyncEngine: Sendable {
             sources.allSatisfy { $0.status == .complete } ? .complete
             : sources.allSatisfy { $0.status == .failed } ? .failed : .partial
         try await database.transaction { tx in try tx.finishRun(runID: runID, status: status, message: nil) }
+        progress?.finish()
         logger.info("sync finished", metadata: ["run": "\(runID)", "status": "\(status.rawValue)"])
         return SyncReport(runID: runID, status: status, sources: sources)
     }

@@ -41,9 +41,11 @@ struct SyncCommand: AsyncParsableCommand {
         }
         let outcome: SyncCommandRunner.Outcome
         do {
+            // A live line per source on a terminal; nothing of it on a pipe or with --quiet.
+            let progress = !quiet && isatty(STDERR_FILENO) == 1 ? SyncProgress(render: TerminalProgress.render) : nil
             outcome = try await SyncCommandRunner.run(
                 configPath: config, environment: ProcessInfo.processInfo.environment, capture: capture, replay: replay,
-                logger: logger)
+                progress: progress, logger: logger)
         } catch let error as ConfigError {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }
@@ -98,4 +100,23 @@ struct LineLogHandler: LogHandler {
         }
         FileHandle.standardError.write(Data((line + "\n").utf8))
     }
+}
+
+/// Redraws one line per source in place on standard error.
+enum TerminalProgress {
+    private static let drawn = LineCount()
+
+    static let render: @Sendable ([SyncProgress.Line], Duration) -> Void = { lines, elapsed in
+        var output = ""
+        let previous = drawn.swap(lines.count)
+        if previous > 0 { output += "\u{1B}[\(previous)F" }  // back to the first line drawn
+        for line in lines { output += "\u{1B}[2K" + SyncProgress.text(line, elapsed: elapsed) + "\n" }
+        FileHandle.standardError.write(Data(output.utf8))
+    }
+}
+
+final class LineCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func swap(_ new: Int) -> Int { lock.withLock { defer { count = new }; return count } }
 }
