@@ -102,11 +102,11 @@ extension LedgerTransaction {
     /// - Returns: How many entries were new.
     public func insertBalanceLogs(
         sourceID: Int64, clientID: Int64, unit: MoneyUnit, entries: [BalanceLogEntry], raws: [RawResponseRecord],
-        runID: Int64?
+        runID: Int64?, storedRawID: Int64? = nil
     ) throws -> Int {
         guard !entries.isEmpty else { return 0 }
         let accountID = try accountID(sourceID: sourceID, key: .modelRouter(clientID: clientID))
-        var rawID: Int64?
+        var rawID: Int64? = storedRawID
         var inserted = 0
         for entry in entries {
             if rawID == nil, let first = raws.first {

@@ -31,6 +31,23 @@ extension LedgerTransaction {
         _ observation: BalanceObservation, raw: RawResponseRecord, sourceID: Int64, runID: Int64?,
         clockSkewMilliseconds: Int64 = 300_000
     ) throws -> ObservationResult {
+        try record(observation, evidence: .new(raw), sourceID: sourceID, runID: runID,
+            clockSkewMilliseconds: clockSkewMilliseconds)
+    }
+
+    /// Records an observation whose raw response is already stored (``LedgerDatabase/rebuild``).
+    public func record(
+        _ observation: BalanceObservation, storedRawID: Int64, sourceID: Int64, runID: Int64?,
+        clockSkewMilliseconds: Int64 = 300_000
+    ) throws -> ObservationResult {
+        try record(observation, evidence: .stored(storedRawID), sourceID: sourceID, runID: runID,
+            clockSkewMilliseconds: clockSkewMilliseconds)
+    }
+
+    private func record(
+        _ observation: BalanceObservation, evidence raw: RawEvidence, sourceID: Int64, runID: Int64?,
+        clockSkewMilliseconds: Int64
+    ) throws -> ObservationResult {
         let accountID = try accountID(
             sourceID: sourceID, key: observation.account, displayName: observation.displayName,
             parent: observation.parent)
@@ -48,7 +65,7 @@ extension LedgerTransaction {
         guard let current = try currentVersion(accountID) else {
             // No current version: the first observation, or history that was all before (cannot be), so append.
             let next = try firstLiveVersion(accountID, after: validFrom)
-            let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
+            let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
             let id = try insertVersion(
                 observation, accountID: accountID, validFrom: validFrom, validTo: next?.validFrom, rawID: rawID,
                 runID: runID)
@@ -67,7 +84,7 @@ extension LedgerTransaction {
             validFrom = current.validFrom + 1
         }
         if validFrom > current.validFrom {
-            let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
+            let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
             try db.execute(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?", arguments: [validFrom, current.id])
             let id = try insertVersion(
                 observation, accountID: accountID, validFrom: validFrom, validTo: nil, rawID: rawID, runID: runID)
@@ -88,7 +105,7 @@ extension LedgerTransaction {
                 sourceID: sourceID, runID: runID, resolution: "kept_stored")
         }
         // New to the store and older than the current version: splice it in at its valid time.
-        let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
+        let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
         let covering = try liveVersion(accountID, covering: validFrom)
         let validTo: Int64
         if let covering {
@@ -247,7 +264,7 @@ extension LedgerTransaction {
 
     private func conflict(
         _ kind: ConflictKind, accountID: Int64, stored: LiveVersion?, incoming: BalanceObservation,
-        raw: RawResponseRecord, sourceID: Int64, runID: Int64?, resolution: String, rawID: Int64? = nil
+        raw: RawEvidence, sourceID: Int64, runID: Int64?, resolution: String, rawID: Int64? = nil
     ) throws -> ObservationResult {
         let storedContent = try stored.map { try contentJSON(versionID: $0.id) }
         try db.execute(
@@ -264,7 +281,7 @@ extension LedgerTransaction {
             ])
         guard db.changesCount > 0 else { return .conflict(kind, recorded: false) }
         let conflictID = db.lastInsertedRowID
-        let evidence = try rawID ?? insertRaw(raw, sourceID: sourceID, runID: runID)
+        let evidence = try rawID ?? raw.id(self, sourceID: sourceID, runID: runID)
         try db.execute(
             sql: "UPDATE conflict SET incoming_raw_response_id = ? WHERE id = ?", arguments: [evidence, conflictID])
         return .conflict(kind, recorded: true)
@@ -273,5 +290,18 @@ extension LedgerTransaction {
     /// The canonical content of a stored version, rebuilt from its row and details (as ``BalanceObservation/contentJSON``).
     func contentJSON(versionID: Int64) throws -> String? {
         try StoredVersion.observation(db, versionID: versionID)?.contentJSON
+    }
+}
+
+/// The raw response behind a write: one to store now, or one already stored.
+enum RawEvidence {
+    case new(RawResponseRecord)
+    case stored(Int64)
+
+    func id(_ tx: LedgerTransaction, sourceID: Int64, runID: Int64?) throws -> Int64 {
+        switch self {
+        case .new(let raw): try tx.insertRaw(raw, sourceID: sourceID, runID: runID)
+        case .stored(let id): id
+        }
     }
 }
