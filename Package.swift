@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "ledgersync", targets: ["ledgersync"]),
         .executable(name: "ledgersync-sim", targets: ["ledgersync-sim"]),
+        .executable(name: "ledgersync-bench", targets: ["ledgersync-bench"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
         .library(name: "LedgerSources", targets: ["LedgerSources"]),
@@ -103,6 +104,16 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/ledgersync-sim"
+        ),
+        .executableTarget(
+            name: "ledgersync-bench",
+            dependencies: [
+                "LedgerCore", "LedgerStore", "LedgerSources", "LedgerSync", "LedgerSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/ledgersync-bench"
         ),
         .executableTarget(name: "MigrationEmbedder", path: "Tools/MigrationEmbedder"),
         .plugin(

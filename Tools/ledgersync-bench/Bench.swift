@@ -1,0 +1,258 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerSimulator
+import LedgerSources
+import LedgerStore
+import LedgerSync
+import Logging
+
+/// `ledgersync-bench`: every scenario beside the limit it is measured against, in one run, in one table.
+@main
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledgersync-bench",
+        abstract: "Measure LedgerSync against its limits and print one table (build with -c release).",
+        subcommands: [Run.self, ServeSimulator.self, SyncOnce.self, RawFetch.self],
+        defaultSubcommand: Run.self)
+}
+
+/// The orchestrator: starts the simulator, runs each scenario and its limit as child processes, prints the table.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run every scenario (the default).")
+
+    @Flag(help: "Small sizes that finish in under two minutes on 2 cores.") var quick = false
+    @Flag(help: "Print the table as JSON.") var json = false
+    @Option(help: "Measured runs per figure (after one warm-up); the median is reported.") var runs = 3
+
+    func run() async throws {
+        let sizes = quick ? [2_000] : [10_000, 100_000]
+        var rows: [[String: String]] = []
+        for size in sizes {
+            rows += try await syncScenarios(accounts: size, runs: quick ? 1 : runs)
+        }
+        print(Table.render(rows, json: json, runs: quick ? 1 : runs))
+    }
+
+    /// Sync scenarios at one size: first sync and unchanged re-sync against a raw fetch of the same URLs.
+    func syncScenarios(accounts: Int, runs: Int) async throws -> [[String: String]] {
+        let work = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-bench-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        // 40% ModelRouter clients, 30% DMS customers, 30% TWCC wallets (projects of 10 wallets).
+        let clients = accounts * 4 / 10
+        let orgs = accounts * 3 / 10
+        let projects = max(1, accounts * 3 / 100)
+        let simulator = try startSimulator(clients: clients, orgs: orgs, projects: projects)
+        defer { simulator.terminate() }
+        let config = try writeConfig(directory: work, port: simulator.port, orgs: orgs, projects: projects)
+        let total = Double(clients + orgs + projects * 10)
+
+        _ = try measureSelf(["raw-fetch", "--config", config])  // warm-up
+        var raw: [Double] = []
+        var first: [Double] = []
+        var again: [Double] = []
+        var firstRSS: [Int] = []
+        var againRSS: [Int] = []
+        for run in 0..<runs {
+            raw.append(try checked(measureSelf(["raw-fetch", "--config", config])).seconds)
+            try? FileManager.default.removeItem(atPath: work + "/ledger.sqlite")
+            let f = try checked(measureSelf(["sync-once", "--config", config]))
+            first.append(f.seconds)
+            firstRSS.append(f.peakRSSKiB)
+            let a = try checked(measureSelf(["sync-once", "--config", config]))
+            again.append(a.seconds)
+            againRSS.append(a.peakRSSKiB)
+            FileHandle.standardError.write(Data("size \(accounts) run \(run + 1)/\(runs) done\n".utf8))
+        }
+        let rawRate = total / median(raw)
+        func row(_ scenario: String, _ seconds: [Double], _ rss: [Int]) -> [String: String] {
+            let rate = total / median(seconds)
+            return [
+                "scenario": scenario, "size": "\(Int(total)) accounts",
+                "ours": String(format: "%.0f accounts/s", rate), "limit": String(format: "%.0f accounts/s (raw fetch)", rawRate),
+                "ratio": String(format: "%.2f", rate / rawRate),
+                "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
+            ]
+        }
+        return [row("first sync", first, firstRSS), row("unchanged re-sync", again, againRSS)]
+    }
+
+    func checked(_ measurement: Measurement) throws -> Measurement {
+        guard measurement.status == 0 else { throw BenchError("a child exited with status \(measurement.status)") }
+        return measurement
+    }
+
+    struct RunningSimulator {
+        let process: Process
+        let port: Int
+        func terminate() {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    func startSimulator(clients: Int, orgs: Int, projects: Int) throws -> RunningSimulator {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        process.arguments = ["serve-simulator", "--clients", "\(clients)", "--orgs", "\(orgs)", "--projects", "\(projects)"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        var line = Data()
+        while !line.contains(UInt8(ascii: "\n")) {
+            let chunk = pipe.fileHandleForReading.availableData
+            guard !chunk.isEmpty else { throw BenchError("the simulator did not start") }
+            line += chunk
+        }
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw BenchError("the simulator did not report its port")
+        }
+        return RunningSimulator(process: process, port: port)
+    }
+
+    func writeConfig(directory: String, port: Int, orgs: Int, projects: Int) throws -> String {
+        let orgList = (0..<orgs).map { String(101 + $0) }.joined(separator: ", ")
+        let projectList = (0..<projects).map { "\"MST" + String(format: "%06d", $0 + 1) + "\"" }.joined(separator: ", ")
+        let text = """
+            [store]
+            path = "ledger.sqlite"
+            [sources.mr]
+            kind = "modelrouter"
+            base_url = "http://127.0.0.1:\(port)"
+            access_key_id_env = "BENCH_AK"
+            access_key_secret_env = "BENCH_SK"
+            concurrency = 16
+            [sources.dms]
+            kind = "dms_credit"
+            base_url = "http://127.0.0.1:\(port)"
+            discover = false
+            orgs = [\(orgList)]
+            token_env = "BENCH_DMS"
+            concurrency = 16
+            [sources.twcc]
+            kind = "twcc_wallet"
+            base_url = "http://127.0.0.1:\(port)"
+            projects = [\(projectList)]
+            account_env = "BENCH_TA"
+            password_env = "BENCH_TP"
+            concurrency = 16
+            """
+        let path = directory + "/ledgersync.toml"
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        return path
+    }
+}
+
+/// The simulator's credentials, as the bench's children see them.
+let benchEnvironment = [
+    "BENCH_AK": "sim-access-key-id", "BENCH_SK": "sim-access-key-secret", "BENCH_DMS": "sim-dms-token",
+    "BENCH_TA": "sim-user", "BENCH_TP": "sim-password",
+]
+
+/// Child: serves the simulator and prints its port.
+struct ServeSimulator: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve-simulator", shouldDisplay: false)
+    @Option var clients = 1000
+    @Option var orgs = 1000
+    @Option var projects = 100
+
+    func run() async throws {
+        let simulator = Simulator(
+            configuration: SimulatorConfiguration(
+                modelRouterClients: clients, dmsOrgs: orgs, twccProjects: projects, childWalletsPerProject: 9,
+                changePercent: 0),
+            logger: Logger(label: "sim") { _ in SwiftLogNoOpLogHandler() })
+        try await simulator.run(host: "127.0.0.1", port: 0) { port in
+            FileHandle.standardOutput.write(Data("\(port)\n".utf8))
+        }
+    }
+}
+
+/// Child: one sync, as `ledgersync sync` does it.
+struct SyncOnce: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sync-once", shouldDisplay: false)
+    @Option var config: String
+
+    func run() async throws {
+        let outcome = try await SyncCommandRunner.run(
+            configPath: config, environment: benchEnvironment, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+        guard case .finished(let report) = outcome, report.status == .complete else {
+            throw BenchError("the sync did not complete")
+        }
+    }
+}
+
+/// Child: the limit — the same requests at the same concurrency through the same client, storing nothing.
+struct RawFetch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "raw-fetch", shouldDisplay: false)
+    @Option var config: String
+
+    func run() async throws {
+        let configuration = try SyncConfiguration.load(path: config, environment: benchEnvironment)
+        let client = AsyncHTTPClientTransport.makeClient()
+        let transport = AsyncHTTPClientTransport(client: client)
+        let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
+        for source in configuration.sources {
+            let http = SourceHTTPClient(source: source.name, transport: transport, limits: source.limits, logger: quiet)
+            var jobs: [@Sendable () async -> Void] = []
+            switch source.credentials {
+            case .modelRouter(let id, let secret):
+                let connector = ModelRouterConnector(
+                    name: source.name, baseURL: source.baseURL, currency: source.unit, accessKeyID: id,
+                    accessKeySecret: secret, http: http)
+                for client in await connector.discoverClients().items {
+                    jobs.append {
+                        _ = try? await connector.balance(clientID: client.id)
+                        _ = try? await connector.balanceLogs(clientID: client.id, after: nil)
+                    }
+                }
+            case .dms(let auth):
+                let connector = DMSCreditConnector(
+                    name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: auth, http: http)
+                for case .dmsCredit(let org, let type) in source.accounts {
+                    jobs.append { _ = try? await connector.credit(orgID: org, orgType: type) }
+                }
+            case .twcc(let auth):
+                let connector = TWCCWalletConnector(name: source.name, baseURL: source.baseURL, authentication: auth, http: http)
+                for project in source.projects {
+                    for wallet in await connector.discoverWallets(projectCode: project).items {
+                        jobs.append { _ = try? await connector.wallet(projectCode: project, walletCode: wallet.walletCode) }
+                    }
+                }
+            }
+            await withTaskGroup(of: Void.self) { group in
+                var next = 0
+                while next < min(source.limits.concurrency, jobs.count) {
+                    group.addTask(operation: jobs[next])
+                    next += 1
+                }
+                while await group.next() != nil, next < jobs.count {
+                    group.addTask(operation: jobs[next])
+                    next += 1
+                }
+            }
+        }
+        try await client.shutdown()
+    }
+}
+
+/// The result table.
+enum Table {
+    static let columns = ["scenario", "size", "ours", "limit", "ratio", "peak_rss"]
+
+    static func render(_ rows: [[String: String]], json: Bool, runs: Int) -> String {
+        if json {
+            let data = try? JSONSerialization.data(withJSONObject: ["runs": runs, "rows": rows], options: [.prettyPrinted, .sortedKeys])
+            return String(decoding: data ?? Data(), as: UTF8.self)
+        }
+        let widths = columns.map { column in max(column.count, rows.map { $0[column]?.count ?? 0 }.max() ?? 0) }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+        }
+        var lines = [line(columns), line(widths.map { String(repeating: "-", count: $0) })]
+        lines += rows.map { row in line(columns.map { row[$0] ?? "" }) }
+        lines.append("each figure: median of \(runs) measured run(s) after one warm-up; limit measured in the same run")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// One measured child process: wall time, peak resident memory and exit status.
+struct Measurement {
+    var seconds: Double
+    var peakRSSKiB: Int
+    var status: Int32
+}
+
+/// Runs this executable again with `arguments`, waits, and reads its peak RSS from `wait4`'s rusage.
+func measureSelf(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+    throws -> Measurement
+{
+    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer {
+        argv.forEach { free($0) }
+        envp.forEach { free($0) }
+    }
+    var pid: pid_t = 0
+    let started = DispatchTime.now().uptimeNanoseconds
+    let spawned = posix_spawn(&pid, executable, nil, nil, argv, envp)
+    guard spawned == 0 else { throw BenchError("cannot start \(executable): \(String(cString: strerror(spawned)))") }
+    var status: Int32 = 0
+    var usage = rusage()
+    while wait4(pid, &status, 0, &usage) < 0 {
+        guard errno == EINTR else { throw BenchError("wait4 failed: \(String(cString: strerror(errno)))") }
+    }
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+    let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    return Measurement(seconds: elapsed, peakRSSKiB: usage.ru_maxrss, status: exitStatus)
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
+}
