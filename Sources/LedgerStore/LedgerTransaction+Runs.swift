@@ -199,3 +199,39 @@ extension LedgerTransaction {
             arguments: [sourceID])
     }
 }
+
+extension LedgerDatabase {
+    /// Whether an account's current version already has this content (and the account this display name): a read,
+    /// so an unchanged fetch writes nothing.
+    public func isCurrent(sourceID: Int64, account: AccountKey, contentHash: String, displayName: String?)
+        async throws(StoreError) -> Bool
+    {
+        do {
+            return try await writer.read { db in
+                try Bool.fetchOne(
+                    db,
+                    sql: """
+                        SELECT EXISTS (SELECT 1 FROM balance_version v JOIN account a ON a.id = v.account_id
+                        WHERE a.source_id = ? AND a.account_key = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                          AND v.state = 'present' AND v.content_hash = ?
+                          AND (? IS NULL OR a.display_name = ?))
+                        """,
+                    arguments: [sourceID, account.description, contentHash, displayName, displayName]) ?? false
+            }
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+}
+
+extension LedgerTransaction {
+    /// Marks accounts as seen now (for fetches that changed nothing and so wrote nothing).
+    public func touch(sourceID: Int64, accounts: [AccountKey]) throws {
+        for chunk in stride(from: 0, to: accounts.count, by: 500).map({ Array(accounts[$0..<min($0 + 500, accounts.count)]) }) {
+            let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+            try db.execute(
+                sql: "UPDATE account SET last_seen_at = max(last_seen_at, ?) WHERE source_id = ? AND account_key IN (\(placeholders))",
+                arguments: StatementArguments([now.millisecondsSinceEpoch, sourceID] + chunk.map(\.description)))
+        }
+    }
+}

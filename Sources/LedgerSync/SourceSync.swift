@@ -76,10 +76,29 @@ struct SourceSync: Sendable {
         let connector = modelRouter
         let names_ = names
         engine.progress?.total(source.name, targets.count)
-        totals = totals + (try await forEach(targets, concurrency: source.limits.concurrency) {
+        // Twice the HTTP concurrency: a target waiting for the single writer leaves its request slot to another
+        // (the source's HTTP client still caps requests in flight).
+        let unchanged = UnchangedTargets()
+        totals = totals + (try await forEach(targets, concurrency: source.limits.concurrency * 2) {
             key async throws(StoreError) -> RunCounts in
-            try await process(key, fetch: fetch, modelRouter: connector, displayName: names_[key])
+            try await process(key, fetch: fetch, modelRouter: connector, displayName: names_[key], unchanged: unchanged)
         })
+        // Unchanged targets wrote nothing: their counts and last-seen times land now, in one transaction.
+        let quiet = unchanged.drain()
+        if !quiet.isEmpty {
+            var counts = RunCounts()
+            counts.targets = quiet.count
+            counts.fetched = quiet.count
+            counts.unchanged = quiet.count
+            totals = totals + counts
+            let sourceID = sourceID
+            let runID = runID
+            let flushed = counts
+            try await engine.database.transaction { tx in
+                try tx.touch(sourceID: sourceID, accounts: quiet)
+                try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
+            }
+        }
 
         // Only a complete discovery may say an account is gone.
         if discovery == "complete" {
@@ -155,7 +174,8 @@ struct SourceSync: Sendable {
 
     /// Fetches one target and writes everything it produced in one transaction.
     private func process(
-        _ key: AccountKey, fetch: Fetch, modelRouter: ModelRouterConnector?, displayName: String?
+        _ key: AccountKey, fetch: Fetch, modelRouter: ModelRouterConnector?, displayName: String?,
+        unchanged: UnchangedTargets
     ) async throws(StoreError) -> RunCounts {
         let outcome: Result<FetchOutcome<BalanceObservation>, SourceError>
         do {
@@ -175,6 +195,19 @@ struct SourceSync: Sendable {
         }
         if case .failure(let error) = outcome {
             engine.logger.warning("fetch failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
+        }
+        // Nothing new: same content as the current version and no new movement. Confirmed on a reader, so the
+        // writer is not involved at all.
+        if case .success(.decoded(let observation, _)) = outcome, (try? logs?.get().entries.isEmpty) ?? true,
+            try await engine.database.isCurrent(
+                sourceID: sourceID, account: key, contentHash: observation.contentHash,
+                displayName: displayName ?? observation.displayName)
+        {
+            unchanged.add(key)
+            var counts = RunCounts()
+            counts.targets = 1
+            engine.progress?.finished(source.name, counts)
+            return RunCounts()
         }
         let sourceID = sourceID
         let runID = runID
@@ -276,4 +309,12 @@ extension SourceError {
             account: account, target: target, kind: kind.rawValue, httpStatus: httpStatus, remoteCode: remoteCode,
             message: message, requestID: requestID, retryable: retryable, attempts: attempts)
     }
+}
+
+/// The targets of a source that changed nothing, collected for one write at the end.
+final class UnchangedTargets: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [AccountKey] = []
+    func add(_ key: AccountKey) { lock.withLock { keys.append(key) } }
+    func drain() -> [AccountKey] { lock.withLock { defer { keys = [] }; return keys } }
 }
