@@ -40,61 +40,46 @@ extension LedgerTransaction {
     /// Starts a run. Runs left `running` by a process that died are marked `interrupted` first: the caller holds
     /// the writer lock, so no other run can be alive.
     public func beginRun(mode: String, host: String?, pid: Int32?) throws -> Int64 {
-        try db.execute(
-            sql: "UPDATE sync_run SET status = 'interrupted', ended_at = max(started_at, ?) WHERE status = 'running'",
-            arguments: [now.millisecondsSinceEpoch])
+        try db.cachedStatement(sql: "UPDATE sync_run SET status = 'interrupted', ended_at = max(started_at, ?) WHERE status = 'running'").execute(arguments: [now.millisecondsSinceEpoch])
         try db.execute(
             sql: "UPDATE sync_run_source SET status = 'failed' WHERE status = 'running'")
-        try db.execute(
-            sql: "INSERT INTO sync_run (started_at, status, mode, host, pid) VALUES (?, 'running', ?, ?, ?)",
-            arguments: [now.millisecondsSinceEpoch, mode, host, pid])
+        try db.cachedStatement(sql: "INSERT INTO sync_run (started_at, status, mode, host, pid) VALUES (?, 'running', ?, ?, ?)").execute(arguments: [now.millisecondsSinceEpoch, mode, host, pid])
         return db.lastInsertedRowID
     }
 
     /// Adds a source to a run.
     public func beginRunSource(runID: Int64, sourceID: Int64) throws {
-        try db.execute(
-            sql: "INSERT INTO sync_run_source (run_id, source_id, status) VALUES (?, ?, 'running')",
-            arguments: [runID, sourceID])
+        try db.cachedStatement(sql: "INSERT INTO sync_run_source (run_id, source_id, status) VALUES (?, ?, 'running')").execute(arguments: [runID, sourceID])
     }
 
     /// Adds counts to a run's source row.
     public func addCounts(runID: Int64, sourceID: Int64, _ counts: RunCounts) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE sync_run_source SET targets = targets + ?, fetched = fetched + ?,
                     versions_added = versions_added + ?, unchanged = unchanged + ?, gone = gone + ?,
                     conflicts = conflicts + ?, errors = errors + ?, quarantined = quarantined + ?,
                     log_entries = log_entries + ?
                 WHERE run_id = ? AND source_id = ?
-                """,
-            arguments: [counts.targets, counts.fetched, counts.versionsAdded, counts.unchanged, counts.gone,
+                """).execute(arguments: [counts.targets, counts.fetched, counts.versionsAdded, counts.unchanged, counts.gone,
                 counts.conflicts, counts.errors, counts.quarantined, counts.logEntries, runID, sourceID])
     }
 
     /// Ends a source within a run.
     public func finishRunSource(runID: Int64, sourceID: Int64, status: RunStatus, discovery: String) throws {
-        try db.execute(
-            sql: "UPDATE sync_run_source SET status = ?, discovery = ? WHERE run_id = ? AND source_id = ?",
-            arguments: [status.rawValue, discovery, runID, sourceID])
+        try db.cachedStatement(sql: "UPDATE sync_run_source SET status = ?, discovery = ? WHERE run_id = ? AND source_id = ?").execute(arguments: [status.rawValue, discovery, runID, sourceID])
     }
 
     /// Ends a run.
     public func finishRun(runID: Int64, status: RunStatus, message: String?) throws {
-        try db.execute(
-            sql: "UPDATE sync_run SET status = ?, ended_at = ?, message = ? WHERE id = ?",
-            arguments: [status.rawValue, now.millisecondsSinceEpoch, message, runID])
+        try db.cachedStatement(sql: "UPDATE sync_run SET status = ?, ended_at = ?, message = ? WHERE id = ?").execute(arguments: [status.rawValue, now.millisecondsSinceEpoch, message, runID])
     }
 
     /// The keys of a source's accounts whose current version is present (candidates to be marked gone).
     public func presentAccounts(sourceID: Int64) throws -> [String] {
-        try String.fetchAll(
-            db,
-            sql: """
+        try String.fetchAll(db.cachedStatement(sql: """
                 SELECT a.account_key FROM account a JOIN balance_version v ON v.account_id = a.id
                 WHERE a.source_id = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'present'
-                """,
-            arguments: [sourceID])
+                """), arguments: [sourceID])
     }
 
     /// Inserts ModelRouter balance-log entries that are not stored yet and moves the client's cursor, in this
@@ -111,37 +96,31 @@ extension LedgerTransaction {
         for entry in entries {
             if rawID == nil, let first = raws.first {
                 // Keep the pages as evidence once, only when they bring something new.
-                let exists = try Bool.fetchOne(
-                    db, sql: "SELECT EXISTS (SELECT 1 FROM modelrouter_balance_log WHERE account_id = ? AND remote_id = ?)",
-                    arguments: [accountID, entry.remoteID]) ?? false
+                let exists = try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM modelrouter_balance_log WHERE account_id = ? AND remote_id = ?)"), arguments: [accountID, entry.remoteID]) ?? false
                 if !exists {
                     rawID = try insertRaw(first, sourceID: sourceID, runID: runID)
                     for page in raws.dropFirst() { _ = try insertRaw(page, sourceID: sourceID, runID: runID) }
                 }
             }
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO modelrouter_balance_log (account_id, remote_id, change_type, unit,
                         change_amount_e4, balance_before_e4, balance_after_e4, remark, gmt_create, recorded_at, run_id,
                         raw_response_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [accountID, entry.remoteID, entry.changeType, unit.name, entry.changeAmount.scaledValue,
+                    """).execute(arguments: [accountID, entry.remoteID, entry.changeType, unit.name, entry.changeAmount.scaledValue,
                     entry.balanceBefore?.scaledValue, entry.balanceAfter?.scaledValue, entry.remark,
                     entry.gmtCreate.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, rawID])
             inserted += db.changesCount
         }
         let last = entries.max { ($0.gmtCreate, $0.remoteID) < ($1.gmtCreate, $1.remoteID) }!
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO modelrouter_log_cursor (account_id, last_gmt_create, last_remote_id, updated_at)
                 VALUES (?, ?, ?, ?)
                 ON CONFLICT (account_id) DO UPDATE SET last_gmt_create = excluded.last_gmt_create,
                     last_remote_id = excluded.last_remote_id, updated_at = excluded.updated_at
                 WHERE (excluded.last_gmt_create, excluded.last_remote_id)
                     > (modelrouter_log_cursor.last_gmt_create, modelrouter_log_cursor.last_remote_id)
-                """,
-            arguments: [accountID, last.gmtCreate.millisecondsSinceEpoch, last.remoteID, now.millisecondsSinceEpoch])
+                """).execute(arguments: [accountID, last.gmtCreate.millisecondsSinceEpoch, last.remoteID, now.millisecondsSinceEpoch])
         return inserted
     }
 }
@@ -164,14 +143,11 @@ extension LedgerDatabase {
     public func logCursor(sourceID: Int64, clientID: Int64) async throws(StoreError) -> (gmtCreate: Instant, remoteID: Int64)? {
         do {
             return try await writer.read { db in
-                try Row.fetchOne(
-                    db,
-                    sql: """
+                try Row.fetchOne(db.cachedStatement(sql: """
                         SELECT c.last_gmt_create, c.last_remote_id FROM modelrouter_log_cursor c
                         JOIN account a ON a.id = c.account_id
                         WHERE a.source_id = ? AND a.mr_client_id = ?
-                        """,
-                    arguments: [sourceID, clientID]
+                        """), arguments: [sourceID, clientID]
                 ).map { (Instant(millisecondsSinceEpoch: $0[0]), $0[1]) }
             }
         } catch {
@@ -183,8 +159,7 @@ extension LedgerDatabase {
 extension LedgerTransaction {
     /// Links each TWCC child wallet to its project's mother wallet (the one whose current version says 是).
     public func linkTWCCMotherWallets(sourceID: Int64) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 UPDATE account SET parent_account_id = (
                     SELECT m.id FROM account m
                     JOIN balance_version v ON v.account_id = m.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
@@ -195,8 +170,7 @@ extension LedgerTransaction {
                 WHERE source_id = ? AND kind = 'twcc_wallet' AND id NOT IN (
                     SELECT v.account_id FROM balance_version v JOIN twcc_wallet_detail d ON d.version_id = v.id
                     WHERE v.valid_to IS NULL AND v.superseded_at IS NULL AND d.is_mother = 1)
-                """,
-            arguments: [sourceID])
+                """).execute(arguments: [sourceID])
     }
 }
 
@@ -208,15 +182,12 @@ extension LedgerDatabase {
     {
         do {
             return try await writer.read { db in
-                try Bool.fetchOne(
-                    db,
-                    sql: """
+                try Bool.fetchOne(db.cachedStatement(sql: """
                         SELECT EXISTS (SELECT 1 FROM balance_version v JOIN account a ON a.id = v.account_id
                         WHERE a.source_id = ? AND a.account_key = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL
                           AND v.state = 'present' AND v.content_hash = ?
                           AND (? IS NULL OR a.display_name = ?))
-                        """,
-                    arguments: [sourceID, account.description, contentHash, displayName, displayName]) ?? false
+                        """), arguments: [sourceID, account.description, contentHash, displayName, displayName]) ?? false
             }
         } catch {
             throw StoreError(wrapping: error, path: path)
@@ -229,9 +200,7 @@ extension LedgerTransaction {
     public func touch(sourceID: Int64, accounts: [AccountKey]) throws {
         for chunk in stride(from: 0, to: accounts.count, by: 500).map({ Array(accounts[$0..<min($0 + 500, accounts.count)]) }) {
             let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try db.execute(
-                sql: "UPDATE account SET last_seen_at = max(last_seen_at, ?) WHERE source_id = ? AND account_key IN (\(placeholders))",
-                arguments: StatementArguments([now.millisecondsSinceEpoch, sourceID] + chunk.map(\.description)))
+            try db.cachedStatement(sql: "UPDATE account SET last_seen_at = max(last_seen_at, ?) WHERE source_id = ? AND account_key IN (\(placeholders))").execute(arguments: StatementArguments([now.millisecondsSinceEpoch, sourceID] + chunk.map(\.description)))
         }
     }
 }

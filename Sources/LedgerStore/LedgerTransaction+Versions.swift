@@ -67,8 +67,8 @@ extension LedgerTransaction {
             let next = try firstLiveVersion(accountID, after: validFrom)
             let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
             let id = try insertVersion(
-                observation, accountID: accountID, validFrom: validFrom, validTo: next?.validFrom, rawID: rawID,
-                runID: runID)
+                observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: next?.validFrom,
+                rawID: rawID, runID: runID)
             return .added(versionID: id)
         }
         if current.contentHash == hash, current.state == "present" {
@@ -85,9 +85,10 @@ extension LedgerTransaction {
         }
         if validFrom > current.validFrom {
             let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
-            try db.execute(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?", arguments: [validFrom, current.id])
+            try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [validFrom, current.id])
             let id = try insertVersion(
-                observation, accountID: accountID, validFrom: validFrom, validTo: nil, rawID: rawID, runID: runID)
+                observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: nil, rawID: rawID,
+                runID: runID)
             return .added(versionID: id)
         }
         // At or before the current version's valid time.
@@ -99,7 +100,7 @@ extension LedgerTransaction {
                         .stale, accountID: accountID, stored: same, incoming: observation, raw: raw,
                         sourceID: sourceID, runID: runID, resolution: "ignored")
             }
-            try db.execute(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?", arguments: [same.id])
+            try db.cachedStatement(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?").execute(arguments: [same.id])
             return try conflict(
                 .sameTimestampDifferentContent, accountID: accountID, stored: same, incoming: observation, raw: raw,
                 sourceID: sourceID, runID: runID, resolution: "kept_stored")
@@ -110,15 +111,14 @@ extension LedgerTransaction {
         let validTo: Int64
         if let covering {
             validTo = covering.validTo ?? current.validFrom
-            try db.execute(
-                sql: "UPDATE balance_version SET superseded_at = ? WHERE id = ?",
-                arguments: [now.millisecondsSinceEpoch, covering.id])
+            try db.cachedStatement(sql: "UPDATE balance_version SET superseded_at = ? WHERE id = ?").execute(arguments: [now.millisecondsSinceEpoch, covering.id])
             try copyVersion(covering.id, validTo: validFrom)
         } else {
             validTo = try firstLiveVersion(accountID, after: validFrom)?.validFrom ?? current.validFrom
         }
         _ = try insertVersion(
-            observation, accountID: accountID, validFrom: validFrom, validTo: validTo, rawID: rawID, runID: runID)
+            observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: validTo, rawID: rawID,
+            runID: runID)
         return try conflict(
             .lateArrival, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
             runID: runID, resolution: "spliced", rawID: rawID)
@@ -128,19 +128,15 @@ extension LedgerTransaction {
     /// - Returns: Whether a gone version was added (false if it was already gone or has no history).
     @discardableResult
     public func markGone(sourceID: Int64, account: AccountKey, runID: Int64?) throws -> Bool {
-        guard let accountID = try Int64.fetchOne(
-            db, sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?",
-            arguments: [sourceID, account.description]),
+        guard let accountID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, account.description]),
             let current = try currentVersion(accountID), current.state == "present"
         else { return false }
         let at = max(now.millisecondsSinceEpoch, current.validFrom + 1)
-        try db.execute(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?", arguments: [at, current.id])
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [at, current.id])
+        try db.cachedStatement(sql: """
                 INSERT INTO balance_version (account_id, valid_from, recorded_at, state, content_hash, observed_at, run_id)
                 VALUES (?, ?, ?, 'gone', ?, ?, ?)
-                """,
-            arguments: [accountID, at, now.millisecondsSinceEpoch, Self.goneHash, now.millisecondsSinceEpoch, runID])
+                """).execute(arguments: [accountID, at, now.millisecondsSinceEpoch, Self.goneHash, now.millisecondsSinceEpoch, runID])
         return true
     }
 
@@ -165,13 +161,10 @@ extension LedgerTransaction {
     }
 
     private func fetchLive(_ condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> LiveVersion? {
-        try Row.fetchOne(
-            db,
-            sql: """
+        try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT id, valid_from, valid_to, content_hash, state FROM balance_version
                 WHERE account_id = ? AND superseded_at IS NULL AND \(condition)
-                """,
-            arguments: StatementArguments(arguments)
+                """), arguments: StatementArguments(arguments)
         ).map { row in
             LiveVersion(
                 id: row["id"], validFrom: row["valid_from"], validTo: row["valid_to"],
@@ -182,22 +175,20 @@ extension LedgerTransaction {
     // MARK: Writing versions
 
     private func insertVersion(
-        _ observation: BalanceObservation, accountID: Int64, validFrom: Int64, validTo: Int64?, rawID: Int64?,
-        runID: Int64?
+        _ observation: BalanceObservation, hash: String, accountID: Int64, validFrom: Int64, validTo: Int64?,
+        rawID: Int64?, runID: Int64?
     ) throws -> Int64 {
         let figures = observation.figures
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
                     available_balance_e4, credit_limit_e4, used_e4, frozen_e4, total_available_e4, overdue_e4,
                     content_hash, source_modified_at, observed_at, run_id, raw_response_id)
                 VALUES (?, ?, ?, ?, 'present', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 accountID, validFrom, validTo, now.millisecondsSinceEpoch, figures.unit.name,
                 figures.availableBalance?.scaledValue, figures.creditLimit?.scaledValue, figures.used?.scaledValue,
                 figures.frozen?.scaledValue, figures.totalAvailable?.scaledValue, figures.overdue?.scaledValue,
-                observation.contentHash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
+                hash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
                 observation.observedAt.millisecondsSinceEpoch, runID, rawID,
             ])
         let versionID = db.lastInsertedRowID
@@ -208,32 +199,26 @@ extension LedgerTransaction {
     private func insertDetails(_ details: SourceDetails, versionID: Int64) throws {
         switch details {
         case .modelRouter(let d):
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO modelrouter_balance_detail (version_id, remote_id, balance_type, enable_balance,
                         gmt_create, gmt_modified) VALUES (?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [versionID, d.remoteID, d.balanceType, d.enableBalance, d.gmtCreate?.millisecondsSinceEpoch,
+                    """).execute(arguments: [versionID, d.remoteID, d.balanceType, d.enableBalance, d.gmtCreate?.millisecondsSinceEpoch,
                     d.gmtModified?.millisecondsSinceEpoch])
         case .dmsCredit(let d):
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO dms_credit_detail (version_id, available_amount_e4, total_used_limit_e4,
                         is_unlimited_credit, is_expired, setting_credit, credit_mode, account_days, account_days_text,
                         credit_end_time, org_type, is_checked_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [versionID, d.availableAmount?.scaledValue, d.totalUsedLimit?.scaledValue,
+                    """).execute(arguments: [versionID, d.availableAmount?.scaledValue, d.totalUsedLimit?.scaledValue,
                     d.isUnlimitedCredit, d.isExpired, d.settingCredit, d.creditMode, d.accountDays,
                     d.accountDaysText, d.creditEndTime, d.orgType, d.isCheckedName])
         case .twccWallet(let d):
-            try db.execute(
-                sql: """
+            try db.cachedStatement(sql: """
                     INSERT INTO twcc_wallet_detail (version_id, project_name, wallet_name, wallet_id, wallet_type,
                         is_mother, owner_account, owner_name, original_quota_e4, prj_credit_quota_e4,
                         prj_poc_quota_e4, prj_su_quota_e4, prj_obtained_su_e4)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother,
+                    """).execute(arguments: [versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother,
                     d.ownerAccount, d.ownerName, d.originalQuota?.scaledValue, d.projectCreditQuota?.scaledValue,
                     d.projectPocQuota?.scaledValue, d.projectSUQuota?.scaledValue, d.projectObtainedSU?.scaledValue])
         }
@@ -241,8 +226,7 @@ extension LedgerTransaction {
 
     /// Re-records a superseded version's content over a shorter valid interval, with its details.
     private func copyVersion(_ id: Int64, validTo: Int64) throws {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
                     available_balance_e4, credit_limit_e4, used_e4, frozen_e4, total_available_e4, overdue_e4,
                     content_hash, source_modified_at, observed_at, flagged, run_id, raw_response_id)
@@ -250,15 +234,12 @@ extension LedgerTransaction {
                     frozen_e4, total_available_e4, overdue_e4, content_hash, source_modified_at, observed_at, flagged,
                     run_id, raw_response_id
                 FROM balance_version WHERE id = ?
-                """,
-            arguments: [validTo, now.millisecondsSinceEpoch, id])
+                """).execute(arguments: [validTo, now.millisecondsSinceEpoch, id])
         let copy = db.lastInsertedRowID
         for table in ["modelrouter_balance_detail", "dms_credit_detail", "twcc_wallet_detail"] {
             let columns = try db.columns(in: table).map(\.name).filter { $0 != "version_id" }
             let list = columns.joined(separator: ", ")
-            try db.execute(
-                sql: "INSERT INTO \(table) (version_id, \(list)) SELECT ?, \(list) FROM \(table) WHERE version_id = ?",
-                arguments: [copy, id])
+            try db.cachedStatement(sql: "INSERT INTO \(table) (version_id, \(list)) SELECT ?, \(list) FROM \(table) WHERE version_id = ?").execute(arguments: [copy, id])
         }
     }
 
@@ -267,14 +248,12 @@ extension LedgerTransaction {
         raw: RawEvidence, sourceID: Int64, runID: Int64?, resolution: String, rawID: Int64? = nil
     ) throws -> ObservationResult {
         let storedContent = try stored.map { try contentJSON(versionID: $0.id) }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO conflict (run_id, account_id, kind, stored_version_id, stored_valid_from,
                     stored_content, stored_content_hash, incoming_valid_from, incoming_content, incoming_content_hash,
                     resolution, detected_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 runID, accountID, kind.rawValue, stored?.id, stored?.validFrom, storedContent, stored?.contentHash,
                 incoming.validFrom.millisecondsSinceEpoch, incoming.contentJSON, incoming.contentHash, resolution,
                 now.millisecondsSinceEpoch,
@@ -282,8 +261,7 @@ extension LedgerTransaction {
         guard db.changesCount > 0 else { return .conflict(kind, recorded: false) }
         let conflictID = db.lastInsertedRowID
         let evidence = try rawID ?? raw.id(self, sourceID: sourceID, runID: runID)
-        try db.execute(
-            sql: "UPDATE conflict SET incoming_raw_response_id = ? WHERE id = ?", arguments: [evidence, conflictID])
+        try db.cachedStatement(sql: "UPDATE conflict SET incoming_raw_response_id = ? WHERE id = ?").execute(arguments: [evidence, conflictID])
         return .conflict(kind, recorded: true)
     }
 

@@ -12,7 +12,7 @@ public struct LedgerTransaction {
     /// Finds or registers a configured source instance.
     /// - Throws: ``StoreError`` when the name is already registered with another kind.
     public func sourceID(name: String, kind: SourceKind) throws -> Int64 {
-        if let row = try Row.fetchOne(db, sql: "SELECT id, kind FROM source_instance WHERE name = ?", arguments: [name]) {
+        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, kind FROM source_instance WHERE name = ?"), arguments: [name]) {
             guard row["kind"] as String == kind.rawValue else {
                 throw StoreError(.invalidData(
                     "source '\(name)' is recorded as \(row["kind"] as String) but configured as \(kind.rawValue); "
@@ -20,9 +20,7 @@ public struct LedgerTransaction {
             }
             return row["id"]
         }
-        try db.execute(
-            sql: "INSERT INTO source_instance (name, kind, created_at) VALUES (?, ?, ?)",
-            arguments: [name, kind.rawValue, now.millisecondsSinceEpoch])
+        try db.cachedStatement(sql: "INSERT INTO source_instance (name, kind, created_at) VALUES (?, ?, ?)").execute(arguments: [name, kind.rawValue, now.millisecondsSinceEpoch])
         return db.lastInsertedRowID
     }
 
@@ -37,13 +35,9 @@ public struct LedgerTransaction {
         case .twccWallet(let project, let wallet): (columns.3, columns.4) = (project, wallet)
         }
         let parentID = try parent.flatMap { parentKey in
-            try Int64.fetchOne(
-                db, sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?",
-                arguments: [sourceID, parentKey.description])
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, parentKey.description])
         }
-        let id = try Int64.fetchOne(
-            db,
-            sql: """
+        let id = try Int64.fetchOne(db.cachedStatement(sql: """
                 INSERT INTO account (source_id, kind, mr_client_id, dms_org_id, dms_org_type, twcc_prj_sys_code,
                     twcc_wallet_code, display_name, parent_account_id, first_seen_at, last_seen_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,8 +46,7 @@ public struct LedgerTransaction {
                     parent_account_id = coalesce(excluded.parent_account_id, account.parent_account_id),
                     last_seen_at = max(account.last_seen_at, excluded.last_seen_at)
                 RETURNING id
-                """,
-            arguments: [
+                """), arguments: [
                 sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
                 parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch,
             ])
@@ -62,13 +55,11 @@ public struct LedgerTransaction {
 
     /// Stores a response's exact bytes and returns its id.
     public func insertRaw(_ raw: RawResponseRecord, sourceID: Int64, runID: Int64?) throws -> Int64 {
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO raw_response (run_id, source_id, method, url, action, http_status, date_header_at,
                     received_at, request_id, sha256, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 runID, sourceID, raw.method, raw.url, raw.action, raw.httpStatus,
                 raw.dateHeaderAt?.millisecondsSinceEpoch, raw.receivedAt.millisecondsSinceEpoch, raw.requestID,
                 sha256Hex(raw.body), Data(raw.body),
@@ -82,28 +73,22 @@ public struct LedgerTransaction {
     ) throws {
         let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
         let accountRow = try account.map { try self.accountID(sourceID: sourceID, key: $0) }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO quarantine (run_id, source_id, account_id, target, reason, raw_response_id, occurred_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [runID, sourceID, accountRow, target, reason, rawID, now.millisecondsSinceEpoch])
+                """).execute(arguments: [runID, sourceID, accountRow, target, reason, rawID, now.millisecondsSinceEpoch])
     }
 
     /// Records a failed fetch.
     public func recordFetchError(sourceID: Int64, runID: Int64?, _ error: FetchErrorRecord) throws {
         let accountID = try error.account.flatMap { key in
-            try Int64.fetchOne(
-                db, sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?",
-                arguments: [sourceID, key.description])
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, key.description])
         }
-        try db.execute(
-            sql: """
+        try db.cachedStatement(sql: """
                 INSERT INTO fetch_error (run_id, source_id, account_id, target, kind, http_status, remote_code, message,
                     request_id, retryable, attempts, occurred_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """).execute(arguments: [
                 runID, sourceID, accountID, error.target, error.kind, error.httpStatus, error.remoteCode, error.message,
                 error.requestID, error.retryable, max(1, error.attempts), now.millisecondsSinceEpoch,
             ])
