@@ -7,6 +7,7 @@ import Logging
 /// One source's part of a run: discovery, bounded concurrent fetches, one transaction per target, gone marking.
 struct SourceSync: Sendable {
     let engine: SyncEngine
+    let committer: GroupCommitter
     let source: SourceConfiguration
     let sourceID: Int64
     let runID: Int64
@@ -213,7 +214,8 @@ struct SourceSync: Sendable {
         let runID = runID
         let skew = engine.configuration.clockSkewSeconds * 1000
         let logResult = logs
-        return try await engine.database.transaction { tx in
+        // The target's whole result is one savepoint of a group transaction: all of it or none of it.
+        return try await committer.write { tx in
             var counts = RunCounts()
             counts.targets = 1
             switch outcome {

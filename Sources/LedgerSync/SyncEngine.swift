@@ -63,11 +63,15 @@ public struct SyncEngine: Sendable {
             return (runID, ids)
         }
         logger.info("sync started", metadata: ["run": "\(runID)"])
+        // Targets of every source share one group committer: one transaction per group, a savepoint per target.
+        let committer = GroupCommitter(database: database)
         let results = await withTaskGroup(of: (Int, Result<SyncReport.Source, StoreError>).self) { group in
             for (index, source) in configuration.sources.enumerated() {
                 group.addTask {
                     do throws(StoreError) {
-                        return (index, .success(try await SourceSync(engine: self, source: source, sourceID: ids[index], runID: runID).run()))
+                        return (index, .success(try await SourceSync(
+                            engine: self, committer: committer, source: source, sourceID: ids[index], runID: runID
+                        ).run()))
                     } catch {
                         return (index, .failure(error))
                     }

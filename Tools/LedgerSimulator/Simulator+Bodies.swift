@@ -44,18 +44,18 @@ extension Simulator {
         if let token = query["nextToken"], token.hasPrefix("p"), let fromToken = Int(token.dropFirst()) {
             page = fromToken
         }
-        let visible = world.allClients().filter { !$0.deleted }
         let start = (page - 1) * pageSize
-        var slice = start < visible.count ? Array(visible[start..<min(visible.count, start + pageSize)]) : []
-        var total: String? = String(visible.count)
-        var nextToken: String? = start + pageSize < visible.count ? "p\(page + 1)" : nil
+        let (found, count) = world.clientPage(start: start, count: pageSize)
+        var slice = found
+        var total: String? = String(count)
+        var nextToken: String? = start + pageSize < count ? "p\(page + 1)" : nil
         switch rule?.kind {
         case .repeatedNextToken?: nextToken = "p2"
         case .endlessEmptyPages?:
             if page > 1 { slice = [] }
             nextToken = "p\(page + 1)"
             total = nil
-        case .totalNeverReached?: total = String(visible.count + 10)
+        case .totalNeverReached?: total = String(count + 10)
         default: break
         }
         let list = slice.map { client in

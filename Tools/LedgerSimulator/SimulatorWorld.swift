@@ -63,8 +63,10 @@ public final class SimulatorWorld: @unchecked Sendable {
     private var clientIndex: [Int64: Int] = [:]
     private var orgIndex: [Int64: Int] = [:]
     private var walletIndex: [String: Int] = [:]
+    private var projectIndex: [String: [Int]] = [:]
     private var time: Instant
     private let changePercent: Int
+    private var deletedCount = 0
 
     public init(configuration: SimulatorConfiguration) {
         rng = SplitMix64(seed: configuration.seed)
@@ -99,6 +101,7 @@ public final class SimulatorWorld: @unchecked Sendable {
                 let original = Int64(rng.next(in: 0...100_000_000))
                 let code = child == 0 ? "W0000" : "W" + pad(child, 4)
                 walletIndex["\(project)/\(code)"] = wallets.count
+                projectIndex[project, default: []].append(wallets.count)
                 wallets.append(Wallet(
                     project: project, code: code, name: child == 0 ? "母錢包" : "子錢包\(child)", isMother: child == 0,
                     walletID: walletID, original: original, credit: credit, poc: poc,
@@ -167,17 +170,30 @@ public final class SimulatorWorld: @unchecked Sendable {
     func wallet(project: String, code: String) -> Wallet? {
         lock.withLock { walletIndex["\(project)/\(code)"].map { wallets[$0] } }
     }
-    func allClients() -> [Client] { lock.withLock { clients } }
-    func projectWallets(_ project: String) -> [Wallet]? {
+
+    /// One page of the clients not deleted, and how many there are, without copying the rest.
+    func clientPage(start: Int, count: Int) -> (page: [Client], total: Int) {
         lock.withLock {
-            let found = wallets.filter { $0.project == project }
-            return found.isEmpty ? nil : found
+            if deletedCount == 0 {
+                let end = min(clients.count, start + count)
+                return (start < end ? Array(clients[start..<end]) : [], clients.count)
+            }
+            let visible = clients.filter { !$0.deleted }
+            let end = min(visible.count, start + count)
+            return (start < end ? Array(visible[start..<end]) : [], visible.count)
         }
+    }
+    func projectWallets(_ project: String) -> [Wallet]? {
+        lock.withLock { projectIndex[project].map { $0.map { wallets[$0] } } }
     }
 
     /// Marks a ModelRouter client deleted (or restores it), so discovery stops (or starts again) listing it.
     public func setClientDeleted(_ id: Int64, _ deleted: Bool) {
-        lock.withLock { if let index = clientIndex[id] { clients[index].deleted = deleted } }
+        lock.withLock {
+            guard let index = clientIndex[id], clients[index].deleted != deleted else { return }
+            clients[index].deleted = deleted
+            deletedCount += deleted ? 1 : -1
+        }
     }
 
     /// The sum of a client's log amounts and its balance, for tests: they are always equal.
