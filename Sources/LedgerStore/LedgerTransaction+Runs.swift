@@ -146,8 +146,8 @@ extension LedgerDatabase {
                 try Row.fetchOne(db.cachedStatement(sql: """
                         SELECT c.last_gmt_create, c.last_remote_id FROM modelrouter_log_cursor c
                         JOIN account a ON a.id = c.account_id
-                        WHERE a.source_id = ? AND a.mr_client_id = ?
-                        """), arguments: [sourceID, clientID]
+                        WHERE a.source_id = ? AND a.account_key = ?
+                        """), arguments: [sourceID, AccountKey.modelRouter(clientID: clientID).description]
                 ).map { (Instant(millisecondsSinceEpoch: $0[0]), $0[1]) }
             }
         } catch {
