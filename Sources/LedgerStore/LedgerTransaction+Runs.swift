@@ -158,19 +158,26 @@ extension LedgerDatabase {
 
 extension LedgerTransaction {
     /// Links each TWCC child wallet to its project's mother wallet (the one whose current version says 是).
+    ///
+    /// One read of the source's wallets, then a primary-key update for each link that changed: linear in wallets.
     public func linkTWCCMotherWallets(sourceID: Int64) throws {
-        try db.cachedStatement(sql: """
-                UPDATE account SET parent_account_id = (
-                    SELECT m.id FROM account m
-                    JOIN balance_version v ON v.account_id = m.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
-                    JOIN twcc_wallet_detail d ON d.version_id = v.id AND d.is_mother = 1
-                    WHERE m.source_id = account.source_id AND m.twcc_prj_sys_code = account.twcc_prj_sys_code
-                      AND m.id <> account.id
-                    LIMIT 1)
-                WHERE source_id = ? AND kind = 'twcc_wallet' AND id NOT IN (
-                    SELECT v.account_id FROM balance_version v JOIN twcc_wallet_detail d ON d.version_id = v.id
-                    WHERE v.valid_to IS NULL AND v.superseded_at IS NULL AND d.is_mother = 1)
-                """).execute(arguments: [sourceID])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT a.id, a.twcc_prj_sys_code AS project, a.parent_account_id AS parent, d.is_mother AS mother
+            FROM account a
+            LEFT JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+            LEFT JOIN twcc_wallet_detail d ON d.version_id = v.id
+            WHERE a.source_id = ? AND a.kind = 'twcc_wallet'
+            """), arguments: [sourceID])
+        var mothers: [String: Int64] = [:]
+        for row in rows where (row["mother"] as Int64?) == 1 {
+            mothers[row["project"]] = mothers[row["project"]] ?? row["id"]
+        }
+        let update = try db.cachedStatement(sql: "UPDATE account SET parent_account_id = ? WHERE id = ?")
+        for row in rows where (row["mother"] as Int64?) != 1 {
+            let id: Int64 = row["id"]
+            guard let mother = mothers[row["project"]], mother != id, (row["parent"] as Int64?) != mother else { continue }
+            try update.execute(arguments: [mother, id])
+        }
     }
 }
 
