@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "LedgerSources", targets: ["LedgerSources"]),
         .library(name: "LedgerSimulator", targets: ["LedgerSimulator"]),
         .library(name: "LedgerSync", targets: ["LedgerSync"]),
+        .library(name: "LedgerReports", targets: ["LedgerReports"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
@@ -63,6 +64,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Query output and reconciliation reports: rules, CSV / JSON / HTML renderers.
+        .target(
+            name: "LedgerReports",
+            dependencies: [
+                "LedgerCore", "LedgerStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // `ledgersync demo`: the sync engine against the simulator, in-process.
         .target(
             name: "LedgerDemo",
@@ -78,6 +88,7 @@ let package = Package(
                 "LedgerStore",
                 "LedgerSync",
                 "LedgerDemo",
+                "LedgerReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -124,6 +135,16 @@ let package = Package(
         ),
 
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"]),
+        .testTarget(
+            name: "LedgerReportsTests",
+            dependencies: [
+                "LedgerReports", "LedgerStore", "LedgerCore", "LedgerSync", "LedgerSimulator", "LedgerSources",
+                // The CLI tests run the real binary.
+                "ledgersync",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            exclude: ["Golden"]
+        ),
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [

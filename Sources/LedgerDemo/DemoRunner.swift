@@ -73,10 +73,13 @@ public struct DemoRunner: Sendable {
 
                 The ledger is \(databasePath)
                 Try:
+                  ledgersync query balances --db \(databasePath)
+                  ledgersync query history --db \(databasePath) --source modelrouter
+                  ledgersync query conflicts --db \(databasePath)
+                  ledgersync query movements --db \(databasePath) --format json
+                  ledgersync query totals --db \(databasePath)
+                  ledgersync query sql --db \(databasePath) "SELECT kind, count(*) FROM account GROUP BY kind"
                   ledgersync migrate --status --db \(databasePath)
-                  ledgersync sync --config \(configPath)      (the simulator is stopped: every account fails, exit 4)
-                  sqlite3 \(databasePath) "SELECT kind, resolution, stored_valid_from, incoming_valid_from FROM conflict"
-                  sqlite3 \(databasePath) "SELECT a.account_key, v.valid_from, v.valid_to, v.available_balance_e4, v.unit FROM balance_version v JOIN account a ON a.id = v.account_id WHERE v.superseded_at IS NULL ORDER BY 1, 2"
                 """)
             return Result(configPath: configPath, databasePath: databasePath, rounds: rounds)
         } catch {

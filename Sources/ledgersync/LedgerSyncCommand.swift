@@ -7,6 +7,8 @@ struct LedgerSyncCommand: AsyncParsableCommand {
         abstract: "Keep a local, offline ledger of balances from ModelRouter, DMS credit and TWCC wallets.",
         discussion: LedgerExitCode.help,
         version: "0.1.0",
-        subcommands: [SyncCommand.self, RebuildCommand.self, MigrateCommand.self, DemoCommand.self]
+        subcommands: [
+            SyncCommand.self, QueryCommand.self, RebuildCommand.self, MigrateCommand.self, DemoCommand.self,
+        ]
     )
 }

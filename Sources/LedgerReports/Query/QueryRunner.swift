@@ -1,0 +1,87 @@
+import LedgerCore
+import LedgerStore
+
+/// What `ledgersync query` can list.
+public enum QueryKind: String, Sendable, CaseIterable {
+    case balances, history, changes, conflicts, runs, errors, movements, totals
+}
+
+/// Everything a `ledgersync query` invocation asks, already parsed and checked.
+public struct QueryOptions: Sendable {
+    public var format: ReportTable.Format = .table
+    public var zone: DisplayZone = .utc
+    public var filter = QueryFilter()
+    /// balances and totals: the instant on each axis.
+    public var asOf = AsOf.now
+    /// changes: the axis the window is on.
+    public var axis: TimeAxis = .valid
+    /// history: also rows that later knowledge replaced.
+    public var includeSuperseded = false
+    /// conflicts: the kinds to keep.
+    public var conflictKinds: [String] = []
+    /// errors: one run only.
+    public var runID: Int64?
+    public var page = PageRequest()
+
+    public init() {}
+}
+
+/// The printed answer of a query and the cursor for its next page.
+public struct QueryOutput: Sendable {
+    public var text: String
+    public var nextCursor: String?
+    public var rowCount: Int
+}
+
+/// Runs a `ledgersync query` subcommand against a reader: the CLI is only argument parsing around this.
+public enum QueryRunner {
+    /// Answers one query in the requested format.
+    /// - Parameters:
+    ///   - kind: Which list.
+    ///   - reader: The ledger, read-only.
+    ///   - options: Filters, instants, format, zone and paging.
+    /// - Returns: The text to print and the next page's cursor.
+    /// - Throws: ``QueryError``.
+    public static func run(_ kind: QueryKind, reader: LedgerReader, options: QueryOptions) throws(QueryError)
+        -> QueryOutput
+    {
+        let table: ReportTable
+        let next: String?
+        switch kind {
+        case .balances:
+            let page = try reader.balances(asOf: options.asOf, filter: options.filter, page: options.page)
+            (table, next) = (QueryTables.balances(page.rows), page.nextCursor)
+        case .history:
+            let page = try reader.history(
+                filter: options.filter, includeSuperseded: options.includeSuperseded, page: options.page)
+            (table, next) = (QueryTables.balances(page.rows), page.nextCursor)
+        case .changes:
+            let page = try reader.changes(axis: options.axis, filter: options.filter, page: options.page)
+            (table, next) = (QueryTables.changes(page.rows), page.nextCursor)
+        case .conflicts:
+            let page = try reader.conflicts(filter: options.filter, kinds: options.conflictKinds, page: options.page)
+            (table, next) = (QueryTables.conflicts(page.rows), page.nextCursor)
+        case .runs:
+            let page = try reader.runs(filter: options.filter, page: options.page)
+            (table, next) = (QueryTables.runs(page.rows), page.nextCursor)
+        case .errors:
+            let page = try reader.errors(filter: options.filter, runID: options.runID, page: options.page)
+            (table, next) = (QueryTables.errors(page.rows), page.nextCursor)
+        case .movements:
+            let page = try reader.movements(filter: options.filter, page: options.page)
+            (table, next) = (QueryTables.movements(page.rows), page.nextCursor)
+        case .totals:
+            (table, next) = (QueryTables.totals(try reader.totals(asOf: options.asOf, filter: options.filter)), nil)
+        }
+        return QueryOutput(
+            text: table.rendered(as: options.format, zone: options.zone), nextCursor: next, rowCount: table.rows.count)
+    }
+
+    /// Answers `query sql` in the requested format.
+    public static func sql(_ text: String, reader: LedgerReader, options: QueryOptions) throws(QueryError) -> QueryOutput {
+        let result = try reader.sql(text, limit: options.page.limit)
+        let table = QueryTables.sql(result)
+        return QueryOutput(
+            text: table.rendered(as: options.format, zone: options.zone), nextCursor: nil, rowCount: table.rows.count)
+    }
+}

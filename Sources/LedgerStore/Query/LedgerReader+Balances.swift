@@ -1,0 +1,265 @@
+import GRDB
+import LedgerCore
+
+/// The instant a balance question is asked at.
+public struct AsOf: Sendable, Equatable {
+    /// The valid-time instant (`nil`: the latest valid time).
+    public var valid: Instant?
+    /// The recorded-time instant (`nil`: what the ledger knows now).
+    public var recorded: Instant?
+
+    public init(valid: Instant? = nil, recorded: Instant? = nil) {
+        self.valid = valid
+        self.recorded = recorded
+    }
+
+    /// The current balances: latest valid time, current knowledge.
+    public static let now = AsOf()
+
+    /// As of an instant on one axis.
+    public static func at(_ instant: Instant, on axis: TimeAxis) -> AsOf {
+        axis == .valid ? AsOf(valid: instant) : AsOf(recorded: instant)
+    }
+}
+
+extension LedgerReader {
+    static let versionColumns = """
+        v.id AS version_id, v.state, v.unit, v.available_balance_e4, v.credit_limit_e4, v.used_e4, v.frozen_e4,
+        v.total_available_e4, v.overdue_e4, v.valid_from, v.valid_to, v.recorded_at, v.superseded_at,
+        v.source_modified_at, v.observed_at, v.flagged, v.run_id
+        """
+
+    /// The subquery choosing, for account `a`, the version that answers `asOf`, and a condition on that version.
+    ///
+    /// On valid time the answer is the live version whose interval holds the instant. On recorded time it is,
+    /// among the rows the ledger held at that instant (recorded by then, not yet superseded), the one with the
+    /// latest valid-from (at or before the valid instant, when one is given).
+    static func versionPick(_ asOf: AsOf) -> (subquery: String, condition: String?, arguments: StatementArguments) {
+        switch (asOf.valid, asOf.recorded) {
+        case (nil, nil):
+            return ("SELECT id FROM balance_version WHERE account_id = a.id AND valid_to IS NULL AND superseded_at IS NULL",
+                nil, [])
+        case (let valid?, nil):
+            let t = valid.millisecondsSinceEpoch
+            return ("""
+                SELECT id FROM balance_version WHERE account_id = a.id AND superseded_at IS NULL AND valid_from <= ?
+                ORDER BY valid_from DESC LIMIT 1
+                """, "(v.valid_to IS NULL OR v.valid_to > ?)", [t, t])
+        case (let valid, let recorded?):
+            let r = recorded.millisecondsSinceEpoch
+            var arguments: StatementArguments = [r, r]
+            var sql = """
+                SELECT id FROM balance_version WHERE account_id = a.id AND recorded_at <= ?
+                AND (superseded_at IS NULL OR superseded_at > ?)
+                """
+            if let valid {
+                sql += " AND valid_from <= ?"
+                arguments += [valid.millisecondsSinceEpoch]
+            }
+            sql += " ORDER BY valid_from DESC, recorded_at DESC LIMIT 1"
+            return (sql, nil, arguments)
+        }
+    }
+
+    /// Every selected account's balance as of an instant, in (source, account key) order.
+    ///
+    /// - Parameters:
+    ///   - asOf: The instant on valid and/or recorded time; ``AsOf/now`` for current balances.
+    ///   - filter: Sources, kinds, accounts, name pattern, units (``QueryFilter/from`` and `to` are not used).
+    ///   - page: The page size and the cursor from the previous page.
+    /// - Returns: One row per account that had a version then (an account gone by then shows state `gone`).
+    /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
+    public func balances(asOf: AsOf = .now, filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest())
+        throws(QueryError) -> Page<BalanceRow>
+    {
+        try read { db in
+            var conditions = try accountConditions(db, filter)
+            let pick = Self.versionPick(asOf)
+            var arguments = pick.arguments
+            if let condition = pick.condition { conditions.clauses.insert(condition, at: 0) }
+            arguments += conditions.arguments
+            conditions.arguments = arguments
+            conditions.add(in: "v.unit", filter.units)
+            if let after = page.after {
+                let key = try PageCursor.decode(after, query: "balances", count: 2)
+                conditions.add("(s.name, a.account_key) > (?, ?)", [key[0], key[1]])
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Self.accountColumns), \(Self.versionColumns)
+                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                JOIN balance_version AS v ON v.id = (\(pick.subquery))
+                \(conditions.whereSQL)
+                ORDER BY s.name, a.account_key LIMIT ?
+                """, arguments: conditions.arguments + [page.limit + 1])
+            return PageCursor.page(rows.map(Self.balanceRow), limit: page.limit, query: "balances") {
+                [$0.account.source, $0.account.key]
+            }
+        }
+    }
+
+    /// The versions of the selected accounts in (source, account, valid-from) order: each account's history.
+    ///
+    /// - Parameters:
+    ///   - filter: Which accounts; ``QueryFilter/from`` / `to` bound the valid-from of the versions shown.
+    ///   - includeSuperseded: Also show rows that later knowledge replaced (a late arrival split them).
+    ///   - page: The page size and cursor.
+    /// - Returns: The versions, oldest first within each account.
+    /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
+    public func history(
+        filter: QueryFilter = QueryFilter(), includeSuperseded: Bool = false, page: PageRequest = PageRequest()
+    ) throws(QueryError) -> Page<BalanceRow> {
+        try read { db in
+            var conditions = try accountConditions(db, filter)
+            if !includeSuperseded { conditions.add("v.superseded_at IS NULL") }
+            conditions.add(in: "v.unit", filter.units)
+            if let from = filter.from { conditions.add("v.valid_from >= ?", [from.millisecondsSinceEpoch]) }
+            if let to = filter.to { conditions.add("v.valid_from < ?", [to.millisecondsSinceEpoch]) }
+            if let after = page.after {
+                let key = try PageCursor.decode(after, query: "history", count: 4)
+                conditions.add("(s.name, a.account_key, v.valid_from, v.id) > (?, ?, ?, ?)",
+                    [key[0], key[1], try PageCursor.int(key[2], after), try PageCursor.int(key[3], after)])
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Self.accountColumns), \(Self.versionColumns)
+                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                JOIN balance_version AS v ON v.account_id = a.id
+                \(conditions.whereSQL)
+                ORDER BY s.name, a.account_key, v.valid_from, v.id LIMIT ?
+                """, arguments: conditions.arguments + [page.limit + 1])
+            return PageCursor.page(rows.map(Self.balanceRow), limit: page.limit, query: "history") {
+                [$0.account.source, $0.account.key, String($0.validFrom.millisecondsSinceEpoch), String($0.versionID)]
+            }
+        }
+    }
+
+    /// What changed in `[filter.from, filter.to)` on one time axis: each version that started then (valid time) or
+    /// was learned then (recorded time), beside the version it followed, with the change in available balance.
+    ///
+    /// - Parameters:
+    ///   - axis: Valid time (changes at the source) or recorded time (changes in what the ledger knew).
+    ///   - filter: Accounts, units and the window.
+    ///   - page: The page size and cursor.
+    /// - Returns: Changes in (time, version) order.
+    /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
+    public func changes(axis: TimeAxis = .valid, filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest())
+        throws(QueryError) -> Page<ChangeRow>
+    {
+        try read { db in
+            var conditions = try accountConditions(db, filter)
+            let time = axis == .valid ? "v.valid_from" : "v.recorded_at"
+            let previous: String
+            switch axis {
+            case .valid:
+                conditions.add("v.superseded_at IS NULL")
+                previous = """
+                    SELECT id FROM balance_version WHERE account_id = v.account_id AND superseded_at IS NULL
+                    AND valid_from < v.valid_from ORDER BY valid_from DESC LIMIT 1
+                    """
+            case .recorded:
+                // A copy written when a late arrival split a version is not news: skip it.
+                conditions.add("""
+                    NOT EXISTS (SELECT 1 FROM balance_version AS o WHERE o.account_id = v.account_id
+                    AND o.valid_from = v.valid_from AND o.superseded_at = v.recorded_at AND o.content_hash = v.content_hash)
+                    """)
+                previous = """
+                    SELECT id FROM balance_version WHERE account_id = v.account_id AND id <> v.id
+                    AND valid_from < v.valid_from AND recorded_at <= v.recorded_at
+                    AND (superseded_at IS NULL OR superseded_at > v.recorded_at) ORDER BY valid_from DESC LIMIT 1
+                    """
+            }
+            if let from = filter.from { conditions.add("\(time) >= ?", [from.millisecondsSinceEpoch]) }
+            if let to = filter.to { conditions.add("\(time) < ?", [to.millisecondsSinceEpoch]) }
+            if !filter.units.isEmpty {
+                let marks = Array(repeating: "?", count: filter.units.count).joined(separator: ", ")
+                conditions.add("(v.unit IN (\(marks)) OR p.unit IN (\(marks)))", filter.units + filter.units)
+            }
+            if let after = page.after {
+                let key = try PageCursor.decode(after, query: "changes-\(axis.rawValue)", count: 2)
+                conditions.add("(\(time), v.id) > (?, ?)", [try PageCursor.int(key[0], after), try PageCursor.int(key[1], after)])
+            }
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Self.accountColumns), \(time) AS at, v.id AS version_id, v.state, v.unit,
+                    v.available_balance_e4, p.id AS previous_id, p.state AS previous_state, p.unit AS previous_unit,
+                    p.available_balance_e4 AS previous_balance_e4
+                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                JOIN balance_version AS v ON v.account_id = a.id
+                LEFT JOIN balance_version AS p ON p.id = (\(previous))
+                \(conditions.whereSQL)
+                ORDER BY \(time), v.id LIMIT ?
+                """, arguments: conditions.arguments + [page.limit + 1])
+            let changes = try rows.map { row in
+                let before = (row["previous_balance_e4"] as Int64?).map(FixedDecimal.init(scaledValue:))
+                let after = (row["available_balance_e4"] as Int64?).map(FixedDecimal.init(scaledValue:))
+                let unitBefore = try (row["previous_unit"] as String?).map { name throws in try MoneyUnit(name) }
+                let unitAfter = try (row["unit"] as String?).map { name throws in try MoneyUnit(name) }
+                var delta: FixedDecimal?
+                if let before, let after, unitBefore == unitAfter { delta = try after.subtracting(before) }
+                return ChangeRow(
+                    account: Self.accountRef(row), at: Instant(millisecondsSinceEpoch: row["at"]),
+                    versionID: row["version_id"], previousVersionID: row["previous_id"],
+                    stateBefore: row["previous_state"], stateAfter: row["state"], unitBefore: unitBefore,
+                    unitAfter: unitAfter, before: before, after: after, delta: delta)
+            }
+            return PageCursor.page(changes, limit: page.limit, query: "changes-\(axis.rawValue)") {
+                [String($0.at.millisecondsSinceEpoch), String($0.versionID)]
+            }
+        }
+    }
+
+    /// The sum of available balances (and of credit limits and used amounts) per source and unit as of an
+    /// instant. Amounts of different units are never added together; gone accounts are not counted.
+    ///
+    /// - Parameters:
+    ///   - asOf: The instant, as for ``balances(asOf:filter:page:)``.
+    ///   - filter: Sources, kinds, accounts, name pattern, units.
+    /// - Returns: One row per (source, unit), ordered by source then unit.
+    /// - Throws: ``QueryError`` for an unknown source or account or conflicting filters; a sum beyond the
+    ///   store's range is a store error, never a rounded figure.
+    public func totals(asOf: AsOf = .now, filter: QueryFilter = QueryFilter()) throws(QueryError) -> [TotalRow] {
+        try read { db in
+            var conditions = try accountConditions(db, filter)
+            let pick = Self.versionPick(asOf)
+            var arguments = pick.arguments
+            if let condition = pick.condition { conditions.clauses.insert(condition, at: 0) }
+            arguments += conditions.arguments
+            conditions.arguments = arguments
+            conditions.add("v.state = 'present'")
+            conditions.add(in: "v.unit", filter.units)
+            return try Row.fetchAll(db, sql: """
+                SELECT s.name AS source, s.kind, v.unit, count(*) AS accounts,
+                    sum(coalesce(v.available_balance_e4, 0)) AS available, sum(v.credit_limit_e4) AS credit,
+                    sum(v.used_e4) AS used
+                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                JOIN balance_version AS v ON v.id = (\(pick.subquery))
+                \(conditions.whereSQL)
+                GROUP BY s.name, v.unit ORDER BY s.name, v.unit
+                """, arguments: conditions.arguments
+            ).map { row in
+                TotalRow(
+                    source: row["source"], kind: SourceKind(rawValue: row["kind"])!, unit: try MoneyUnit(row["unit"] as String),
+                    accounts: row["accounts"], availableBalance: FixedDecimal(scaledValue: row["available"]),
+                    creditLimit: (row["credit"] as Int64?).map(FixedDecimal.init(scaledValue:)),
+                    used: (row["used"] as Int64?).map(FixedDecimal.init(scaledValue:)))
+            }
+        }
+    }
+
+    static func balanceRow(_ row: Row) -> BalanceRow {
+        func amount(_ column: String) -> FixedDecimal? {
+            (row[column] as Int64?).map(FixedDecimal.init(scaledValue:))
+        }
+        func instant(_ column: String) -> Instant? {
+            (row[column] as Int64?).map(Instant.init(millisecondsSinceEpoch:))
+        }
+        return BalanceRow(
+            account: accountRef(row), versionID: row["version_id"], state: row["state"],
+            unit: (row["unit"] as String?).flatMap { try? MoneyUnit($0) },
+            availableBalance: amount("available_balance_e4"), creditLimit: amount("credit_limit_e4"),
+            used: amount("used_e4"), frozen: amount("frozen_e4"), totalAvailable: amount("total_available_e4"),
+            overdue: amount("overdue_e4"), validFrom: Instant(millisecondsSinceEpoch: row["valid_from"]),
+            validTo: instant("valid_to"), recordedAt: Instant(millisecondsSinceEpoch: row["recorded_at"]),
+            supersededAt: instant("superseded_at"), sourceModifiedAt: instant("source_modified_at"),
+            observedAt: Instant(millisecondsSinceEpoch: row["observed_at"]), flagged: row["flagged"] as Bool,
+            runID: row["run_id"])
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// SQL conditions and their arguments, built up from a ``QueryFilter``.
+struct SQLConditions {
+    var clauses: [String] = []
+    var arguments = StatementArguments()
+
+    mutating func add(_ clause: String, _ values: [(any DatabaseValueConvertible)?] = []) {
+        clauses.append(clause)
+        arguments += StatementArguments(values)
+    }
+
+    mutating func add(in column: String, _ values: [String]) {
+        guard !values.isEmpty else { return }
+        add("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))", values)
+    }
+
+    var whereSQL: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
+}
+
+extension LedgerReader {
+    /// The names of the configured source instances in the ledger.
+    public func sourceNames() throws(QueryError) -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT name FROM source_instance ORDER BY name") }
+    }
+
+    /// Checks a filter against the ledger and turns its account part into conditions on `a` (account) and
+    /// `s` (source_instance).
+    func accountConditions(_ db: Database, _ filter: QueryFilter, kindColumn: String = "a.kind") throws
+        -> SQLConditions
+    {
+        if let from = filter.from, let to = filter.to, from >= to {
+            throw QueryError(.conflictingFilters("--from \(from) is not before --to \(to)"))
+        }
+        let known = try Row.fetchAll(db, sql: "SELECT name, kind FROM source_instance ORDER BY name")
+        let kinds = Dictionary(uniqueKeysWithValues: known.map { ($0["name"] as String, $0["kind"] as String) })
+        for name in filter.sources where kinds[name] == nil {
+            throw QueryError(.unknownSource(name, known: known.map { $0["name"] }))
+        }
+        if !filter.kinds.isEmpty {
+            let allowed = Set(filter.kinds.map(\.rawValue))
+            for name in filter.sources where !allowed.contains(kinds[name]!) {
+                throw QueryError(.conflictingFilters(
+                    "--source \(name) is a \(kinds[name]!) source, which --kind \(filter.kinds.map(\.rawValue).joined(separator: ",")) excludes"))
+            }
+        }
+        var conditions = SQLConditions()
+        conditions.add(in: "s.name", filter.sources)
+        conditions.add(in: kindColumn, filter.kinds.map(\.rawValue))
+        if !filter.accounts.isEmpty {
+            var scope = conditions
+            scope.add(in: "a.account_key", filter.accounts)
+            let found = Set(try String.fetchAll(
+                db, sql: "SELECT DISTINCT a.account_key FROM account AS a JOIN source_instance AS s ON s.id = a.source_id \(scope.whereSQL)",
+                arguments: scope.arguments))
+            if let missing = filter.accounts.first(where: { !found.contains($0) }) {
+                throw QueryError(.unknownAccount(missing))
+            }
+            conditions = scope
+        }
+        if let pattern = filter.namePattern {
+            let like = Self.likePattern(pattern)
+            conditions.add(
+                "(a.account_key LIKE ? ESCAPE '\\' OR coalesce(a.display_name, '') LIKE ? ESCAPE '\\')", [like, like])
+        }
+        return conditions
+    }
+
+    /// `*` and `?` as LIKE's `%` and `_`, with LIKE's own wildcards taken literally.
+    static func likePattern(_ pattern: String) -> String {
+        var result = ""
+        for character in pattern {
+            switch character {
+            case "*": result += "%"
+            case "?": result += "_"
+            case "%", "_", "\\": result += "\\" + String(character)
+            default: result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// The account columns every row type starts with.
+    static let accountColumns = "a.id AS account_id, s.name AS source, a.kind, a.account_key, a.display_name"
+
+    static func accountRef(_ row: Row) -> AccountRef {
+        AccountRef(
+            accountID: row["account_id"], source: row["source"], kind: SourceKind(rawValue: row["kind"])!,
+            key: row["account_key"], displayName: row["display_name"])
+    }
+}
+
+/// An opaque keyset cursor: the sort key of the last row of a page, tagged with the query that made it.
+enum PageCursor {
+    static func encode(_ query: String, _ values: [String]) -> String {
+        Data(([query] + values).joined(separator: "\u{1F}").utf8).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    static func decode(_ cursor: String, query: String, count: Int) throws(QueryError) -> [String] {
+        var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        while base64.count % 4 != 0 { base64 += "=" }
+        guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else {
+            throw QueryError(.invalidCursor(cursor))
+        }
+        let parts = text.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == count + 1, parts[0] == query else { throw QueryError(.invalidCursor(cursor)) }
+        return Array(parts.dropFirst())
+    }
+
+    static func int(_ text: String, _ cursor: String) throws(QueryError) -> Int64 {
+        guard let value = Int64(text) else { throw QueryError(.invalidCursor(cursor)) }
+        return value
+    }
+
+    /// Rows of one page plus the cursor after its last row, when more may follow.
+    static func page<Row>(_ rows: [Row], limit: Int, query: String, key: (Row) -> [String]) -> Page<Row> {
+        guard rows.count > limit else { return Page(rows: rows, nextCursor: nil) }
+        let kept = Array(rows.prefix(limit))
+        return Page(rows: kept, nextCursor: encode(query, key(kept[kept.count - 1])))
+    }
+}

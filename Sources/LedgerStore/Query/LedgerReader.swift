@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// Read-only access to a ledger: the query API used by `ledgersync query`, the reports and the tests.
+///
+/// A reader opened from a path uses a read-only SQLite connection, so nothing it runs can change the file, and
+/// it reads a consistent snapshot while a sync writes (WAL). Every list comes in a stable order with keyset
+/// paging (``PageRequest``), never `OFFSET`.
+public final class LedgerReader: Sendable {
+    let reader: any DatabaseReader
+    /// The database file, or `nil` for an in-memory store.
+    public let path: String?
+    private let ownsConnection: Bool
+
+    /// A reader over an open ledger (the same connections; used in-process and in tests).
+    public init(_ database: LedgerDatabase) {
+        self.reader = database.writer
+        self.path = database.path
+        self.ownsConnection = false
+    }
+
+    private init(reader: any DatabaseReader, path: String) {
+        self.reader = reader
+        self.path = path
+        self.ownsConnection = true
+    }
+
+    /// Opens the ledger at `path` read-only.
+    ///
+    /// - Parameter path: The database file.
+    /// - Returns: A reader that can never change the file.
+    /// - Throws: ``StoreError``: no such file, not a ledger, a schema this build does not know or that needs
+    ///   `ledgersync migrate` first.
+    public static func open(path: String) throws(StoreError) -> LedgerReader {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.invalidData("no ledger here; run `ledgersync sync` or `ledgersync migrate` first"),
+                path: path)
+        }
+        let state = try LedgerDatabase.inspect(path: path)
+        let pending = try MigrationPlan(migrations: Migration.shipped).pending(given: state, path: path)
+        guard pending.isEmpty else { throw StoreError(.notMigrated(pending: pending.map(\.id)), path: path) }
+        do {
+            var configuration = LedgerDatabase.configuration(readonly: true)
+            // Read-only twice over: the file is opened read-only, and the connection refuses writes to anything.
+            configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
+            let queue = try DatabaseQueue(path: path, configuration: configuration)
+            return LedgerReader(reader: queue, path: path)
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+
+    /// Closes the read-only connection (a reader made from a ``LedgerDatabase`` leaves it open).
+    public func close() throws(StoreError) {
+        guard ownsConnection, let queue = reader as? DatabaseQueue else { return }
+        do { try queue.close() } catch { throw StoreError(wrapping: error, path: path) }
+    }
+
+    /// Runs `body` on one consistent snapshot of the ledger.
+    func read<T>(_ body: (Database) throws -> T) throws(QueryError) -> T {
+        do {
+            return try reader.read(body)
+        } catch let error as QueryError {
+            throw error
+        } catch {
+            throw QueryError(.store(StoreError(wrapping: error, path: path).description))
+        }
+    }
+}

@@ -1,0 +1,162 @@
+import Crypto
+import Foundation
+import GRDB
+import LedgerCore
+import LedgerReports
+import LedgerStore
+import Logging
+import Testing
+
+@Suite("ledgersync query")
+struct QueryCLITests {
+    static func sha256(_ path: String) throws -> String {
+        SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A private copy of the fixture, so a test that checks the file's bytes owns it.
+    static func copyOfFixture() async throws -> (TemporaryDirectory, String) {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        try FileManager.default.copyItem(atPath: try await FixtureLedger.shared.path(), toPath: path)
+        return (directory, path)
+    }
+
+    @Test("query sql refuses every kind of write with exit 2, and the file stays byte-identical")
+    func readOnlySQL() async throws {
+        let (directory, path) = try await Self.copyOfFixture()
+        _ = directory
+        let before = try Self.sha256(path)
+        let refused = [
+            "INSERT INTO source_instance (name, kind, created_at) VALUES ('x', 'modelrouter', 0)",
+            "UPDATE balance_version SET available_balance_e4 = 0",
+            "DELETE FROM conflict",
+            "  -- a comment first\n DROP TABLE conflict",
+            "CREATE TABLE t (x)",
+            "ALTER TABLE account ADD COLUMN x TEXT",
+            "ATTACH DATABASE '\(directory.file("other.sqlite"))' AS other",
+            "PRAGMA journal_mode = DELETE",
+            "PRAGMA user_version = 7",
+            "PRAGMA wal_checkpoint(TRUNCATE)",
+            "VACUUM",
+            "REPLACE INTO source_instance (id, name, kind, created_at) VALUES (1, 'x', 'modelrouter', 0)",
+            "WITH x AS (SELECT 1) DELETE FROM conflict",
+            "SELECT 1; DELETE FROM conflict",
+        ]
+        for statement in refused {
+            let result = try CLI.run(["query", "sql", "--db", path, statement])
+            #expect(result.status == 2, "\(statement): exit \(result.status), \(result.stderr)")
+            #expect(result.stderr.contains("query sql"), "\(statement): \(result.stderr)")
+            #expect(!result.stderr.contains("Fatal error"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.file("other.sqlite")))
+        let ok = try CLI.run(["query", "sql", "--db", path, "--format", "csv", "SELECT count(*) AS n FROM balance_version"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout == "n\n12\n")
+        let pragma = try CLI.run(["query", "sql", "--db", path, "PRAGMA table_info(account)"])
+        #expect(pragma.status == 0 && pragma.stdout.contains("display_name"))
+        #expect(try Self.sha256(path) == before)
+    }
+
+    @Test("bad input names the argument and exits 2, never a stack trace")
+    func badInput() async throws {
+        let (directory, path) = try await Self.copyOfFixture()
+        _ = directory
+        let cases: [([String], String)] = [
+            (["query", "balances", "--db", path, "--as-of", "yesterday"], "--as-of \"yesterday\""),
+            (["query", "balances", "--db", path, "--as-of", "2026-11-19T08:00:00"], "--as-of"),
+            (["query", "changes", "--db", path, "--from", "2026-13-01"], "--from"),
+            (["query", "balances", "--db", path, "--source", "nope"], "--source nope"),
+            (["query", "history", "--db", path, "--account", "424242"], "--account 424242"),
+            (["query", "balances", "--db", path, "--source", "dms", "--kind", "twcc_wallet"], "conflicting filters"),
+            (["query", "changes", "--db", path, "--from", "2026-11-20", "--to", "2026-11-19"], "conflicting filters"),
+            (["query", "balances", "--db", path, "--tz", "Mars/Olympus"], "--tz"),
+            (["query", "balances", "--db", path, "--format", "xml"], "--format"),
+            (["query", "balances", "--db", path, "--after", "bm90LWEtY3Vyc29y"], "--after"),
+            (["query", "balances", "--db", path, "--from", "2026-11-19"], "--from/--to do not apply"),
+        ]
+        for (arguments, expected) in cases {
+            let result = try CLI.run(arguments)
+            #expect(result.status == 2, "\(arguments): exit \(result.status) \(result.stderr)")
+            #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+        }
+        let missing = try CLI.run(["query", "balances", "--db", directory.file("none.sqlite")])
+        #expect(missing.status == 3 && missing.stderr.contains("no ledger here"))
+        #expect(!FileManager.default.fileExists(atPath: directory.file("none.sqlite")))
+    }
+
+    @Test("queries answer while a sync holds an open write transaction (WAL)")
+    func readsDuringWrite() async throws {
+        let (directory, path) = try await Self.copyOfFixture()
+        _ = directory
+        let database = try LedgerDatabase.open(path: path, logger: Logger(label: "test"))
+        let pool = try #require(database.writer as? DatabasePool)
+        try await pool.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            try db.execute(sql: "UPDATE account SET display_name = 'in flight' WHERE account_key = '17'")
+            // Another process reads the committed state while this transaction is open.
+            let result = try CLI.run(["query", "balances", "--db", path, "--account", "17", "--format", "ndjson"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stdout.contains("研发部"))
+            #expect(!result.stdout.contains("in flight"))
+            try db.execute(sql: "ROLLBACK")
+        }
+        try database.close()
+    }
+
+    @Test("keyset paging walks every row once, in order, and the cursor is printed on stderr")
+    func paging() async throws {
+        let reader = try LedgerReader.open(path: try await FixtureLedger.shared.path())
+        defer { try? reader.close() }
+        let all = try reader.history(page: .all).rows.map(\.versionID)
+        var seen: [Int64] = []
+        var cursor: String?
+        repeat {
+            let page = try reader.history(page: PageRequest(limit: 2, after: cursor))
+            seen += page.rows.map(\.versionID)
+            cursor = page.nextCursor
+        } while cursor != nil
+        #expect(seen == all)
+        #expect(all.count == 11)
+        #expect(throws: QueryError.self) { try reader.balances(page: PageRequest(limit: 2, after: "garbage")) }
+        // A cursor from another query is refused, not misread.
+        let historyCursor = try #require(try reader.history(page: PageRequest(limit: 1)).nextCursor)
+        #expect(throws: QueryError.self) { try reader.balances(page: PageRequest(limit: 1, after: historyCursor)) }
+
+        let path = try await FixtureLedger.shared.path()
+        let first = try CLI.run(["query", "balances", "--db", path, "--limit", "4", "--format", "csv"])
+        let next = try #require(first.stderr.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let second = try CLI.run(["query", "balances", "--db", path, "--limit", "4", "--format", "csv", "--after", next])
+        #expect(first.stdout.split(separator: "\n").count == 5)
+        #expect(second.stdout.split(separator: "\n").count == 3)
+        #expect(second.stderr.isEmpty)
+    }
+
+    @Test("table output aligns columns with wide characters counted as two")
+    func cjkAlignment() async throws {
+        let path = try await FixtureLedger.shared.path()
+        let result = try CLI.run(["query", "balances", "--db", path])
+        #expect(result.status == 0)
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 7)
+        // The STATE column starts at the same display column on every line, whatever the name before it holds.
+        func displayColumn(of needle: String, in line: String) -> Int? {
+            guard let range = line.range(of: needle) else { return nil }
+            return line[..<range.lowerBound].unicodeScalars.reduce(0) {
+                $0 + ((0x2E80...0x9FFF).contains($1.value) || (0xFF00...0xFF60).contains($1.value) ? 2 : 1)
+            }
+        }
+        let header = try #require(displayColumn(of: "STATE", in: lines[0]))
+        for line in lines.dropFirst() {
+            let state = displayColumn(of: "present", in: line) ?? displayColumn(of: "gone", in: line)
+            #expect(state == header, "\(line)")
+        }
+        // Amounts are right-aligned with their unit: every amount cell of the column ends at the same column.
+        let ends = lines.dropFirst().compactMap { line -> Int? in
+            guard let range = line.range(of: #"[0-9]+\.[0-9]{4} (CNY|tokens|SU)"#, options: .regularExpression) else {
+                return nil
+            }
+            return (displayColumn(of: String(line[range]), in: line) ?? 0) + line[range].count
+        }
+        #expect(Set(ends).count == 1, "\(ends)")
+    }
+}
