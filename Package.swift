@@ -164,6 +164,7 @@ let package = Package(
             name: "LedgerSyncTests",
             dependencies: [
                 "LedgerSync", "LedgerDemo", "LedgerSimulator", "LedgerStore", "LedgerSources", "LedgerCore",
+                "LedgerReports",
                 // The crash test runs the real binary and kills it.
                 "ledgersync",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -24,9 +24,10 @@ public struct LedgerTransaction {
         return db.lastInsertedRowID
     }
 
-    /// Finds or creates an account, refreshing its display name, parent and last-seen time.
+    /// Finds or creates an account, refreshing its display name, parent and (when `seen`, the source reported it)
+    /// its last-seen time; a failed fetch registers the account without marking it seen.
     public func accountID(
-        sourceID: Int64, key: AccountKey, displayName: String? = nil, parent: AccountKey? = nil
+        sourceID: Int64, key: AccountKey, displayName: String? = nil, parent: AccountKey? = nil, seen: Bool = true
     ) throws -> Int64 {
         var columns: (Int64?, Int64?, Int64?, String?, String?) = (nil, nil, nil, nil, nil)
         switch key {
@@ -44,11 +45,12 @@ public struct LedgerTransaction {
                 ON CONFLICT (source_id, account_key) DO UPDATE SET
                     display_name = coalesce(excluded.display_name, account.display_name),
                     parent_account_id = coalesce(excluded.parent_account_id, account.parent_account_id),
-                    last_seen_at = max(account.last_seen_at, excluded.last_seen_at)
+                    last_seen_at = CASE WHEN ? THEN max(account.last_seen_at, excluded.last_seen_at)
+                        ELSE account.last_seen_at END
                 RETURNING id
                 """), arguments: [
                 sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
-                parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch,
+                parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, seen,
             ])
         return id!
     }

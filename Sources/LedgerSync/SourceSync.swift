@@ -249,7 +249,8 @@ struct SourceSync: Sendable {
                     reason: problem.description, raw: response.record)
             case .failure(let error):
                 counts.errors = 1
-                _ = try tx.accountID(sourceID: sourceID, key: key)
+                // Known to the ledger so the error names it, but not "seen": staleness must still show.
+                _ = try tx.accountID(sourceID: sourceID, key: key, seen: false)
                 try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
             }
             try tx.addCounts(runID: runID, sourceID: sourceID, counts)

@@ -29,6 +29,10 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable {
     case staleGmtModified = "stale_gmt_modified"
     /// ModelRouter: the current gmtModified with a different balance.
     case sameTimestampDifferentContent = "same_timestamp_different_content"
+    /// DMS: total_available_amount one unit more than balance + available_amount (a source-side inconsistency).
+    case inconsistentTotals = "inconsistent_totals"
+    /// ModelRouter balance logs: the newest entry of the client is left out of the listing.
+    case droppedLogEntry = "dropped_log_entry"
     /// Lists: every page carries the same nextToken.
     case repeatedNextToken = "repeated_next_token"
     /// Lists: after the first page, empty pages with fresh tokens forever.

@@ -80,7 +80,8 @@ extension Simulator {
         if let token = query["nextToken"], token.hasPrefix("p"), let fromToken = Int(token.dropFirst()) {
             page = fromToken
         }
-        let filtered = client.logs.filter { query["changeType"] == nil || $0.changeType == query["changeType"] }
+        var filtered = client.logs.filter { query["changeType"] == nil || $0.changeType == query["changeType"] }
+        if rule?.kind == .droppedLogEntry, !filtered.isEmpty { filtered.removeLast() }
         let start = (page - 1) * pageSize
         let slice = start < filtered.count ? Array(filtered[start..<min(filtered.count, start + pageSize)]) : []
         var nextToken: String? = start + pageSize < filtered.count ? "p\(page + 1)" : nil
@@ -116,7 +117,7 @@ extension Simulator {
             {"errCode":1000,"errMsg":"请求成功","data":{"balance":\(balance),"setting_credit":1,\
             "is_unlimited_credit":"\(org.unlimited ? 1 : 0)","credit_limit":\(money(org.creditLimit)),\
             "freezing_amount":\(money(org.frozen)),"used_limit":\(money(org.used)),\
-            "available_amount":\(money(org.available)),"total_available_amount":\(money(org.balance + org.available)),\
+            "available_amount":\(money(org.available)),"total_available_amount":\(money(org.balance + org.available + (rule?.kind == .inconsistentTotals ? 10_000 : 0))),\
             "credit_mode":"1","account_days":"\(org.accountDays) 天","total_used_limit":\(Self.amount(org.used, digits: 2)),\
             "credit_end_time":"-","is_expired":0,"expired_limit":"0.00","org_type":2,\
             "is_checked_name":"\(org.verified ? "已认证" : "未认证")"}}

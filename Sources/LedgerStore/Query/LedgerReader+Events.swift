@@ -166,15 +166,7 @@ extension LedgerReader {
                 JOIN source_instance AS s ON s.id = a.source_id
                 \(conditions.whereSQL) ORDER BY l.gmt_create, l.id LIMIT ?
                 """, arguments: conditions.arguments + [page.limit + 1])
-            let movements = try rows.map { row in
-                MovementRow(
-                    id: row["id"], account: Self.accountRef(row), remoteID: row["remote_id"],
-                    changeType: row["change_type"], unit: try MoneyUnit(row["unit"] as String),
-                    amount: FixedDecimal(scaledValue: row["change_amount_e4"]),
-                    balanceBefore: (row["balance_before_e4"] as Int64?).map(FixedDecimal.init(scaledValue:)),
-                    balanceAfter: (row["balance_after_e4"] as Int64?).map(FixedDecimal.init(scaledValue:)),
-                    remark: row["remark"], at: Instant(millisecondsSinceEpoch: row["gmt_create"]))
-            }
+            let movements = try rows.map(Self.movementRow)
             return PageCursor.page(movements, limit: page.limit, query: "movements") {
                 [String($0.at.millisecondsSinceEpoch), String($0.id)]
             }

@@ -1,0 +1,61 @@
+import LedgerCore
+
+extension ReconciliationReport {
+    /// Whether the report found nothing to act on: no exception and no statement line left unmatched.
+    public var isClean: Bool {
+        exceptions.isEmpty && (matching?.lines.allSatisfy { $0.status == .matched } ?? true)
+    }
+
+    /// The lines `ledgersync check` prints: one summary line when clean, else one line per finding in the form
+    /// `source/account/rule: expected X, got Y, diff D (tol T)`.
+    public var checkLines: [String] {
+        let zone = parameters.zone
+        guard !isClean else {
+            let passed = checks.filter { $0.verdict == .pass }.count
+            let skipped = checks.filter { $0.verdict == .skipped }.count
+            var line = "ok: \(statements.count) accounts reconciled for \(zone.format(parameters.from)) – "
+                + "\(zone.format(parameters.to)), \(passed) checks passed, \(skipped) skipped, 0 exceptions"
+            if let matching { line += ", \(matching.count(.matched)) statement lines matched" }
+            return [line]
+        }
+        var lines: [String] = []
+        for e in exceptions {
+            let head = "\(e.source)/\(e.account ?? "-")/\(e.rule)"
+            let unit = e.unit.map { " " + $0.name } ?? ""
+            if let expected = e.expected, let actual = e.actual {
+                lines.append("\(head): expected \(expected)\(unit), got \(actual)\(unit), diff \(e.difference?.description ?? "-") "
+                    + "(tol \(e.tolerance?.description ?? "0")) [\(e.kind.rawValue) \(e.id)]")
+            } else {
+                lines.append("\(head): \(e.message) [\(e.kind.rawValue) \(e.id)]")
+            }
+        }
+        for line in matching?.lines ?? [] where line.status != .matched {
+            let head = "\(line.source.isEmpty ? "-" : line.source)/\(line.account.isEmpty ? "-" : line.account)/statement"
+            let at = line.lineNumber.map { " (line \($0))" } ?? ""
+            switch line.status {
+            case .amountMismatch:
+                lines.append("\(head): expected \(line.statementAmount?.description ?? "-") \(line.unit), got "
+                    + "\(line.storeAmount?.description ?? "-") \(line.unit), diff \(line.difference?.description ?? "-") (tol 0)\(at) [AMOUNT_MISMATCH]")
+            default:
+                lines.append("\(head): \(line.note ?? line.status.rawValue)\(at) [\(line.status.rawValue.uppercased())]")
+            }
+        }
+        return lines
+    }
+
+    /// `ledgersync check --json`: the summary and every finding.
+    public func checkJSON() throws -> String {
+        func rows(_ table: ReportTable) -> JSONValue { .array(table.rows.map { ReportTable.object(table.columns, $0) }) }
+        var members: [(key: String, value: JSONValue)] = [
+            ("schema", .string(Self.jsonSchema)), ("clean", .bool(isClean)), ("parameters", parametersJSON),
+            ("summary", summaryJSON), ("exceptions", rows(exceptionsTable)),
+        ]
+        if let matchingTable {
+            let unmatched = ReportTable(columns: matchingTable.columns, rows: matchingTable.rows.filter {
+                $0.first != .text(StatementMatching.Status.matched.rawValue)
+            })
+            members.append(("unmatched_statement_lines", rows(unmatched)))
+        }
+        return JSONValue.object(JSONObject(members)).jsonText + "\n"
+    }
+}

@@ -1,0 +1,69 @@
+import LedgerCore
+
+extension ReconciliationReport {
+    /// The JSON report's schema id; a breaking change to its shape bumps the number.
+    public static let jsonSchema = "ledgersync.reconciliation/1"
+
+    var parametersJSON: JSONValue {
+        let p = parameters
+        return .object(JSONObject([
+            ("from", .string(p.from.iso8601)), ("to", .string(p.to.iso8601)), ("timezone", .string(p.zone.name)),
+            ("sources", .array(p.filter.sources.map(JSONValue.string))),
+            ("kinds", .array(p.filter.kinds.map { .string($0.rawValue) })),
+            ("accounts", .array(p.filter.accounts.map(JSONValue.string))),
+            ("name_pattern", p.filter.namePattern.map(JSONValue.string) ?? .null),
+            ("units", .array(p.filter.units.map(JSONValue.string))),
+            ("tolerances", .object(JSONObject(ReconciliationRule.allCases.map {
+                ($0.rawValue, .string(p.tolerance($0).description))
+            }))),
+            ("stale_after_hours", .number(String(p.staleAfterSeconds / 3600))),
+        ]))
+    }
+
+    func controlTotalsJSON() throws -> JSONValue {
+        .array(try controlTotals.map { t in
+            .object(JSONObject([
+                ("unit", .string(t.unit.name)), ("accounts", .number(String(t.accounts))),
+                ("opening", ReportTable.amountJSON(t.opening, t.unit)),
+                ("movements", ReportTable.amountJSON(t.movements, t.unit)),
+                ("closing", ReportTable.amountJSON(t.closing, t.unit)),
+            ]))
+        })
+    }
+
+    var summaryJSON: JSONValue {
+        var members: [(key: String, value: JSONValue)] = [
+            ("statements", .number(String(statements.count))),
+            ("statements_ok", .number(String(statements.filter { $0.status == "ok" }.count))),
+            ("checks_passed", .number(String(checks.filter { $0.verdict == .pass }.count))),
+            ("checks_failed", .number(String(checks.filter { $0.verdict == .fail }.count))),
+            ("checks_skipped", .number(String(checks.filter { $0.verdict == .skipped }.count))),
+            ("exceptions", .number(String(exceptions.count))),
+        ]
+        members.append(("exceptions_by_kind", .object(JSONObject(ReportException.Kind.allCases.map { kind in
+            (kind.rawValue, .number(String(exceptions.filter { $0.kind == kind }.count)))
+        }))))
+        if let matching {
+            members.append(("matching", .object(JSONObject(StatementMatching.Status.allCases.map { status in
+                (status.rawValue, .number(String(matching.count(status))))
+            }))))
+        }
+        return .object(JSONObject(members))
+    }
+
+    /// The whole report as JSON: amounts as strings with unit and scale, times ISO-8601 UTC.
+    public func json() throws -> String {
+        func rows(_ table: ReportTable) -> JSONValue {
+            .array(table.rows.map { ReportTable.object(table.columns, $0) })
+        }
+        var members: [(key: String, value: JSONValue)] = [
+            ("schema", .string(Self.jsonSchema)), ("ledger_schema", .string(schemaVersion)),
+            ("parameters", parametersJSON), ("summary", summaryJSON), ("control_totals", try controlTotalsJSON()),
+            ("exceptions", rows(exceptionsTable)), ("statements", rows(statementsTable)), ("checks", rows(checksTable)),
+        ]
+        if let matchingTable, let matching {
+            members.append(("matching", .object(JSONObject([("file", .string(matching.file)), ("lines", rows(matchingTable))]))))
+        }
+        return JSONValue.object(JSONObject(members)).jsonText + "\n"
+    }
+}

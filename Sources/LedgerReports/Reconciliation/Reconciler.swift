@@ -1,0 +1,340 @@
+import LedgerCore
+import LedgerStore
+
+/// Builds a ``ReconciliationReport`` from the ledger: a handful of set-based queries (opening, closing, versions,
+/// movements, errors, conflicts for every selected account at once), then the rules in memory.
+public enum Reconciler {
+    /// Reconciles a period.
+    ///
+    /// - Parameters:
+    ///   - reader: The ledger, read-only.
+    ///   - parameters: Period, selection, tolerances, staleness.
+    ///   - statement: An external statement to match one-to-one, if any.
+    /// - Returns: The report.
+    /// - Throws: ``QueryError`` for a bad selection or a store failure; `MoneyError` if a sum leaves the exact range.
+    public static func report(reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile? = nil)
+        throws -> ReconciliationReport
+    {
+        guard p.from < p.to else {
+            throw QueryError(.conflictingFilters("the period's start \(p.from) is not before its end \(p.to)"))
+        }
+        var filter = p.filter
+        filter.from = nil
+        filter.to = nil
+        let end = p.to.adding(milliseconds: -1)
+        let accounts = try reader.accounts(filter: filter)
+        let opening = Dictionary(
+            uniqueKeysWithValues: try reader.balances(asOf: AsOf(valid: p.from), filter: filter, page: .all).rows
+                .map { ($0.account.accountID, $0) })
+        let closing = Dictionary(
+            uniqueKeysWithValues: try reader.balances(asOf: AsOf(valid: end), filter: filter, page: .all).rows
+                .map { ($0.account.accountID, $0) })
+        var windowed = filter
+        windowed.from = p.from
+        windowed.to = p.to
+        let versions = Dictionary(grouping: try reader.history(filter: windowed, page: .all).rows) { $0.account.accountID }
+        let logs = Dictionary(grouping: try reader.movements(filter: windowed, page: .all).rows) { $0.account.accountID }
+        let logsBefore = try reader.lastMovements(before: p.from, filter: filter)
+        let details = try reader.details(versionIDs: closing.values.filter { $0.state == "present" }.map(\.versionID))
+
+        var statements: [StatementLine] = []
+        var checks: [InvariantCheck] = []
+        var exceptions: [ReportException] = []
+        var series: [Int64: [BalancePoint]] = [:]
+        func exception(
+            _ kind: ReportException.Kind, _ account: AccountRef, rule: String, message: String, at: Instant,
+            unit: MoneyUnit? = nil, expected: FixedDecimal? = nil, actual: FixedDecimal? = nil,
+            difference: FixedDecimal? = nil, tolerance: FixedDecimal? = nil
+        ) {
+            exceptions.append(ReportException(
+                id: stableID(kind, account.source, account.key, rule), kind: kind, source: account.source,
+                account: account.key, rule: rule, unit: unit, expected: expected, actual: actual,
+                difference: difference, tolerance: tolerance, message: message, firstSeen: at, lastSeen: at,
+                ageBucket: ageBucket(from: at, to: p.to)))
+        }
+
+        for summary in accounts {
+            let account = summary.account
+            let id = account.accountID
+            let open = opening[id].flatMap { $0.state == "present" ? $0 : nil }
+            let close = closing[id].flatMap { $0.state == "present" ? $0 : nil }
+            let inPeriod = versions[id] ?? []
+            guard open != nil || close != nil || !inPeriod.isEmpty else { continue }
+
+            // The statement.
+            let line = try statementLine(
+                account: account, open: open, close: close, versions: inPeriod, logs: logs[id] ?? [],
+                tolerance: p.tolerance(.statement))
+            statements.append(line)
+            switch line.status {
+            case "no_opening":
+                exception(.noOpening, account, rule: "statement",
+                    message: "no balance was valid at the period's start \(p.zone.format(p.from)); the opening is unknown, not 0",
+                    at: close?.validFrom ?? p.from, unit: line.unit)
+            case "missing_closing":
+                exception(.missingAccount, account, rule: "statement",
+                    message: closing[id]?.state == "gone"
+                        ? "the source no longer lists this account (gone since \(p.zone.format(closing[id]!.validFrom)))"
+                        : "no balance is valid at the period's end",
+                    at: closing[id]?.validFrom ?? p.to, unit: line.unit)
+            case "unexplained_difference":
+                exception(.unexplainedDifference, account, rule: "statement",
+                    message: "opening + movements does not reach the reported closing", at: close?.validFrom ?? p.to,
+                    unit: line.unit, expected: line.computedClosing, actual: line.reportedClosing,
+                    difference: line.difference, tolerance: line.tolerance)
+            default: break
+            }
+
+            // Invariants on the closing version.
+            let accountChecks = try invariantChecks(
+                account: account, close: close, details: close.flatMap { details[$0.versionID] },
+                open: open, versions: inPeriod, logs: logs[id] ?? [], logBefore: logsBefore[id], parameters: p)
+            for check in accountChecks where check.verdict == .fail {
+                exception(.invariantFailed, account, rule: check.rule.rawValue,
+                    message: check.note ?? "\(check.rule.rawValue) does not hold", at: close?.validFrom ?? p.to,
+                    unit: check.unit, expected: check.expected, actual: check.actual, difference: check.difference,
+                    tolerance: check.tolerance)
+            }
+            checks += accountChecks
+
+            // Staleness: the source has not reported the account recently enough before the period's end.
+            if summary.lastSeenAt.adding(seconds: p.staleAfterSeconds) < p.to, close != nil {
+                exception(.stale, account, rule: "stale_after",
+                    message: "no fresh data since \(p.zone.format(summary.lastSeenAt)) (limit \(p.staleAfterSeconds / 3600) h)",
+                    at: summary.lastSeenAt.adding(seconds: p.staleAfterSeconds))
+            }
+
+            var points = [BalancePoint(at: p.from, balance: open?.availableBalance)]
+            points += inPeriod.filter { $0.validFrom > p.from }.map { BalancePoint(at: $0.validFrom, balance: $0.availableBalance) }
+            points.append(BalancePoint(at: p.to, balance: close?.availableBalance))
+            series[id] = points
+        }
+
+        exceptions += try fetchFailures(reader: reader, filter: windowed, parameters: p)
+        exceptions += try conflicts(reader: reader, filter: filter, parameters: p)
+        exceptions.sort { ($0.kind.rawValue, $0.source, $0.account ?? "", $0.rule) < ($1.kind.rawValue, $1.source, $1.account ?? "", $1.rule) }
+
+        let matching = try statement.map { try match($0, reader: reader, filter: filter, closing: closing, parameters: p) }
+        return ReconciliationReport(
+            parameters: p, schemaVersion: try reader.schemaVersion(), statements: statements, checks: checks,
+            exceptions: exceptions, matching: matching, series: series)
+    }
+
+    // MARK: Statements
+
+    static func statementLine(
+        account: AccountRef, open: BalanceRow?, close: BalanceRow?, versions: [BalanceRow], logs: [MovementRow],
+        tolerance: FixedDecimal
+    ) throws -> StatementLine {
+        let unit = close?.unit ?? open?.unit
+        var totals: [String: MovementTotal] = [:]
+        let source: String
+        if account.kind == .modelRouter {
+            source = "balance_log"
+            for log in logs where unit == nil || log.unit == unit {
+                var total = totals[log.changeType] ?? MovementTotal(type: log.changeType, count: 0, amount: .zero)
+                total.count += 1
+                total.amount = try total.amount.adding(log.amount)
+                totals[log.changeType] = total
+            }
+        } else {
+            source = "version_changes"
+            var previous = open?.availableBalance
+            var previousUnit = open?.unit
+            for version in versions.sorted(by: { $0.validFrom < $1.validFrom }) where version.state == "present" {
+                if let before = previous, let after = version.availableBalance, previousUnit == version.unit,
+                    version.validFrom > (open?.validFrom ?? .init(millisecondsSinceEpoch: .min))
+                {
+                    var total = totals["version_change"] ?? MovementTotal(type: "version_change", count: 0, amount: .zero)
+                    total.count += 1
+                    total.amount = try total.amount.adding(try after.subtracting(before))
+                    totals["version_change"] = total
+                }
+                previous = version.availableBalance
+                previousUnit = version.unit
+            }
+        }
+        let movements = totals.values.sorted { $0.type < $1.type }
+        let movementsTotal = try movements.reduce(FixedDecimal.zero) { try $0.adding($1.amount) }
+        let computed = try open?.availableBalance.map { try $0.adding(movementsTotal) }
+        let reported = close?.availableBalance
+        var difference: FixedDecimal?
+        var unexplained: FixedDecimal?
+        let status: String
+        if open == nil {
+            status = "no_opening"
+        } else if close == nil {
+            status = "missing_closing"
+        } else if let computed, let reported, open?.unit == close?.unit {
+            let diff = try reported.subtracting(computed)
+            difference = diff
+            let beyond = try diff.magnitude() > tolerance
+            unexplained = beyond ? diff : .zero
+            status = beyond ? "unexplained_difference" : "ok"
+        } else {
+            status = "unexplained_difference"
+        }
+        return StatementLine(
+            account: account, unit: unit, opening: open?.availableBalance, movementSource: source, movements: movements,
+            movementsTotal: movementsTotal, computedClosing: computed, reportedClosing: reported, difference: difference,
+            unexplained: unexplained, tolerance: tolerance, status: status, openingVersionID: open?.versionID,
+            closingVersionID: close?.versionID)
+    }
+
+    // MARK: Invariants
+
+    static func invariantChecks(
+        account: AccountRef, close: BalanceRow?, details: SourceDetails?, open: BalanceRow?, versions: [BalanceRow],
+        logs: [MovementRow], logBefore: MovementRow?, parameters p: ReportParameters
+    ) throws -> [InvariantCheck] {
+        let rules = ReconciliationRule.rules(for: account.kind)
+        guard let close else {
+            return rules.map {
+                InvariantCheck(account: account, rule: $0, unit: nil, expected: nil, actual: nil, difference: nil,
+                    tolerance: p.tolerance($0), verdict: .skipped, note: "no balance at the period's end", relation: "equal")
+            }
+        }
+        func check(_ rule: ReconciliationRule, expected: FixedDecimal?, actual: FixedDecimal?, relation: String = "equal",
+            missing: String, note: String? = nil) throws -> InvariantCheck
+        {
+            let tolerance = p.tolerance(rule)
+            guard let expected, let actual else {
+                return InvariantCheck(account: account, rule: rule, unit: close.unit, expected: expected, actual: actual,
+                    difference: nil, tolerance: tolerance, verdict: .skipped, note: missing, relation: relation)
+            }
+            let difference = try actual.subtracting(expected)
+            let holds = relation == "at_most"
+                ? difference <= tolerance
+                : try difference.magnitude() <= tolerance
+            return InvariantCheck(account: account, rule: rule, unit: close.unit, expected: expected, actual: actual,
+                difference: difference, tolerance: tolerance, verdict: holds ? .pass : .fail, note: note,
+                relation: relation)
+        }
+        switch details {
+        case .dmsCredit(let d):
+            let total = try check(.dmsTotalAvailable,
+                expected: try close.availableBalance.flatMap { b in try d.availableAmount.map { try b.adding($0) } },
+                actual: close.totalAvailable, missing: "balance, available_amount or total_available_amount not reported")
+            let available: InvariantCheck
+            if d.isUnlimitedCredit {
+                available = InvariantCheck(account: account, rule: .dmsAvailableAmount, unit: close.unit, expected: nil,
+                    actual: d.availableAmount, difference: nil, tolerance: p.tolerance(.dmsAvailableAmount),
+                    verdict: .skipped, note: "credit is unlimited", relation: "equal")
+            } else {
+                var expected: FixedDecimal?
+                if let limit = close.creditLimit, let used = close.used, let frozen = close.frozen {
+                    expected = try limit.subtracting(used).subtracting(frozen)
+                }
+                available = try check(.dmsAvailableAmount, expected: expected, actual: d.availableAmount,
+                    missing: "credit_limit, used_limit, freezing_amount or available_amount not reported")
+            }
+            return [total, available]
+        case .twccWallet(let d):
+            var ceiling: FixedDecimal?
+            if let original = d.originalQuota, let credit = d.projectCreditQuota, let poc = d.projectPocQuota {
+                ceiling = try original.adding(credit).adding(poc)
+            }
+            return [try check(.twccQuotaCeiling, expected: ceiling, actual: close.availableBalance, relation: "at_most",
+                missing: "original_quota, prj_credit_quota or prj_poc_quota not reported")]
+        case .modelRouter:
+            let ordered = logs.sorted { ($0.at, $0.remoteID) < ($1.at, $1.remoteID) }
+            guard let latest = ordered.last else {
+                return [.modelRouterLogChain, .modelRouterLogMatchesBalance].map {
+                    InvariantCheck(account: account, rule: $0, unit: close.unit, expected: nil, actual: nil,
+                        difference: nil, tolerance: p.tolerance($0), verdict: .skipped,
+                        note: "no balance logs in the period", relation: "equal")
+                }
+            }
+            // The chain: the first broken link, or the last link when all hold.
+            var previous = logBefore
+            var link: (expected: FixedDecimal?, actual: FixedDecimal?, note: String?) = (nil, nil, nil)
+            var links = 0
+            for entry in ordered {
+                if let before = previous?.balanceAfter, let after = entry.balanceBefore {
+                    links += 1
+                    link = (before, after, "entry \(entry.remoteID) at \(p.zone.format(entry.at)) after entry \(previous!.remoteID)")
+                    if before != after { break }
+                }
+                previous = entry
+            }
+            let chain = links == 0
+                ? InvariantCheck(account: account, rule: .modelRouterLogChain, unit: latest.unit, expected: nil,
+                    actual: nil, difference: nil, tolerance: p.tolerance(.modelRouterLogChain), verdict: .skipped,
+                    note: "only one log entry and none before the period: no link to check", relation: "equal")
+                : try check(.modelRouterLogChain, expected: link.expected, actual: link.actual, missing: "", note: link.note)
+            // The version valid when the latest entry was made.
+            let candidates = ([open].compactMap { $0 } + versions).filter { $0.validFrom <= latest.at }
+            let valid = candidates.max { $0.validFrom < $1.validFrom }
+            let matches = try check(.modelRouterLogMatchesBalance, expected: latest.balanceAfter,
+                actual: valid?.state == "present" ? valid?.availableBalance : nil,
+                missing: "no balance version valid at the latest entry's time",
+                note: "entry \(latest.remoteID) at \(p.zone.format(latest.at)) against the balance valid then")
+            return [chain, matches]
+        case nil:
+            return rules.map {
+                InvariantCheck(account: account, rule: $0, unit: close.unit, expected: nil, actual: nil, difference: nil,
+                    tolerance: p.tolerance($0), verdict: .skipped, note: "the version has no source details", relation: "equal")
+            }
+        }
+    }
+
+    // MARK: Exceptions from the sync
+
+    static func fetchFailures(reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters) throws
+        -> [ReportException]
+    {
+        var groups: [String: ReportException] = [:]
+        for error in try reader.errors(filter: filter, page: .all).rows {
+            let account = error.accountKey ?? error.target
+            let key = "\(error.source)|\(account)|\(error.kind)"
+            if var existing = groups[key] {
+                existing.firstSeen = min(existing.firstSeen, error.occurredAt)
+                existing.lastSeen = max(existing.lastSeen, error.occurredAt)
+                existing.ageBucket = ageBucket(from: existing.firstSeen, to: p.to)
+                groups[key] = existing
+            } else {
+                groups[key] = ReportException(
+                    id: stableID(.fetchFailed, error.source, account, error.kind), kind: .fetchFailed,
+                    source: error.source, account: account, rule: error.kind, unit: nil, expected: nil, actual: nil,
+                    difference: nil, tolerance: nil,
+                    message: error.type == "quarantine" ? "payload quarantined: \(error.message)" : error.message,
+                    firstSeen: error.occurredAt, lastSeen: error.occurredAt, ageBucket: ageBucket(from: error.occurredAt, to: p.to))
+            }
+        }
+        return Array(groups.values)
+    }
+
+    static func conflicts(reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters) throws
+        -> [ReportException]
+    {
+        let period = p.from..<p.to
+        return try reader.conflicts(filter: filter, page: .all).rows.filter {
+            period.contains($0.detectedAt) || period.contains($0.incomingValidFrom)
+                || $0.storedValidFrom.map(period.contains) == true
+        }.map { conflict in
+            ReportException(
+                id: stableID(.conflict, conflict.account.source, conflict.account.key,
+                    "\(conflict.kind)@\(conflict.incomingValidFrom.millisecondsSinceEpoch)"),
+                kind: .conflict, source: conflict.account.source, account: conflict.account.key, rule: conflict.kind,
+                unit: nil, expected: nil, actual: nil, difference: nil, tolerance: nil,
+                message: "\(conflict.kind): incoming valid from \(p.zone.format(conflict.incomingValidFrom)), stored "
+                    + (conflict.storedValidFrom.map { p.zone.format($0) } ?? "none") + " (\(conflict.resolution))",
+                firstSeen: conflict.detectedAt, lastSeen: conflict.detectedAt,
+                ageBucket: ageBucket(from: conflict.detectedAt, to: p.to))
+        }
+    }
+
+    static func stableID(_ kind: ReportException.Kind, _ source: String, _ account: String, _ rule: String) -> String {
+        "EX-" + sha256Hex(Array("\(kind.rawValue)|\(source)|\(account)|\(rule)".utf8)).prefix(12).uppercased()
+    }
+
+    static func ageBucket(from: Instant, to: Instant) -> String {
+        let hours = (to.millisecondsSinceEpoch - from.millisecondsSinceEpoch) / 3_600_000
+        switch hours {
+        case ..<24: return "<1d"
+        case ..<(24 * 7): return "1-7d"
+        case ..<(24 * 30): return "7-30d"
+        default: return ">30d"
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import GRDB
+import LedgerCore
+
+/// An account with when the ledger first and last saw it at its source.
+public struct AccountSummary: Sendable, Equatable {
+    public var account: AccountRef
+    public var firstSeenAt: Instant
+    public var lastSeenAt: Instant
+}
+
+extension LedgerReader {
+    /// The selected accounts, in (source, key) order, with first and last seen times (for staleness).
+    /// - Throws: ``QueryError`` for an unknown source or account or conflicting filters.
+    public func accounts(filter: QueryFilter = QueryFilter()) throws(QueryError) -> [AccountSummary] {
+        try read { db in
+            let conditions = try accountConditions(db, filter)
+            return try Row.fetchAll(db, sql: """
+                SELECT \(Self.accountColumns), a.first_seen_at, a.last_seen_at
+                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                \(conditions.whereSQL) ORDER BY s.name, a.account_key
+                """, arguments: conditions.arguments
+            ).map { row in
+                AccountSummary(
+                    account: Self.accountRef(row), firstSeenAt: Instant(millisecondsSinceEpoch: row["first_seen_at"]),
+                    lastSeenAt: Instant(millisecondsSinceEpoch: row["last_seen_at"]))
+            }
+        }
+    }
+
+    /// For each selected ModelRouter account, its last balance-log entry before `instant` (where one exists).
+    /// - Returns: Entries keyed by account id.
+    /// - Throws: ``QueryError`` for an unknown source or account or conflicting filters.
+    public func lastMovements(before instant: Instant, filter: QueryFilter = QueryFilter()) throws(QueryError)
+        -> [Int64: MovementRow]
+    {
+        try read { db in
+            var conditions = try accountConditions(db, filter)
+            conditions.add("a.kind = 'modelrouter'")
+            var arguments: StatementArguments = [instant.millisecondsSinceEpoch]
+            arguments += conditions.arguments
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT \(Self.accountColumns), l.*
+                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                JOIN modelrouter_balance_log AS l ON l.id = (
+                    SELECT id FROM modelrouter_balance_log WHERE account_id = a.id AND gmt_create < ?
+                    ORDER BY gmt_create DESC, remote_id DESC LIMIT 1)
+                \(conditions.whereSQL)
+                """, arguments: arguments)
+            var result: [Int64: MovementRow] = [:]
+            for row in rows {
+                let movement = try Self.movementRow(row)
+                result[movement.account.accountID] = movement
+            }
+            return result
+        }
+    }
+
+    static func movementRow(_ row: Row) throws -> MovementRow {
+        MovementRow(
+            id: row["id"], account: accountRef(row), remoteID: row["remote_id"], changeType: row["change_type"],
+            unit: try MoneyUnit(row["unit"] as String), amount: FixedDecimal(scaledValue: row["change_amount_e4"]),
+            balanceBefore: (row["balance_before_e4"] as Int64?).map(FixedDecimal.init(scaledValue:)),
+            balanceAfter: (row["balance_after_e4"] as Int64?).map(FixedDecimal.init(scaledValue:)),
+            remark: row["remark"], at: Instant(millisecondsSinceEpoch: row["gmt_create"]))
+    }
+
+    /// The source details of versions (DMS credit fields, TWCC quotas, ModelRouter balance type).
+    /// - Parameter versionIDs: The versions.
+    /// - Returns: Details keyed by version id; gone versions have none.
+    /// - Throws: ``QueryError`` when the store fails.
+    public func details(versionIDs: [Int64]) throws(QueryError) -> [Int64: SourceDetails] {
+        try read { db in
+            var result: [Int64: SourceDetails] = [:]
+            // SQLite limits bound parameters; ask in chunks.
+            var start = 0
+            while start < versionIDs.count {
+                let chunk = Array(versionIDs[start..<min(start + 500, versionIDs.count)])
+                start += chunk.count
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                let arguments = StatementArguments(chunk)
+                func amount(_ row: Row, _ column: String) -> FixedDecimal? {
+                    (row[column] as Int64?).map(FixedDecimal.init(scaledValue:))
+                }
+                for d in try Row.fetchAll(db, sql: "SELECT * FROM dms_credit_detail WHERE version_id IN (\(marks))", arguments: arguments) {
+                    result[d["version_id"]] = .dmsCredit(DMSCreditDetails(
+                        availableAmount: amount(d, "available_amount_e4"), totalUsedLimit: amount(d, "total_used_limit_e4"),
+                        isUnlimitedCredit: d["is_unlimited_credit"], isExpired: d["is_expired"],
+                        settingCredit: d["setting_credit"], creditMode: d["credit_mode"], accountDays: d["account_days"],
+                        accountDaysText: d["account_days_text"], creditEndTime: d["credit_end_time"],
+                        orgType: d["org_type"], isCheckedName: d["is_checked_name"]))
+                }
+                for d in try Row.fetchAll(db, sql: "SELECT * FROM twcc_wallet_detail WHERE version_id IN (\(marks))", arguments: arguments) {
+                    result[d["version_id"]] = .twccWallet(TWCCWalletDetails(
+                        projectName: d["project_name"], walletName: d["wallet_name"], walletID: d["wallet_id"],
+                        walletType: d["wallet_type"], isMother: d["is_mother"], ownerAccount: d["owner_account"],
+                        ownerName: d["owner_name"], originalQuota: amount(d, "original_quota_e4"),
+                        projectCreditQuota: amount(d, "prj_credit_quota_e4"),
+                        projectPocQuota: amount(d, "prj_poc_quota_e4"), projectSUQuota: amount(d, "prj_su_quota_e4"),
+                        projectObtainedSU: amount(d, "prj_obtained_su_e4")))
+                }
+                for d in try Row.fetchAll(db, sql: "SELECT * FROM modelrouter_balance_detail WHERE version_id IN (\(marks))", arguments: arguments) {
+                    result[d["version_id"]] = .modelRouter(ModelRouterBalanceDetails(
+                        remoteID: d["remote_id"], balanceType: d["balance_type"], enableBalance: d["enable_balance"],
+                        gmtCreate: (d["gmt_create"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+                        gmtModified: (d["gmt_modified"] as Int64?).map(Instant.init(millisecondsSinceEpoch:))))
+                }
+            }
+            return result
+        }
+    }
+
+    /// The schema version of the ledger: the last applied migration.
+    public func schemaVersion() throws(QueryError) -> String {
+        try read { db in try String.fetchOne(db, sql: "SELECT max(id) FROM schema_migration") ?? "none" }
+    }
+}

@@ -1,0 +1,160 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerReports
+import LedgerStore
+
+/// Options `export` and `check` share: the ledger, the period, the selection and the rules' settings.
+struct ReportOptions: ParsableArguments {
+    @Option(name: .long, help: "The database file.")
+    var db: String = "ledger.sqlite"
+
+    @OptionGroup var filters: QueryFilterOptions
+
+    @Option(name: .long, help: "The zone of the period and of times shown (default period: the last complete day in it).")
+    var tz: String = "UTC"
+
+    @Option(name: .long, help: "A rule's tolerance, RULE=AMOUNT (repeatable), e.g. dms.total_available=0.01. Rules: \(ReconciliationRule.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var tolerance: [String] = []
+
+    @Option(name: .customLong("stale-after"), help: "Hours without fresh data before an account is STALE.")
+    var staleAfter: Int = 36
+
+    @Option(name: .long, help: "An external statement CSV (source,account,unit,amount,as_of) to match one-to-one.")
+    var statement: String?
+
+    func validate() throws {
+        guard staleAfter > 0 else { throw ValidationError("--stale-after must be a positive number of hours") }
+    }
+
+    /// The parameters, the statement and the read-only ledger, or a usage error naming the argument.
+    func prepare(chartLimit: Int = 500) throws -> (ReportParameters, StatementFile?, LedgerReader) {
+        let zone: DisplayZone
+        do { zone = try DisplayZone(tz) } catch { throw CommandFailure(message: error.description, exitCode: .usage) }
+        var filter = try filters.filter(zone: zone)
+        let period = ReportParameters.lastCompleteDay(before: SystemClock().now(), zone: zone)
+        let from = filter.from ?? period.from
+        let to = filter.to ?? (filters.from == nil ? period.to : zone.startOfDay(
+            year: zone.day(of: from).year, month: zone.day(of: from).month, day: zone.day(of: from).day).adding(seconds: 86_400))
+        guard from < to else {
+            throw CommandFailure(message: "--from \(zone.format(from)) is not before --to \(zone.format(to))", exitCode: .usage)
+        }
+        filter.from = nil
+        filter.to = nil
+        var tolerances: [String: FixedDecimal] = [:]
+        for item in tolerance {
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, ReconciliationRule(rawValue: parts[0]) != nil,
+                let value = try? FixedDecimal(parsing: parts[1]), !value.isNegative
+            else {
+                throw CommandFailure(
+                    message: "--tolerance \(item): expected RULE=AMOUNT with a known rule (\(ReconciliationRule.allCases.map(\.rawValue).joined(separator: ", "))) and an amount of at least 0",
+                    exitCode: .usage)
+            }
+            tolerances[parts[0]] = value
+        }
+        var statementFile: StatementFile?
+        if let statement {
+            guard let data = FileManager.default.contents(atPath: statement) else {
+                throw CommandFailure(message: "--statement \(statement): the file cannot be read", exitCode: .usage)
+            }
+            do {
+                statementFile = try StatementFile.parse(
+                    String(decoding: data, as: UTF8.self), name: (statement as NSString).lastPathComponent, zone: zone)
+            } catch {
+                throw CommandFailure(message: error.description, exitCode: .usage)
+            }
+        }
+        let parameters = ReportParameters(
+            from: from, to: to, zone: zone, filter: filter, tolerances: tolerances,
+            staleAfterSeconds: Int64(staleAfter) * 3600, htmlChartLimit: chartLimit)
+        return (parameters, statementFile, try LedgerReader.open(path: db))
+    }
+
+    static func reconcile(_ reader: LedgerReader, _ parameters: ReportParameters, _ statement: StatementFile?) throws
+        -> ReconciliationReport
+    {
+        do {
+            return try Reconciler.report(reader: reader, parameters: parameters, statement: statement)
+        } catch let error as QueryError {
+            throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
+        }
+    }
+}
+
+extension ExportFormat: ExpressibleByArgument {}
+
+/// `ledgersync export`: reconciliation reports as files.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write reconciliation reports (CSV, JSON, HTML) and a manifest for a period.",
+        discussion: """
+            For each account and unit: opening (the balance valid at --from), movements (ModelRouter balance logs
+            by change type; version-to-version changes elsewhere), computed and reported closing, difference.
+            Invariant checks per source, an exceptions register, and --statement matching. Files: statements.csv,
+            invariants.csv, exceptions.csv, matching.csv, report.json, report.html, manifest.json (parameters,
+            row counts, control totals per unit, SHA-256 of each file). The same database and parameters give
+            byte-identical files. Exit 0 when written (findings are in the files; use `check` to gate on them).
+            """
+    )
+
+    @OptionGroup var report: ReportOptions
+
+    @Option(name: .long, help: "The directory to write to (created if missing).")
+    var out: String
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Which files: csv, json, html (default all).")
+    var format: [ExportFormat] = ExportFormat.allCases
+
+    @Flag(name: .long, help: "CSV for Excel: UTF-8 byte-order mark and CRLF line ends.")
+    var excel = false
+
+    @Option(name: .customLong("html-charts"), help: "Draw charts for at most this many accounts in report.html.")
+    var htmlCharts: Int = 500
+
+    func run() async throws {
+        let (parameters, statement, reader) = try report.prepare(chartLimit: htmlCharts)
+        defer { try? reader.close() }
+        let result = try ReportOptions.reconcile(reader, parameters, statement)
+        let files: [String]
+        do {
+            files = try ReportExporter.write(result, to: out, formats: Set(format), excel: excel)
+        } catch let error as ExportError {
+            throw CommandFailure(message: error.description, exitCode: .failed)
+        }
+        print("wrote \(files.joined(separator: ", ")) to \(out): \(result.statements.count) accounts, "
+            + "\(result.exceptions.count) exceptions")
+    }
+}
+
+/// `ledgersync check`: the same rules, for cron and CI.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Run the reconciliation rules: exit 0 and one line when clean, exit 1 and one line per exception.",
+        discussion: """
+            Each finding prints as `source/account/rule: expected X, got Y, diff D (tol T)`, or with the reason
+            when there is nothing to compare. Exit codes: 0 clean, 1 findings, 2 bad arguments, 3 database error.
+            """
+    )
+
+    @OptionGroup var report: ReportOptions
+
+    @Flag(name: .long, help: "Print the summary and findings as JSON.")
+    var json = false
+
+    func run() async throws {
+        let (parameters, statement, reader) = try report.prepare()
+        defer { try? reader.close() }
+        let result = try ReportOptions.reconcile(reader, parameters, statement)
+        if json {
+            FileHandle.standardOutput.write(Data(try result.checkJSON().utf8))
+        } else {
+            FileHandle.standardOutput.write(Data((result.checkLines.joined(separator: "\n") + "\n").utf8))
+        }
+        if !result.isClean {
+            throw CommandFailure(message: "\(result.checkLines.count) findings", exitCode: .findings)
+        }
+    }
+}
