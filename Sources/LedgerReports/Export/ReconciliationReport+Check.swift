@@ -35,7 +35,7 @@ extension ReconciliationReport {
             switch line.status {
             case .amountMismatch:
                 lines.append("\(head): expected \(line.statementAmount?.description ?? "-") \(line.unit), got "
-                    + "\(line.storeAmount?.description ?? "-") \(line.unit), diff \(line.difference?.description ?? "-") (tol 0)\(at) [AMOUNT_MISMATCH]")
+                    + "\(line.storeAmount?.description ?? "-") \(line.unit), diff \(line.difference?.description ?? "-") (tol 0.0000)\(at) [AMOUNT_MISMATCH]")
             default:
                 lines.append("\(head): \(line.note ?? line.status.rawValue)\(at) [\(line.status.rawValue.uppercased())]")
             }
