@@ -11,7 +11,13 @@ struct Measurement {
 func measureSelf(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
     throws -> Measurement
 {
-    let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
+    try measure(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, arguments, environment: environment)
+}
+
+/// Runs `executable` with `arguments`, waits, and reads its wall time and peak RSS.
+func measure(_ executable: String, _ arguments: [String],
+    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Measurement
+{
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {
@@ -35,6 +41,14 @@ func measureSelf(_ arguments: [String], environment: [String: String] = ProcessI
 struct BenchError: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
+}
+
+/// The `p`-th percentile (0...100) by nearest rank.
+func percentile(_ values: [Double], _ p: Double) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+    return sorted[min(max(rank, 0), sorted.count - 1)]
 }
 
 func median(_ values: [Double]) -> Double {
