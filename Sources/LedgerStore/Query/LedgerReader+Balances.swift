@@ -86,7 +86,7 @@ extension LedgerReader {
             }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(Self.accountColumns), \(Self.versionColumns)
-                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 JOIN balance_version AS v ON v.id = (\(pick.subquery))
                 \(conditions.whereSQL)
                 ORDER BY s.name, a.account_key LIMIT ?
@@ -121,7 +121,7 @@ extension LedgerReader {
             }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(Self.accountColumns), \(Self.versionColumns)
-                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 JOIN balance_version AS v ON v.account_id = a.id
                 \(conditions.whereSQL)
                 ORDER BY s.name, a.account_key, v.valid_from, v.id LIMIT ?
@@ -181,7 +181,7 @@ extension LedgerReader {
                 SELECT \(Self.accountColumns), \(time) AS at, v.id AS version_id, v.state, v.unit,
                     v.available_balance_e4, p.id AS previous_id, p.state AS previous_state, p.unit AS previous_unit,
                     p.available_balance_e4 AS previous_balance_e4
-                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 JOIN balance_version AS v ON v.account_id = a.id
                 LEFT JOIN balance_version AS p ON p.id = (\(previous))
                 \(conditions.whereSQL)
@@ -229,7 +229,7 @@ extension LedgerReader {
                 SELECT s.name AS source, s.kind, v.unit, count(*) AS accounts,
                     sum(coalesce(v.available_balance_e4, 0)) AS available, sum(v.credit_limit_e4) AS credit,
                     sum(v.used_e4) AS used
-                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 JOIN balance_version AS v ON v.id = (\(pick.subquery))
                 \(conditions.whereSQL)
                 GROUP BY s.name, v.unit ORDER BY s.name, v.unit

@@ -53,7 +53,7 @@ extension LedgerReader {
             var scope = conditions
             scope.add(in: "a.account_key", filter.accounts)
             let found = Set(try String.fetchAll(
-                db, sql: "SELECT DISTINCT a.account_key FROM account AS a JOIN source_instance AS s ON s.id = a.source_id \(scope.whereSQL)",
+                db, sql: "SELECT DISTINCT a.account_key FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id \(scope.whereSQL)",
                 arguments: scope.arguments))
             if let missing = filter.accounts.first(where: { !found.contains($0) }) {
                 throw QueryError(.unknownAccount(missing))
@@ -81,6 +81,10 @@ extension LedgerReader {
         }
         return result
     }
+
+    // Every query joins `source_instance AS s CROSS JOIN account AS a`: SQLite keeps a CROSS JOIN's order, so the
+    // few sources are the outer loop and an account is found through its (source_id, account_key) index instead
+    // of a scan of every account (20 ms at 100k accounts; the benchmark caught it).
 
     /// The account columns every row type starts with.
     static let accountColumns = "a.id AS account_id, s.name AS source, a.kind, a.account_key, a.display_name"

@@ -16,7 +16,7 @@ extension LedgerReader {
             let conditions = try accountConditions(db, filter)
             return try Row.fetchAll(db, sql: """
                 SELECT \(Self.accountColumns), a.first_seen_at, a.last_seen_at
-                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 \(conditions.whereSQL) ORDER BY s.name, a.account_key
                 """, arguments: conditions.arguments
             ).map { row in
@@ -40,7 +40,7 @@ extension LedgerReader {
             arguments += conditions.arguments
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(Self.accountColumns), l.*
-                FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 JOIN modelrouter_balance_log AS l ON l.id = (
                     SELECT id FROM modelrouter_balance_log WHERE account_id = a.id AND gmt_create < ?
                     ORDER BY gmt_create DESC, remote_id DESC LIMIT 1)
