@@ -15,12 +15,8 @@ enum StoredVersion {
                 """,
             arguments: [versionID])
         else { return nil }
-        func amount(_ row: Row, _ column: String) -> FixedDecimal? {
-            (row[column] as Int64?).map(FixedDecimal.init(scaledValue:))
-        }
-        func instant(_ row: Row, _ column: String) -> Instant? {
-            (row[column] as Int64?).map(Instant.init(millisecondsSinceEpoch:))
-        }
+        let amount = StoredDetails.amount
+        let instant = StoredDetails.instant
         let unit = try MoneyUnit(row["unit"] as String)
         let figures = BalanceFigures(
             unit: unit, availableBalance: amount(row, "available_balance_e4"), creditLimit: amount(row, "credit_limit_e4"),
@@ -34,31 +30,19 @@ enum StoredVersion {
             guard let d = try Row.fetchOne(
                 db, sql: "SELECT * FROM modelrouter_balance_detail WHERE version_id = ?", arguments: [versionID])
             else { throw StoreError(.invalidData("version \(versionID) has no ModelRouter details")) }
-            details = .modelRouter(ModelRouterBalanceDetails(
-                remoteID: d["remote_id"], balanceType: d["balance_type"], enableBalance: d["enable_balance"],
-                gmtCreate: instant(d, "gmt_create"), gmtModified: instant(d, "gmt_modified")))
+            details = .modelRouter(StoredDetails.modelRouter(d))
         case SourceKind.dmsCredit.rawValue:
             key = .dmsCredit(orgID: row["dms_org_id"], orgType: row["dms_org_type"])
             guard let d = try Row.fetchOne(
                 db, sql: "SELECT * FROM dms_credit_detail WHERE version_id = ?", arguments: [versionID])
             else { throw StoreError(.invalidData("version \(versionID) has no DMS details")) }
-            details = .dmsCredit(DMSCreditDetails(
-                availableAmount: amount(d, "available_amount_e4"), totalUsedLimit: amount(d, "total_used_limit_e4"),
-                isUnlimitedCredit: d["is_unlimited_credit"], isExpired: d["is_expired"],
-                settingCredit: d["setting_credit"], creditMode: d["credit_mode"], accountDays: d["account_days"],
-                accountDaysText: d["account_days_text"], creditEndTime: d["credit_end_time"], orgType: d["org_type"],
-                isCheckedName: d["is_checked_name"]))
+            details = .dmsCredit(StoredDetails.dmsCredit(d))
         default:
             key = .twccWallet(projectCode: row["twcc_prj_sys_code"], walletCode: row["twcc_wallet_code"])
             guard let d = try Row.fetchOne(
                 db, sql: "SELECT * FROM twcc_wallet_detail WHERE version_id = ?", arguments: [versionID])
             else { throw StoreError(.invalidData("version \(versionID) has no TWCC details")) }
-            details = .twccWallet(TWCCWalletDetails(
-                projectName: d["project_name"], walletName: d["wallet_name"], walletID: d["wallet_id"],
-                walletType: d["wallet_type"], isMother: d["is_mother"], ownerAccount: d["owner_account"],
-                ownerName: d["owner_name"], originalQuota: amount(d, "original_quota_e4"),
-                projectCreditQuota: amount(d, "prj_credit_quota_e4"), projectPocQuota: amount(d, "prj_poc_quota_e4"),
-                projectSUQuota: amount(d, "prj_su_quota_e4"), projectObtainedSU: amount(d, "prj_obtained_su_e4")))
+            details = .twccWallet(StoredDetails.twccWallet(d))
         }
         return BalanceObservation(
             account: key, displayName: row["display_name"], sourceModifiedAt: instant(row, "source_modified_at"),

@@ -78,31 +78,14 @@ extension LedgerReader {
                 start += chunk.count
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let arguments = StatementArguments(chunk)
-                func amount(_ row: Row, _ column: String) -> FixedDecimal? {
-                    (row[column] as Int64?).map(FixedDecimal.init(scaledValue:))
-                }
                 for d in try Row.fetchAll(db, sql: "SELECT * FROM dms_credit_detail WHERE version_id IN (\(marks))", arguments: arguments) {
-                    result[d["version_id"]] = .dmsCredit(DMSCreditDetails(
-                        availableAmount: amount(d, "available_amount_e4"), totalUsedLimit: amount(d, "total_used_limit_e4"),
-                        isUnlimitedCredit: d["is_unlimited_credit"], isExpired: d["is_expired"],
-                        settingCredit: d["setting_credit"], creditMode: d["credit_mode"], accountDays: d["account_days"],
-                        accountDaysText: d["account_days_text"], creditEndTime: d["credit_end_time"],
-                        orgType: d["org_type"], isCheckedName: d["is_checked_name"]))
+                    result[d["version_id"]] = .dmsCredit(StoredDetails.dmsCredit(d))
                 }
                 for d in try Row.fetchAll(db, sql: "SELECT * FROM twcc_wallet_detail WHERE version_id IN (\(marks))", arguments: arguments) {
-                    result[d["version_id"]] = .twccWallet(TWCCWalletDetails(
-                        projectName: d["project_name"], walletName: d["wallet_name"], walletID: d["wallet_id"],
-                        walletType: d["wallet_type"], isMother: d["is_mother"], ownerAccount: d["owner_account"],
-                        ownerName: d["owner_name"], originalQuota: amount(d, "original_quota_e4"),
-                        projectCreditQuota: amount(d, "prj_credit_quota_e4"),
-                        projectPocQuota: amount(d, "prj_poc_quota_e4"), projectSUQuota: amount(d, "prj_su_quota_e4"),
-                        projectObtainedSU: amount(d, "prj_obtained_su_e4")))
+                    result[d["version_id"]] = .twccWallet(StoredDetails.twccWallet(d))
                 }
                 for d in try Row.fetchAll(db, sql: "SELECT * FROM modelrouter_balance_detail WHERE version_id IN (\(marks))", arguments: arguments) {
-                    result[d["version_id"]] = .modelRouter(ModelRouterBalanceDetails(
-                        remoteID: d["remote_id"], balanceType: d["balance_type"], enableBalance: d["enable_balance"],
-                        gmtCreate: (d["gmt_create"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
-                        gmtModified: (d["gmt_modified"] as Int64?).map(Instant.init(millisecondsSinceEpoch:))))
+                    result[d["version_id"]] = .modelRouter(StoredDetails.modelRouter(d))
                 }
             }
             return result
