@@ -75,10 +75,7 @@ extension LedgerReader {
         try read { db in
             var conditions = try accountConditions(db, filter)
             let pick = Self.versionPick(asOf)
-            var arguments = pick.arguments
-            if let condition = pick.condition { conditions.clauses.insert(condition, at: 0) }
-            arguments += conditions.arguments
-            conditions.arguments = arguments
+            conditions.prepend(pick)
             conditions.add(in: "v.unit", filter.units)
             if let after = page.after {
                 let key = try PageCursor.decode(after, query: "balances", count: 2)
@@ -219,10 +216,7 @@ extension LedgerReader {
         try read { db in
             var conditions = try accountConditions(db, filter)
             let pick = Self.versionPick(asOf)
-            var arguments = pick.arguments
-            if let condition = pick.condition { conditions.clauses.insert(condition, at: 0) }
-            arguments += conditions.arguments
-            conditions.arguments = arguments
+            conditions.prepend(pick)
             conditions.add("v.state = 'present'")
             conditions.add(in: "v.unit", filter.units)
             return try Row.fetchAll(db, sql: """

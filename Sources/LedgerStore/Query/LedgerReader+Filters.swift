@@ -17,6 +17,13 @@ struct SQLConditions {
         add("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))", values)
     }
 
+    /// Puts a version pick's arguments first (its subquery precedes WHERE in the SQL text) and its condition
+    /// first among the clauses, so arguments stay in text order.
+    mutating func prepend(_ pick: (subquery: String, condition: String?, arguments: StatementArguments)) {
+        if let condition = pick.condition { clauses.insert(condition, at: 0) }
+        arguments = pick.arguments + arguments
+    }
+
     var whereSQL: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
 }
 
