@@ -34,8 +34,8 @@ struct ReportOptions: ParsableArguments {
         var filter = try filters.filter(zone: zone)
         let period = ReportParameters.lastCompleteDay(before: SystemClock().now(), zone: zone)
         let from = filter.from ?? period.from
-        let to = filter.to ?? (filters.from == nil ? period.to : zone.startOfDay(
-            year: zone.day(of: from).year, month: zone.day(of: from).month, day: zone.day(of: from).day).adding(seconds: 86_400))
+        // --from alone means that one day.
+        let to = filter.to ?? (filters.from == nil ? period.to : zone.startOfNextDay(after: from))
         guard from < to else {
             throw CommandFailure(message: "--from \(zone.format(from)) is not before --to \(zone.format(to))", exitCode: .usage)
         }

@@ -62,6 +62,14 @@ public struct DisplayZone: Sendable, Equatable, CustomStringConvertible {
         return guess
     }
 
+    /// Local midnight starting the calendar day after the one `instant` falls on (23, 24 or 25 hours later
+    /// across a daylight-saving change).
+    public func startOfNextDay(after instant: Instant) -> Instant {
+        let today = day(of: instant)
+        let tomorrow = day(of: startOfDay(year: today.year, month: today.month, day: today.day).adding(seconds: 36 * 3600))
+        return startOfDay(year: tomorrow.year, month: tomorrow.month, day: tomorrow.day)
+    }
+
     /// The calendar day an instant falls on in this zone.
     public func day(of instant: Instant) -> (year: Int, month: Int, day: Int) {
         instant.adding(seconds: Int64(offsetMinutes(at: instant)) * 60).utcDate
