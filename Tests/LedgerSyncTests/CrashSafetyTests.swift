@@ -62,14 +62,20 @@ struct CrashSafetyTests {
                 return process
             }
 
-            // How long one uninterrupted replay takes, to spread the kills over it.
+            // How long an uninterrupted replay takes, to spread the kills over it. The shortest of three:
+            // the first launch pays for a cold page cache, and a window longer than a typical run would
+            // put kills after the exit (CI saw 20 of 50 land on a machine faster than the timing run).
             let clock = ContinuousClock()
-            let timing = try launch(try configFile(999))
-            let started = clock.now
-            timing.waitUntilExit()
-            let duration = clock.now - started
-            #expect(timing.terminationStatus == 0)
-            let window = max(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000, 50)
+            var shortest = Duration.seconds(3600)
+            for attempt in 0..<3 {
+                let timing = try launch(try configFile(900 + attempt))
+                let started = clock.now
+                timing.waitUntilExit()
+                shortest = min(shortest, clock.now - started)
+                #expect(timing.terminationStatus == 0)
+            }
+            let milliseconds = shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
+            let window = max(milliseconds * 8 / 10, 40)
 
             var killedMidway = 0
             for index in 0..<50 {
