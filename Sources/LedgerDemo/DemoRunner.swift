@@ -92,7 +92,8 @@ public struct DemoRunner: Sendable {
     func writeConfig(port: Int) throws -> String {
         let base = URL(fileURLWithPath: directory)
         let secretsPath = base.appendingPathComponent("secrets.env").path
-        FileManager.default.createFile(atPath: secretsPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        // Born 0600 so the secrets are never readable by others; if this fails, the write below throws the reason.
+        _ = FileManager.default.createFile(atPath: secretsPath, contents: nil, attributes: [.posixPermissions: 0o600])
         try Data("""
             # Credentials of the simulator; a real deployment sets these in the environment instead.
             DEMO_MR_AK=sim-access-key-id
