@@ -74,12 +74,41 @@ extension LedgerTransaction {
         try db.cachedStatement(sql: "UPDATE sync_run SET status = ?, ended_at = ?, message = ? WHERE id = ?").execute(arguments: [status.rawValue, now.millisecondsSinceEpoch, message, runID])
     }
 
-    /// The keys of a source's accounts whose current version is present (candidates to be marked gone).
-    public func presentAccounts(sourceID: Int64) throws -> [String] {
-        try String.fetchAll(db.cachedStatement(sql: """
-                SELECT a.account_key FROM account a JOIN balance_version v ON v.account_id = a.id
-                WHERE a.source_id = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'present'
-                """), arguments: [sourceID])
+    /// The keys of a source's accounts whose current version is present but that are not in `listed`: the
+    /// accounts a complete discovery no longer lists.
+    ///
+    /// The listed keys go to a temporary table rather than a set in memory, so a discovery of any size costs
+    /// the page cache, not the heap.
+    /// - Parameters:
+    ///   - sourceID: The source.
+    ///   - listed: Every account the discovery (and the configuration) listed.
+    /// - Returns: The keys of the accounts that are present and not listed.
+    public func presentAccounts(sourceID: Int64, notIn listed: some Sequence<AccountKey>) throws -> [String] {
+        // Kept (empty) on the writer's connection between runs: no schema change, no re-prepared statements.
+        try db.execute(sql: """
+            CREATE TEMP TABLE IF NOT EXISTS listed_account (account_key TEXT PRIMARY KEY) WITHOUT ROWID;
+            DELETE FROM temp.listed_account;
+            """)
+        defer { try? db.execute(sql: "DELETE FROM temp.listed_account") }
+        var chunk: [String] = []
+        chunk.reserveCapacity(500)
+        func flush() throws {
+            guard !chunk.isEmpty else { return }
+            let values = Array(repeating: "(?)", count: chunk.count).joined(separator: ",")
+            try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.listed_account VALUES \(values)")
+                .execute(arguments: StatementArguments(chunk))
+            chunk.removeAll(keepingCapacity: true)
+        }
+        for key in listed {
+            chunk.append(key.description)
+            if chunk.count == 500 { try flush() }
+        }
+        try flush()
+        return try String.fetchAll(db, sql: """
+            SELECT a.account_key FROM account a JOIN balance_version v ON v.account_id = a.id
+            WHERE a.source_id = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'present'
+              AND a.account_key NOT IN (SELECT account_key FROM temp.listed_account)
+            """, arguments: [sourceID])
     }
 
     /// Inserts ModelRouter balance-log entries that are not stored yet and moves the client's cursor, in this
@@ -138,22 +167,6 @@ extension LedgerDatabase {
             throw StoreError(wrapping: error, path: path)
         }
     }
-
-    /// Where the incremental pull of a ModelRouter client's balance log stands.
-    public func logCursor(sourceID: Int64, clientID: Int64) async throws(StoreError) -> (gmtCreate: Instant, remoteID: Int64)? {
-        do {
-            return try await writer.read { db in
-                try Row.fetchOne(db.cachedStatement(sql: """
-                        SELECT c.last_gmt_create, c.last_remote_id FROM modelrouter_log_cursor c
-                        JOIN account a ON a.id = c.account_id
-                        WHERE a.source_id = ? AND a.account_key = ?
-                        """), arguments: [sourceID, AccountKey.modelRouter(clientID: clientID).description]
-                ).map { (Instant(millisecondsSinceEpoch: $0[0]), $0[1]) }
-            }
-        } catch {
-            throw StoreError(wrapping: error, path: path)
-        }
-    }
 }
 
 extension LedgerTransaction {
@@ -177,27 +190,6 @@ extension LedgerTransaction {
             let id: Int64 = row["id"]
             guard let mother = mothers[row["project"]], mother != id, (row["parent"] as Int64?) != mother else { continue }
             try update.execute(arguments: [mother, id])
-        }
-    }
-}
-
-extension LedgerDatabase {
-    /// Whether an account's current version already has this content (and the account this display name): a read,
-    /// so an unchanged fetch writes nothing.
-    public func isCurrent(sourceID: Int64, account: AccountKey, contentHash: String, displayName: String?)
-        async throws(StoreError) -> Bool
-    {
-        do {
-            return try await writer.read { db in
-                try Bool.fetchOne(db.cachedStatement(sql: """
-                        SELECT EXISTS (SELECT 1 FROM balance_version v JOIN account a ON a.id = v.account_id
-                        WHERE a.source_id = ? AND a.account_key = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL
-                          AND v.state = 'present' AND v.content_hash = ?
-                          AND (? IS NULL OR a.display_name = ?))
-                        """), arguments: [sourceID, account.description, contentHash, displayName, displayName]) ?? false
-            }
-        } catch {
-            throw StoreError(wrapping: error, path: path)
         }
     }
 }

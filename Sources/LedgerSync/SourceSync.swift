@@ -16,8 +16,10 @@ struct SourceSync: Sendable {
 
     func run() async throws(StoreError) -> SyncReport.Source {
         let http = engine.httpClient(for: source)
-        var targets = source.accounts
-        var names: [AccountKey: String] = [:]
+        // Configured accounts first, then discovered ones that the configuration does not name. Discoveries list
+        // each account once, so only the configured keys need a set (and the heap holds one array per source).
+        let configured = Set(source.accounts)
+        var targets = source.accounts.uniqued().map { Target(key: $0, name: nil) }
         var discovery = source.discover ? "complete" : "none"
         var totals = RunCounts()
         let fetch: Fetch
@@ -31,9 +33,8 @@ struct SourceSync: Sendable {
             modelRouter = connector
             if source.discover {
                 let found = await connector.discoverClients()
-                for client in found.items {
-                    targets.append(.modelRouter(clientID: client.id))
-                    if let name = client.name { names[.modelRouter(clientID: client.id)] = name }
+                for client in found.items where !configured.contains(.modelRouter(clientID: client.id)) {
+                    targets.append(Target(key: .modelRouter(clientID: client.id), name: client.name))
                 }
                 discovery = try await settle(found.complete, found.failure, found.quarantined, &totals)
             }
@@ -55,10 +56,12 @@ struct SourceSync: Sendable {
                 clock: engine.clock)
             if source.discover {
                 var complete = true
-                for project in source.projects {
+                for project in source.projects.uniqued() {
                     let found = await connector.discoverWallets(projectCode: project)
-                    for wallet in found.items {
-                        targets.append(.twccWallet(projectCode: project, walletCode: wallet.walletCode))
+                    for wallet in found.items.map({ AccountKey.twccWallet(projectCode: project, walletCode: $0.walletCode) })
+                        .uniqued() where !configured.contains(wallet)
+                    {
+                        targets.append(Target(key: wallet, name: nil))
                     }
                     let state = try await settle(found.complete, found.failure, found.quarantined, &totals)
                     if state != "complete" { complete = false }
@@ -71,45 +74,36 @@ struct SourceSync: Sendable {
             }
         }
 
-        // Unique targets in a stable order.
-        var seen = Set<AccountKey>()
-        targets = targets.filter { seen.insert($0).inserted }
         let connector = modelRouter
-        let names_ = names
         engine.progress?.total(source.name, targets.count)
         // Twice the HTTP concurrency: a target waiting for the single writer leaves its request slot to another
         // (the source's HTTP client still caps requests in flight).
-        let unchanged = UnchangedTargets()
-        totals = totals + (try await forEach(targets, concurrency: source.limits.concurrency * 2) {
-            key async throws(StoreError) -> RunCounts in
-            try await process(key, fetch: fetch, modelRouter: connector, displayName: names_[key], unchanged: unchanged)
-        })
-        // Unchanged targets wrote nothing: their counts and last-seen times land now, in one transaction.
-        let quiet = unchanged.drain()
-        if !quiet.isEmpty {
-            var counts = RunCounts()
-            counts.targets = quiet.count
-            counts.fetched = quiet.count
-            counts.unchanged = quiet.count
-            totals = totals + counts
-            let sourceID = sourceID
-            let runID = runID
-            let flushed = counts
-            try await engine.database.transaction { tx in
-                try tx.touch(sourceID: sourceID, accounts: quiet)
-                try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
-            }
+        let unchanged = UnchangedTargets(batch: 512)
+        let database = engine.database
+        let thisSource = sourceID
+        let states = TargetStates(targets: targets) { keys async throws(StoreError) in
+            try await database.accountStates(sourceID: thisSource, accounts: keys)
         }
+        totals = totals + (try await forEach(targets, concurrency: source.limits.concurrency * 2) {
+            index, target async throws(StoreError) -> RunCounts in
+            // Taken before the fetch, for every target: the window drops a chunk once all its targets took theirs.
+            let stored = try await states.take(index)
+            return try await process(
+                target.key, stored: stored, fetch: fetch, modelRouter: connector, displayName: target.name,
+                unchanged: unchanged)
+        })
+        // The last unchanged targets (fewer than a batch) land now.
+        totals = totals + (try await touch(unchanged.drain()))
 
         // Only a complete discovery may say an account is gone.
         if discovery == "complete" {
-            let listed = Set(targets.map(\.description))
             let kind = source.kind
             let sourceID = sourceID
             let runID = runID
+            let listed = targets
             let gone = try await engine.database.transaction { tx in
                 var count = 0
-                for key in try tx.presentAccounts(sourceID: sourceID) where !listed.contains(key) {
+                for key in try tx.presentAccounts(sourceID: sourceID, notIn: listed.lazy.map(\.key)) {
                     if let account = AccountKey(key, kind: kind),
                         try tx.markGone(sourceID: sourceID, account: account, runID: runID)
                     {
@@ -140,6 +134,24 @@ struct SourceSync: Sendable {
             try tx.finishRunSource(runID: runID, sourceID: sourceID, status: finalStatus, discovery: finalDiscovery)
         }
         return SyncReport.Source(name: source.name, status: status, discovery: discovery, counts: totals)
+    }
+
+    /// Records that unchanged targets were fetched: their last-seen times and the run's counts, in one unit.
+    /// - Returns: The counts added.
+    private func touch(_ keys: [AccountKey]) async throws(StoreError) -> RunCounts {
+        guard !keys.isEmpty else { return RunCounts() }
+        var counts = RunCounts()
+        counts.targets = keys.count
+        counts.fetched = keys.count
+        counts.unchanged = keys.count
+        let sourceID = sourceID
+        let runID = runID
+        let flushed = counts
+        return try await committer.write { tx in
+            try tx.touch(sourceID: sourceID, accounts: keys)
+            try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
+            return flushed
+        }
     }
 
     /// Records a discovery's failure and quarantined pages; returns its state.
@@ -175,7 +187,7 @@ struct SourceSync: Sendable {
 
     /// Fetches one target and writes everything it produced in one transaction.
     private func process(
-        _ key: AccountKey, fetch: Fetch, modelRouter: ModelRouterConnector?, displayName: String?,
+        _ key: AccountKey, stored: AccountState?, fetch: Fetch, modelRouter: ModelRouterConnector?, displayName: String?,
         unchanged: UnchangedTargets
     ) async throws(StoreError) -> RunCounts {
         let outcome: Result<FetchOutcome<BalanceObservation>, SourceError>
@@ -187,7 +199,7 @@ struct SourceSync: Sendable {
         // ModelRouter movements: pulled after the balance, written with it.
         var logs: Result<(entries: [BalanceLogEntry], responses: [SourceResponse]), SourceError>?
         if let modelRouter, case .modelRouter(let clientID) = key, case .success(.decoded) = outcome {
-            let cursor = try await engine.database.logCursor(sourceID: sourceID, clientID: clientID)
+            let cursor = stored?.logCursor.map { ($0.gmtCreate, $0.remoteID) }
             do {
                 logs = .success(try await modelRouter.balanceLogs(clientID: clientID, after: cursor))
             } catch {
@@ -197,18 +209,18 @@ struct SourceSync: Sendable {
         if case .failure(let error) = outcome {
             engine.logger.warning("fetch failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
         }
-        // Nothing new: same content as the current version and no new movement. Confirmed on a reader, so the
-        // writer is not involved at all.
+        // Nothing new: same content as the current version and no new movement. Told from the state read before
+        // the fetch (this run is the only writer, and each target is processed once), so the writer is not involved.
         if case .success(.decoded(let observation, _)) = outcome, (try? logs?.get().entries.isEmpty) ?? true,
-            try await engine.database.isCurrent(
-                sourceID: sourceID, account: key, contentHash: observation.contentHash,
-                displayName: displayName ?? observation.displayName)
+            stored?.isCurrent(
+                contentHash: observation.contentHash, displayName: displayName ?? observation.displayName) == true
         {
-            unchanged.add(key)
             var counts = RunCounts()
             counts.targets = 1
             engine.progress?.finished(source.name, counts)
-            return RunCounts()
+            // A full batch of unchanged targets lands as one unit of the group commit.
+            guard let batch = unchanged.add(key) else { return RunCounts() }
+            return try await touch(batch)
         }
         let sourceID = sourceID
         let runID = runID
@@ -267,21 +279,22 @@ extension RunCounts {
     }
 }
 
-/// Runs `body` for every element with at most `concurrency` at once, summing the counts; memory stays bounded by
-/// the window, not by the number of elements.
+/// Runs `body` for every element (with its index) with at most `concurrency` at once, summing the counts; memory
+/// stays bounded by the window, not by the number of elements.
 func forEach(
-    _ elements: [AccountKey], concurrency: Int,
-    _ body: @escaping @Sendable (AccountKey) async throws(StoreError) -> RunCounts
+    _ elements: [Target], concurrency: Int,
+    _ body: @escaping @Sendable (Int, Target) async throws(StoreError) -> RunCounts
 ) async throws(StoreError) -> RunCounts {
     let result = await withTaskGroup(of: Result<RunCounts, StoreError>.self) { group in
         var total = RunCounts()
         var failure: StoreError?
         var next = 0
         func add() {
-            let element = elements[next]
+            let index = next
+            let element = elements[index]
             next += 1
             group.addTask {
-                do throws(StoreError) { return .success(try await body(element)) } catch { return .failure(error) }
+                do throws(StoreError) { return .success(try await body(index, element)) } catch { return .failure(error) }
             }
         }
         while next < min(concurrency, elements.count) { add() }
@@ -314,10 +327,39 @@ extension SourceError {
     }
 }
 
-/// The targets of a source that changed nothing, collected for one write at the end.
+/// One account a source sync fetches, with the display name its discovery gave it.
+struct Target: Sendable {
+    let key: AccountKey
+    let name: String?
+}
+
+extension Sequence where Element: Hashable {
+    /// The elements without repeats, in their first order.
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
+
+/// The targets of a source that changed nothing, collected into batches that are written as one unit each: the
+/// writer is spared a transaction per unchanged target, and memory holds one batch, not the whole source.
 final class UnchangedTargets: @unchecked Sendable {
     private let lock = NSLock()
+    private let batch: Int
     private var keys: [AccountKey] = []
-    func add(_ key: AccountKey) { lock.withLock { keys.append(key) } }
+
+    init(batch: Int) { self.batch = max(1, batch) }
+
+    /// Adds a key; returns a full batch to write, if this key completed one.
+    func add(_ key: AccountKey) -> [AccountKey]? {
+        lock.withLock {
+            keys.append(key)
+            guard keys.count >= batch else { return nil }
+            defer { keys = [] }
+            return keys
+        }
+    }
+
+    /// The keys not yet handed out in a batch.
     func drain() -> [AccountKey] { lock.withLock { defer { keys = [] }; return keys } }
 }

@@ -49,7 +49,7 @@ struct ModelRouterConnectorTests {
             #expect(discovery.complete)
             #expect(discovery.failure == nil)
             #expect(discovery.items.map(\.id) == (1001...1250).map { Int64($0) })
-            #expect(discovery.responses.count == 3)
+            #expect(discovery.pages == 3)
             #expect(discovery.items.first?.name == "部门-1001")
         }
     }
@@ -65,7 +65,7 @@ struct ModelRouterConnectorTests {
             let discovery = await connector.discoverClients()
             #expect(!discovery.complete)
             #expect(discovery.failure != nil)
-            #expect(discovery.responses.count <= 10)
+            #expect(discovery.pages <= 10)
         }
     }
 

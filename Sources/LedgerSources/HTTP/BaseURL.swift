@@ -51,8 +51,9 @@ public struct Discovery<Item: Sendable>: Sendable {
     public var complete: Bool
     /// Why discovery stopped early, when it did.
     public var failure: SourceError?
-    /// Every page received, as evidence.
-    public var responses: [SourceResponse]
+    /// How many pages were received. (The pages themselves are not kept: a large discovery would hold every page
+    /// body in memory until the sync ends.)
+    public var pages: Int
     /// Pages that did not decode.
     public var quarantined: [(problem: DecodingProblem, response: SourceResponse)]
 }

@@ -57,9 +57,8 @@ public struct ModelRouterConnector: Sendable {
     /// Every client, paging until a trustworthy end; guarded against a repeated nextToken, endless empty pages
     /// and a total that is never reached.
     public func discoverClients() async -> Discovery<ModelRouterClient> {
-        var found: [Int64: ModelRouterClient] = [:]
-        var order: [Int64] = []
-        var discovery = Discovery<ModelRouterClient>(items: [], complete: false, failure: nil, responses: [], quarantined: [])
+        var found = Set<Int64>()  // ids only: the clients themselves go straight to the items, once
+        var discovery = Discovery<ModelRouterClient>(items: [], complete: false, failure: nil, pages: 0, quarantined: [])
         var token: String?
         var seenTokens = Set<String>()
         var emptyRun = 0
@@ -82,7 +81,7 @@ public struct ModelRouterConnector: Sendable {
                 discovery.failure = error
                 break pages
             }
-            discovery.responses.append(response)
+            discovery.pages += 1
             let pageData: ModelRouterDecoder.ClientPage
             switch ModelRouterDecoder.clientPage(response, source: name) {
             case .failure(let error):
@@ -94,9 +93,8 @@ public struct ModelRouterConnector: Sendable {
                 break pages
             case .value(let value): pageData = value
             }
-            for client in pageData.clients where !client.deleted && found[client.id] == nil {
-                found[client.id] = client
-                order.append(client.id)
+            for client in pageData.clients where !client.deleted && found.insert(client.id).inserted {
+                discovery.items.append(client)
             }
             emptyRun = pageData.clients.isEmpty ? emptyRun + 1 : 0
             if let total = pageData.total, found.count >= total, total >= 0 {
@@ -123,7 +121,6 @@ public struct ModelRouterConnector: Sendable {
             }
             if page == maximumPages { stop("the list did not end within \(maximumPages) pages") }
         }
-        discovery.items = order.compactMap { found[$0] }
         return discovery
     }
 

@@ -50,11 +50,11 @@ public struct TWCCWalletConnector: Sendable {
     /// A project's wallets.
     public func discoverWallets(projectCode: String) async -> Discovery<TWCCWalletDecoder.ListedWallet> {
         var discovery = Discovery<TWCCWalletDecoder.ListedWallet>(
-            items: [], complete: false, failure: nil, responses: [], quarantined: [])
+            items: [], complete: false, failure: nil, pages: 0, quarantined: [])
         let path = walletListPath.replacingOccurrences(of: "{project}", with: projectCode)
         do {
             let response = try await get(path: path, target: "wallet list of project \(projectCode)")
-            discovery.responses.append(response)
+            discovery.pages += 1
             switch TWCCWalletDecoder.walletList(response, projectCode: projectCode, source: name) {
             case .value(let wallets):
                 discovery.items = wallets
