@@ -1,8 +1,9 @@
 import LedgerCore
 import LedgerStore
 
-/// Builds a ``ReconciliationReport`` from the ledger: a handful of set-based queries (opening, closing, versions,
-/// movements, errors, conflicts for every selected account at once), then the rules in memory.
+/// Builds a ``ReconciliationReport`` from the ledger: a handful of set-based queries (opening, closing, movements,
+/// errors, conflicts for every selected account at once; the period's versions a chunk of accounts at a time),
+/// then the rules in memory.
 public enum Reconciler {
     /// Reconciles a period.
     ///
@@ -15,6 +16,13 @@ public enum Reconciler {
     public static func report(reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile? = nil)
         throws -> ReconciliationReport
     {
+        try report(reader: reader, parameters: p, statement: statement, historyChunk: 900)
+    }
+
+    /// Reconciles a period, reading the versions of `historyChunk` accounts at a time.
+    static func report(
+        reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile?, historyChunk: Int
+    ) throws -> ReconciliationReport {
         guard p.from < p.to else {
             throw QueryError(.conflictingFilters("the period's start \(p.from) is not before its end \(p.to)"))
         }
@@ -32,7 +40,8 @@ public enum Reconciler {
         var windowed = filter
         windowed.from = p.from
         windowed.to = p.to
-        let versions = Dictionary(grouping: try reader.history(filter: windowed, page: .all).rows) { $0.account.accountID }
+        var versions = HistoryStream(
+            reader: reader, filter: windowed, accounts: accounts.map(\.account), chunkSize: historyChunk)
         let logs = Dictionary(grouping: try reader.movements(filter: windowed, page: .all).rows) { $0.account.accountID }
         let logsBefore = try reader.lastMovements(before: p.from, filter: filter)
         let details = try reader.details(versionIDs: closing.values.filter { $0.state == "present" }.map(\.versionID))
@@ -53,12 +62,12 @@ public enum Reconciler {
                 ageBucket: ageBucket(from: at, to: p.to)))
         }
 
-        for summary in accounts {
+        for (index, summary) in accounts.enumerated() {
             let account = summary.account
             let id = account.accountID
             let open = opening[id].flatMap { $0.state == "present" ? $0 : nil }
             let close = closing[id].flatMap { $0.state == "present" ? $0 : nil }
-            let inPeriod = versions[id] ?? []
+            let inPeriod = try versions.versions(at: index)
             guard open != nil || close != nil || !inPeriod.isEmpty else { continue }
 
             // The statement.
@@ -104,10 +113,13 @@ public enum Reconciler {
                     at: summary.lastSeenAt.adding(seconds: p.staleAfterSeconds))
             }
 
-            var points = [BalancePoint(at: p.from, balance: open?.availableBalance)]
-            points += inPeriod.filter { $0.validFrom > p.from }.map { BalancePoint(at: $0.validFrom, balance: $0.availableBalance) }
-            points.append(BalancePoint(at: p.to, balance: close?.availableBalance))
-            series[id] = points
+            // Chart points only for the accounts the HTML report draws.
+            if statements.count <= p.htmlChartLimit {
+                var points = [BalancePoint(at: p.from, balance: open?.availableBalance)]
+                points += inPeriod.filter { $0.validFrom > p.from }.map { BalancePoint(at: $0.validFrom, balance: $0.availableBalance) }
+                points.append(BalancePoint(at: p.to, balance: close?.availableBalance))
+                series[id] = points
+            }
         }
 
         exceptions += try fetchFailures(reader: reader, filter: windowed, parameters: p)

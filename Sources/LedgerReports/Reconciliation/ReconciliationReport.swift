@@ -11,7 +11,7 @@ public struct ReconciliationReport: Sendable {
     public var exceptions: [ReportException]
     /// Matching against an external statement, when one was given.
     public var matching: StatementMatching?
-    /// Each account's balance over the period, for the charts.
+    /// The balance over the period of the accounts the HTML report charts (the first `htmlChartLimit` statements).
     public var series: [Int64: [BalancePoint]]
 }
 

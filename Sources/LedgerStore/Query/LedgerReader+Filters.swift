@@ -67,6 +67,12 @@ extension LedgerReader {
             }
             conditions = scope
         }
+        if !filter.accountIDs.isEmpty {
+            precondition(filter.accountIDs.count <= 900, "at most 900 account ids per query")
+            conditions.add(
+                "a.id IN (\(Array(repeating: "?", count: filter.accountIDs.count).joined(separator: ", ")))",
+                filter.accountIDs)
+        }
         if let pattern = filter.namePattern {
             let like = Self.likePattern(pattern)
             conditions.add(

@@ -16,6 +16,9 @@ public struct QueryFilter: Sendable, Equatable {
     public var from: Instant?
     /// The end of a time range (exclusive), where the query has one.
     public var to: Instant?
+    /// Ledger account ids (``AccountRef/accountID``), for callers that read a large selection a chunk of
+    /// accounts at a time; at most 900 per query.
+    public var accountIDs: [Int64] = []
 
     public init(
         sources: [String] = [], kinds: [SourceKind] = [], accounts: [String] = [], namePattern: String? = nil,
