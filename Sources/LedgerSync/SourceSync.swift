@@ -17,9 +17,9 @@ struct SourceSync: Sendable {
     func run() async throws(StoreError) -> SyncReport.Source {
         let http = engine.httpClient(for: source)
         // Configured accounts first, then discovered ones that the configuration does not name. Discoveries list
-        // each account once, so only the configured keys need a set (and the heap holds one array per source).
-        let configured = Set(source.accounts)
+        // each account once, so only the configured keys need an index (and the heap holds one array per source).
         var targets = source.accounts.uniqued().map { Target(key: $0, name: nil) }
+        let configured = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1.key, $0) })
         var discovery = source.discover ? "complete" : "none"
         var totals = RunCounts()
         let fetch: Fetch
@@ -33,8 +33,13 @@ struct SourceSync: Sendable {
             modelRouter = connector
             if source.discover {
                 let found = await connector.discoverClients()
-                for client in found.items where !configured.contains(.modelRouter(clientID: client.id)) {
-                    targets.append(Target(key: .modelRouter(clientID: client.id), name: client.name))
+                for client in found.items {
+                    let key = AccountKey.modelRouter(clientID: client.id)
+                    if let index = configured[key] {
+                        targets[index].name = client.name  // configured, and discovery knows its name
+                    } else {
+                        targets.append(Target(key: key, name: client.name))
+                    }
                 }
                 discovery = try await settle(found.complete, found.failure, found.quarantined, &totals)
             }
@@ -59,7 +64,7 @@ struct SourceSync: Sendable {
                 for project in source.projects.uniqued() {
                     let found = await connector.discoverWallets(projectCode: project)
                     for wallet in found.items.map({ AccountKey.twccWallet(projectCode: project, walletCode: $0.walletCode) })
-                        .uniqued() where !configured.contains(wallet)
+                        .uniqued() where configured[wallet] == nil
                     {
                         targets.append(Target(key: wallet, name: nil))
                     }
@@ -330,7 +335,7 @@ extension SourceError {
 /// One account a source sync fetches, with the display name its discovery gave it.
 struct Target: Sendable {
     let key: AccountKey
-    let name: String?
+    var name: String?
 }
 
 extension Sequence where Element: Hashable {

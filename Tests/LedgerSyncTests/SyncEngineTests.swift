@@ -132,6 +132,33 @@ struct SyncEngineTests {
         }
     }
 
+    @Test("A client both configured and discovered is one account, named by the discovery")
+    func configuredAndDiscovered() async throws {
+        try await withSyncHarness { harness in
+            func accounts() throws -> [String] {
+                let queue = try DatabaseQueue(path: harness.databasePath)
+                defer { try? queue.close() }
+                return try queue.read { db in
+                    try String.fetchAll(db, sql: """
+                        SELECT account_key || '=' || coalesce(display_name, '-') FROM account
+                        WHERE kind = 'modelrouter' ORDER BY account_key
+                        """)
+                }
+            }
+            let plain = try await harness.sync()
+            let discovered = try accounts()
+            let first = try #require(discovered.first?.split(separator: "=").first.map(String.init))
+            #expect(!discovered.contains { $0.hasSuffix("=-") }, "the simulator names every client")
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: harness.databasePath + suffix) }
+
+            let both = try harness.configuration(harness.configText(extraMR: "clients = [\(first), \(first)]"))
+            let report = try await harness.sync(both)
+            #expect(report.status == .complete, "\(report.summary)")
+            #expect(try accounts() == discovered)
+            #expect(report.sources.first?.counts.targets == plain.sources.first?.counts.targets, "no target twice")
+        }
+    }
+
     @Test("Movements are pulled incrementally: never duplicated, always adding up to the balance")
     func movements() async throws {
         try await withSyncHarness { harness in
