@@ -61,7 +61,9 @@ struct WritePath: AsyncParsableCommand {
 
 /// The same rows as CSV, for the sqlite3 shell's `.import` (the limit for getting rows into SQLite).
 func writeImportCSV(path: String, accounts: Int, rounds: Int) throws {
-    FileManager.default.createFile(atPath: path, contents: nil)
+    guard FileManager.default.createFile(atPath: path, contents: nil) else {
+        throw BenchError("cannot create \(path) for the .import limit")
+    }
     let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
     defer { try? handle.close() }
     let start = Instant(year: 2026, month: 11, day: 1)
