@@ -56,7 +56,7 @@ struct AccountStateTests {
         for client in Int64(1)...1_200 {
             _ = try W.record(database, source, W.modelRouter("1.00", modifiedHours: 1, client: client))
         }
-        try database.transaction { tx in try tx.markGone(sourceID: source, account: .modelRouter(clientID: 5), runID: nil) }
+        try database.transaction { tx in _ = try tx.markGone(sourceID: source, account: .modelRouter(clientID: 5), runID: nil) }
         // 1,200 accounts, more than one insert chunk; 7 and 1,100 are not listed, 5 is already gone.
         let listed = (Int64(1)...1_300).filter { $0 != 7 && $0 != 1_100 }.map { AccountKey.modelRouter(clientID: $0) }
         let candidates = try database.transaction { tx in try tx.presentAccounts(sourceID: source, notIn: listed) }
