@@ -5,15 +5,13 @@ extension BalanceObservation {
     /// canonical form, keys in a fixed order. The observation time is left out, so an unchanged balance fetched
     /// again has the same content; ModelRouter's gmtModified is in, so a change that was undone still shows.
     public var contentJSON: String {
-        var members: [(key: String, value: JSONValue)] = [("unit", .string(figures.unit.name))]
-        func amount(_ name: String, _ value: FixedDecimal?) {
-            members.append((name, value.map { .string($0.description) } ?? .null))
-        }
-        func text(_ name: String, _ value: String?) { members.append((name, value.map(JSONValue.string) ?? .null)) }
-        func flag(_ name: String, _ value: Bool?) { members.append((name, value.map(JSONValue.bool) ?? .null)) }
-        func integer(_ name: String, _ value: Int64?) {
-            members.append((name, value.map { .number(String($0)) } ?? .null))
-        }
+        // Written member by member, straight into the text: it is built for every observation a sync fetches.
+        var object = CanonicalObject()
+        func amount(_ name: String, _ value: FixedDecimal?) { object.string(name, value?.description) }
+        func text(_ name: String, _ value: String?) { object.string(name, value) }
+        func flag(_ name: String, _ value: Bool?) { object.literal(name, value.map { $0 ? "true" : "false" }) }
+        func integer(_ name: String, _ value: Int64?) { object.literal(name, value.map { String($0) }) }
+        text("unit", figures.unit.name)
         amount("available_balance", figures.availableBalance)
         amount("credit_limit", figures.creditLimit)
         amount("used", figures.used)
@@ -53,11 +51,41 @@ extension BalanceObservation {
             amount("prj_su_quota", details.projectSUQuota)
             amount("prj_obtained_su", details.projectObtainedSU)
         }
-        return JSONValue.object(JSONObject(members)).jsonText
+        return object.finish()
     }
 
     /// The lowercase hex SHA-256 of ``contentJSON``: equal hashes mean nothing changed.
     public var contentHash: String { sha256Hex(Array(contentJSON.utf8)) }
+}
+
+/// A JSON object written member by member in call order, as ``JSONValue/jsonText`` writes an object: the same
+/// bytes, without building the value first.
+private struct CanonicalObject {
+    private var output = "{"
+    private var empty = true
+
+    /// A member whose value is a string, or `null`.
+    mutating func string(_ key: String, _ value: String?) {
+        self.key(key)
+        if let value { JSONValue.writeString(value, to: &output) } else { output += "null" }
+    }
+
+    /// A member whose value is a literal token (a number or a boolean), or `null`.
+    mutating func literal(_ key: String, _ token: String?) {
+        self.key(key)
+        output += token ?? "null"
+    }
+
+    private mutating func key(_ key: String) {
+        if !empty { output += "," }
+        empty = false
+        // The keys are this file's ASCII literals: nothing in them needs an escape.
+        output += "\""
+        output += key
+        output += "\":"
+    }
+
+    consuming func finish() -> String { output + "}" }
 }
 
 /// The lowercase hex SHA-256 of bytes.

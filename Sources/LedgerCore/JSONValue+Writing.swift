@@ -36,6 +36,13 @@ extension JSONValue {
     /// Appends a JSON string literal, escaping what RFC 8259 requires (and U+2028/9 for embedding in scripts).
     public static func writeString(_ text: String, to output: inout String) {
         output += "\""
+        // Most text needs no escape: append it whole. 0xE2 leads U+2028 and U+2029 (and other scalars, which the
+        // scalar loop then copies as they are).
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+            output += text
+            output += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": output += "\\\""
