@@ -31,7 +31,7 @@ public struct SourceRequest: Sendable {
 public struct SourceResponse: Sendable {
     public var status: Int
     /// Response headers, names in lowercase.
-    public var headers: [(name: String, value: String)]
+    public let headers: [(name: String, value: String)]
     /// The exact bytes of the body.
     public var body: [UInt8]
     /// When the last byte arrived, on this machine's clock.
@@ -48,7 +48,9 @@ public struct SourceResponse: Sendable {
         redactedURL: String, action: String?, attempts: Int = 1
     ) {
         self.status = status
-        self.headers = headers
+        // Lowercased once here, so a lookup compares names as they are.
+        self.headers = headers.map { (name: $0.name.lowercased(), value: $0.value) }
+        self.date = self.headers.first { $0.name == "date" }.flatMap { HTTPDate.parse($0.value) }
         self.body = body
         self.receivedAt = receivedAt
         self.method = method
@@ -60,11 +62,11 @@ public struct SourceResponse: Sendable {
     /// The first value of a header, by case-insensitive name.
     public func header(_ name: String) -> String? {
         let lowered = name.lowercased()
-        return headers.first { $0.name.lowercased() == lowered }?.value
+        return headers.first { $0.name == lowered }?.value
     }
 
-    /// The response's Date header, when it is a valid HTTP date.
-    public var date: Instant? { header("date").flatMap(HTTPDate.parse) }
+    /// The response's Date header, when it is a valid HTTP date (parsed once: the decoder and the store both ask).
+    public let date: Instant?
 
     /// The observation time of the payload: the Date header when present, else the time it was received.
     public var observedAt: Instant { date ?? receivedAt }
