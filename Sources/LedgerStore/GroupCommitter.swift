@@ -4,14 +4,19 @@ import LedgerCore
 
 /// Commits many units of work in one transaction, each in its own savepoint.
 ///
-/// Units that arrive while the writer is busy wait and are committed together by the next transaction
-/// ("group commit"): one BEGIN/COMMIT and one writer hop for the whole group. Each unit is still all-or-nothing —
-/// a unit that throws rolls back its savepoint only, and the others commit — and a process killed mid-way loses
-/// whole units, never parts of one.
+/// Units are committed together in groups ("group commit"): one BEGIN/COMMIT, one writer hop and one write of
+/// each touched page to the WAL for the whole group. Each unit is still all-or-nothing — a unit that throws rolls
+/// back its savepoint only, and the others commit — and a process killed mid-way loses whole units, never parts
+/// of one.
+///
+/// A producer that ``submit(_:completion:)``s a unit goes on at once and hears the result later, so a group can
+/// wait ``init(database:maximumGroup:capacity:delay:)``'s `delay` to fill without holding anyone up; a producer that
+/// must know the result before it goes on uses ``write(_:)``, which does not wait for the group to fill.
 public actor GroupCommitter {
     private struct Job {
         let body: @Sendable (LedgerTransaction) throws -> any Sendable
-        let continuation: CheckedContinuation<any Sendable, any Error>
+        let complete: @Sendable (Result<any Sendable, StoreError>) -> Void
+        let urgent: Bool
     }
 
     private let database: LedgerDatabase
@@ -19,43 +24,96 @@ public actor GroupCommitter {
     private var draining = false
     /// The most units one transaction takes.
     private let maximumGroup: Int
+    /// The most units waiting; a producer submitting more waits for room (memory stays bounded).
+    private let capacity: Int
+    private let delay: Duration
+    /// Units submitted and units committed (or failed) so far, in order: a flush waits for its mark.
+    private var submitted = 0
+    private var settled = 0
+    private var urgentWaiting = 0
+    private var flushes: [(mark: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var roomWaiters: [CheckedContinuation<Void, Never>] = []
 
     /// - Parameters:
     ///   - database: The ledger.
     ///   - maximumGroup: The most units one transaction takes.
-    public init(database: LedgerDatabase, maximumGroup: Int = 256) {
+    ///   - capacity: The most submitted units that wait for the writer before ``submit(_:completion:)`` waits.
+    ///   - delay: How long a group that is not full waits for more units when nobody is waiting for it. Each
+    ///     commit writes every page it touched to the WAL, so committing units one by one as they come would
+    ///     write the same table and index pages again and again.
+    public init(
+        database: LedgerDatabase, maximumGroup: Int = 256, capacity: Int = 1024, delay: Duration = .milliseconds(20)
+    ) {
         self.database = database
         self.maximumGroup = max(1, maximumGroup)
+        self.capacity = max(self.maximumGroup, capacity)
+        self.delay = delay
     }
 
-    /// Runs `body` in a savepoint of the next group transaction.
+    /// Queues `body` for a savepoint of a coming group transaction and returns; waits only while the queue is full.
+    /// - Parameters:
+    ///   - body: The unit's writes.
+    ///   - completion: Called once the unit's group has committed, with what `body` returned, or with the
+    ///     ``StoreError`` of `body` or of the group's commit.
+    public func submit<T: Sendable>(
+        _ body: @escaping @Sendable (LedgerTransaction) throws -> T,
+        completion: @escaping @Sendable (Result<T, StoreError>) -> Void
+    ) async {
+        while pending.count >= capacity {
+            await withCheckedContinuation { roomWaiters.append($0) }
+        }
+        enqueue(Job(body: { try body($0) }, complete: { completion($0.map { $0 as! T }) }, urgent: false))
+    }
+
+    /// Runs `body` in a savepoint of the next group transaction, without waiting for the group to fill.
     /// - Returns: What `body` returns, once its group has committed.
     /// - Throws: ``StoreError`` if `body` or the group's commit fails.
     public func write<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws(StoreError)
         -> T
     {
-        do {
-            let value = try await withCheckedThrowingContinuation { continuation in
-                pending.append(Job(body: { try body($0) }, continuation: continuation))
-                if !draining {
-                    draining = true
-                    Task { await drain() }
-                }
-            }
-            return value as! T
-        } catch {
-            throw StoreError(wrapping: error, path: database.path)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, StoreError>, Never>) in
+            urgentWaiting += 1
+            enqueue(Job(
+                body: { try body($0) }, complete: { continuation.resume(returning: $0.map { $0 as! T }) }, urgent: true))
+        }
+        return try result.get()
+    }
+
+    /// Returns once every unit submitted before the call has been committed (or has failed).
+    public func flush() async {
+        guard settled < submitted else { return }
+        let mark = submitted
+        await withCheckedContinuation { flushes.append((mark, $0)) }
+    }
+
+    private func enqueue(_ job: Job) {
+        pending.append(job)
+        submitted += 1
+        if !draining {
+            draining = true
+            Task { await drain() }
         }
     }
 
     private func drain() async {
         while !pending.isEmpty {
+            if pending.count < maximumGroup, urgentWaiting == 0, flushes.isEmpty, delay > .zero {
+                try? await Task.sleep(for: delay)
+            }
             let group = Array(pending.prefix(maximumGroup))
             pending.removeFirst(group.count)
+            for waiter in roomWaiters { waiter.resume() }
+            roomWaiters = []
             let results = await database.commitGroup(group.map(\.body))
+            let path = database.path
             for (job, result) in zip(group, results) {
-                job.continuation.resume(with: result)
+                if job.urgent { urgentWaiting -= 1 }
+                job.complete(result.mapError { StoreError(wrapping: $0, path: path) })
             }
+            settled += group.count
+            let reached = flushes.filter { $0.mark <= settled }
+            flushes.removeAll { $0.mark <= settled }
+            for flush in reached { flush.continuation.resume() }
         }
         draining = false
     }
@@ -70,18 +128,26 @@ extension LedgerDatabase {
         do {
             return try await writer.write { db in
                 let tx = LedgerTransaction(db: db, now: now)
-                return bodies.map { body in
+                // Savepoints by cached statements: GRDB's inSavepoint prepares its SQL anew each time, and a sync
+                // opens one per target. A savepoint that cannot be released or rolled back fails the whole group.
+                let open = try db.cachedStatement(sql: "SAVEPOINT unit")
+                let release = try db.cachedStatement(sql: "RELEASE SAVEPOINT unit")
+                let rollback = try db.cachedStatement(sql: "ROLLBACK TO SAVEPOINT unit")
+                var results: [Result<any Sendable, any Error>] = []
+                results.reserveCapacity(bodies.count)
+                for body in bodies {
+                    try open.execute()
                     do {
-                        var value: (any Sendable)?
-                        try db.inSavepoint {
-                            value = try body(tx)
-                            return .commit
-                        }
-                        return .success(value!)
+                        let value = try body(tx)
+                        try release.execute()
+                        results.append(.success(value))
                     } catch {
-                        return .failure(error)
+                        try rollback.execute()
+                        try release.execute()
+                        results.append(.failure(error))
                     }
                 }
+                return results
             }
         } catch {
             return bodies.map { _ in .failure(error) }

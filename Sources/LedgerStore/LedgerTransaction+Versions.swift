@@ -26,13 +26,15 @@ extension LedgerTransaction {
     ///   - sourceID: The source instance.
     ///   - runID: The sync run, if any.
     ///   - clockSkewMilliseconds: How far in the future a gmtModified may be.
+    ///   - contentHash: The observation's ``BalanceObservation/contentHash``, if the caller has it already (a sync
+    ///     computes it before the write to tell unchanged targets; computing it again would cost the writer).
     /// - Returns: What was done.
     public func record(
         _ observation: BalanceObservation, raw: RawResponseRecord, sourceID: Int64, runID: Int64?,
-        clockSkewMilliseconds: Int64 = 300_000
+        clockSkewMilliseconds: Int64 = 300_000, contentHash: String? = nil
     ) throws -> ObservationResult {
         try record(observation, evidence: .new(raw), sourceID: sourceID, runID: runID,
-            clockSkewMilliseconds: clockSkewMilliseconds)
+            clockSkewMilliseconds: clockSkewMilliseconds, contentHash: contentHash)
     }
 
     /// Records an observation whose raw response is already stored (``LedgerDatabase/rebuild``).
@@ -46,12 +48,12 @@ extension LedgerTransaction {
 
     private func record(
         _ observation: BalanceObservation, evidence raw: RawEvidence, sourceID: Int64, runID: Int64?,
-        clockSkewMilliseconds: Int64
+        clockSkewMilliseconds: Int64, contentHash: String? = nil
     ) throws -> ObservationResult {
         let accountID = try accountID(
             sourceID: sourceID, key: observation.account, displayName: observation.displayName,
             parent: observation.parent)
-        let hash = observation.contentHash
+        let hash = contentHash ?? observation.contentHash
         var validFrom = observation.validFrom.millisecondsSinceEpoch
 
         if let modified = observation.sourceModifiedAt,
@@ -145,30 +147,34 @@ extension LedgerTransaction {
     // MARK: Reading live versions
 
     func currentVersion(_ accountID: Int64) throws -> LiveVersion? {
-        try fetchLive("valid_to IS NULL", [accountID])
+        try fetchLive(Self.currentSQL, [accountID])
     }
 
     func liveVersion(_ accountID: Int64, startingAt validFrom: Int64) throws -> LiveVersion? {
-        try fetchLive("valid_from = ?", [accountID, validFrom])
+        try fetchLive(Self.startingAtSQL, [accountID, validFrom])
     }
 
     func liveVersion(_ accountID: Int64, covering instant: Int64) throws -> LiveVersion? {
-        try fetchLive("valid_from < ? AND (valid_to IS NULL OR valid_to > ?)", [accountID, instant, instant])
+        try fetchLive(Self.coveringSQL, [accountID, instant, instant])
     }
 
     func firstLiveVersion(_ accountID: Int64, after instant: Int64) throws -> LiveVersion? {
-        try fetchLive("valid_from > ? ORDER BY valid_from LIMIT 1", [accountID, instant])
+        try fetchLive(Self.firstAfterSQL, [accountID, instant])
     }
 
-    private func fetchLive(_ condition: String, _ arguments: [any DatabaseValueConvertible]) throws -> LiveVersion? {
-        try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT id, valid_from, valid_to, content_hash, state FROM balance_version
-                WHERE account_id = ? AND superseded_at IS NULL AND \(condition)
-                """), arguments: StatementArguments(arguments)
-        ).map { row in
-            LiveVersion(
-                id: row["id"], validFrom: row["valid_from"], validTo: row["valid_to"],
-                contentHash: row["content_hash"], state: row["state"])
+    // Whole statements, not one built per call: every target of a sync runs two of them.
+    private static let liveSQL = """
+        SELECT id, valid_from, valid_to, content_hash, state FROM balance_version
+        WHERE account_id = ? AND superseded_at IS NULL AND
+        """
+    private static let currentSQL = liveSQL + " valid_to IS NULL"
+    private static let startingAtSQL = liveSQL + " valid_from = ?"
+    private static let coveringSQL = liveSQL + " valid_from < ? AND (valid_to IS NULL OR valid_to > ?)"
+    private static let firstAfterSQL = liveSQL + " valid_from > ? ORDER BY valid_from LIMIT 1"
+
+    private func fetchLive(_ sql: String, _ arguments: StatementArguments) throws -> LiveVersion? {
+        try Row.fetchOne(db.cachedStatement(sql: sql), arguments: arguments).map { row in
+            LiveVersion(id: row[0], validFrom: row[1], validTo: row[2], contentHash: row[3], state: row[4])
         }
     }
 
