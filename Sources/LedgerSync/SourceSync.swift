@@ -11,6 +11,8 @@ struct SourceSync: Sendable {
     let source: SourceConfiguration
     let sourceID: Int64
     let runID: Int64
+    /// The counts of this source's submitted writes as their groups commit, and the first failure.
+    let tally = WriteTally()
 
     typealias Fetch = @Sendable (AccountKey) async throws(SourceError) -> FetchOutcome<BalanceObservation>
 
@@ -81,24 +83,25 @@ struct SourceSync: Sendable {
 
         let connector = modelRouter
         engine.progress?.total(source.name, targets.count)
-        // Twice the HTTP concurrency: a target waiting for the single writer leaves its request slot to another
-        // (the source's HTTP client still caps requests in flight).
+        // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
+        // leaves its request slot to another (the source's HTTP client still caps requests in flight).
         let unchanged = UnchangedTargets(batch: 512)
         let database = engine.database
         let thisSource = sourceID
         let states = TargetStates(targets: targets) { keys async throws(StoreError) in
             try await database.accountStates(sourceID: thisSource, accounts: keys)
         }
-        totals = totals + (try await forEach(targets, concurrency: source.limits.concurrency * 2) {
-            index, target async throws(StoreError) -> RunCounts in
+        try await forEach(targets, concurrency: source.limits.concurrency * 2) { index, target async throws(StoreError) in
             // Taken before the fetch, for every target: the window drops a chunk once all its targets took theirs.
             let stored = try await states.take(index)
-            return try await process(
+            try await process(
                 target.key, stored: stored, fetch: fetch, modelRouter: connector, displayName: target.name,
                 unchanged: unchanged)
-        })
-        // The last unchanged targets (fewer than a batch) land now.
-        totals = totals + (try await touch(unchanged.drain()))
+        }
+        // The last unchanged targets (fewer than a batch) land now; then every write of this source is in.
+        await touch(unchanged.drain())
+        await committer.flush()
+        totals = totals + (try tally.total())
 
         // Only a complete discovery may say an account is gone.
         if discovery == "complete" {
@@ -142,9 +145,8 @@ struct SourceSync: Sendable {
     }
 
     /// Records that unchanged targets were fetched: their last-seen times and the run's counts, in one unit.
-    /// - Returns: The counts added.
-    private func touch(_ keys: [AccountKey]) async throws(StoreError) -> RunCounts {
-        guard !keys.isEmpty else { return RunCounts() }
+    private func touch(_ keys: [AccountKey]) async {
+        guard !keys.isEmpty else { return }
         var counts = RunCounts()
         counts.targets = keys.count
         counts.fetched = keys.count
@@ -152,11 +154,12 @@ struct SourceSync: Sendable {
         let sourceID = sourceID
         let runID = runID
         let flushed = counts
-        return try await committer.write { tx in
+        let tally = tally
+        await committer.submit({ tx in
             try tx.touch(sourceID: sourceID, accounts: keys)
             try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
             return flushed
-        }
+        }, completion: { tally.add($0) })
     }
 
     /// Records a discovery's failure and quarantined pages; returns its state.
@@ -194,7 +197,9 @@ struct SourceSync: Sendable {
     private func process(
         _ key: AccountKey, stored: AccountState?, fetch: Fetch, modelRouter: ModelRouterConnector?, displayName: String?,
         unchanged: UnchangedTargets
-    ) async throws(StoreError) -> RunCounts {
+    ) async throws(StoreError) {
+        // A write of this source failed: the ledger itself is failing, so stop taking targets.
+        try tally.check()
         let outcome: Result<FetchOutcome<BalanceObservation>, SourceError>
         do {
             outcome = .success(try await fetch(key))
@@ -214,33 +219,51 @@ struct SourceSync: Sendable {
         if case .failure(let error) = outcome {
             engine.logger.warning("fetch failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
         }
+        // The content hash, once: it tells an unchanged target here and goes with a new version to the writer.
+        var contentHash: String?
+        if case .success(.decoded(let observation, _)) = outcome { contentHash = observation.contentHash }
         // Nothing new: same content as the current version and no new movement. Told from the state read before
         // the fetch (this run is the only writer, and each target is processed once), so the writer is not involved.
-        if case .success(.decoded(let observation, _)) = outcome, (try? logs?.get().entries.isEmpty) ?? true,
-            stored?.isCurrent(
-                contentHash: observation.contentHash, displayName: displayName ?? observation.displayName) == true
+        if case .success(.decoded(let observation, _)) = outcome, let contentHash,
+            (try? logs?.get().entries.isEmpty) ?? true,
+            stored?.isCurrent(contentHash: contentHash, displayName: displayName ?? observation.displayName) == true
         {
             var counts = RunCounts()
             counts.targets = 1
             engine.progress?.finished(source.name, counts)
             // A full batch of unchanged targets lands as one unit of the group commit.
-            guard let batch = unchanged.add(key) else { return RunCounts() }
-            return try await touch(batch)
+            if let batch = unchanged.add(key) { await touch(batch) }
+            return
         }
         let sourceID = sourceID
         let runID = runID
         let skew = engine.configuration.clockSkewSeconds * 1000
-        let logResult = logs
-        // The target's whole result is one savepoint of a group transaction: all of it or none of it.
-        return try await committer.write { tx in
+        // Everything the write needs is prepared here, off the single writer.
+        let logResult = logs.map { result in
+            result.map { page in (entries: page.entries, raws: page.responses.map(\.record)) }
+        }
+        let result: PreparedOutcome =
+            switch outcome {
+            case .success(.decoded(let observation, let response)): .decoded(observation, response.record)
+            case .success(.quarantined(let problem, let response)): .quarantined(problem, response.record)
+            case .failure(let error): .failed(error)
+            }
+        let hash = contentHash
+        let tally = tally
+        let progress = engine.progress
+        let name = source.name
+        // The target's whole result is one savepoint of a group transaction: all of it or none of it. The fetch
+        // slot is free at once; the counts arrive when the group commits.
+        await committer.submit({ tx in
             var counts = RunCounts()
             counts.targets = 1
-            switch outcome {
-            case .success(.decoded(var observation, let response)):
+            switch result {
+            case .decoded(var observation, let response):
                 counts.fetched = 1
                 if let displayName { observation.displayName = displayName }
                 switch try tx.record(
-                    observation, raw: response.record, sourceID: sourceID, runID: runID, clockSkewMilliseconds: skew)
+                    observation, raw: response, sourceID: sourceID, runID: runID, clockSkewMilliseconds: skew,
+                    contentHash: hash)
                 {
                 case .added: counts.versionsAdded = 1
                 case .unchanged: counts.unchanged = 1
@@ -251,20 +274,20 @@ struct SourceSync: Sendable {
                     if case .modelRouter(let clientID) = key {
                         counts.logEntries = try tx.insertBalanceLogs(
                             sourceID: sourceID, clientID: clientID, unit: observation.figures.unit,
-                            entries: page.entries, raws: page.responses.map(\.record), runID: runID)
+                            entries: page.entries, raws: page.raws, runID: runID)
                     }
                 case .failure(let error)?:
                     try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
                     counts.errors += 1
                 case nil: break
                 }
-            case .success(.quarantined(let problem, let response)):
+            case .quarantined(let problem, let response):
                 counts.fetched = 1
                 counts.quarantined = 1
                 try tx.recordQuarantine(
                     sourceID: sourceID, runID: runID, account: key, target: key.description,
-                    reason: problem.description, raw: response.record)
-            case .failure(let error):
+                    reason: problem.description, raw: response)
+            case .failed(let error):
                 counts.errors = 1
                 // Known to the ledger so the error names it, but not "seen": staleness must still show.
                 _ = try tx.accountID(sourceID: sourceID, key: key, seen: false)
@@ -272,26 +295,20 @@ struct SourceSync: Sendable {
             }
             try tx.addCounts(runID: runID, sourceID: sourceID, counts)
             return counts
-        }.also { engine.progress?.finished(source.name, $0) }
+        }, completion: { result in
+            tally.add(result)
+            if case .success(let counts) = result { progress?.finished(name, counts) }
+        })
     }
 }
 
-extension RunCounts {
-    /// Runs `body` with the value and returns it, to report progress in passing.
-    func also(_ body: (RunCounts) -> Void) -> RunCounts {
-        body(self)
-        return self
-    }
-}
-
-/// Runs `body` for every element (with its index) with at most `concurrency` at once, summing the counts; memory
-/// stays bounded by the window, not by the number of elements.
+/// Runs `body` for every element (with its index) with at most `concurrency` at once; stops taking elements at
+/// the first failure and throws it. Memory stays bounded by the window, not by the number of elements.
 func forEach(
     _ elements: [Target], concurrency: Int,
-    _ body: @escaping @Sendable (Int, Target) async throws(StoreError) -> RunCounts
-) async throws(StoreError) -> RunCounts {
-    let result = await withTaskGroup(of: Result<RunCounts, StoreError>.self) { group in
-        var total = RunCounts()
+    _ body: @escaping @Sendable (Int, Target) async throws(StoreError) -> Void
+) async throws(StoreError) {
+    let failure = await withTaskGroup(of: StoreError?.self) { group in
         var failure: StoreError?
         var next = 0
         func add() {
@@ -299,20 +316,18 @@ func forEach(
             let element = elements[index]
             next += 1
             group.addTask {
-                do throws(StoreError) { return .success(try await body(index, element)) } catch { return .failure(error) }
+                do throws(StoreError) { try await body(index, element) } catch { return error }
+                return nil
             }
         }
         while next < min(concurrency, elements.count) { add() }
         while let result = await group.next() {
-            switch result {
-            case .success(let counts): total = total + counts
-            case .failure(let error): failure = failure ?? error
-            }
+            if let result { failure = failure ?? result }
             if failure == nil, next < elements.count { add() }
         }
-        return failure.map { Result<RunCounts, StoreError>.failure($0) } ?? .success(total)
+        return failure
     }
-    return try result.get()
+    if let failure { throw failure }
 }
 
 extension SourceResponse {
@@ -332,6 +347,13 @@ extension SourceError {
     }
 }
 
+/// A fetch's outcome with its response already in the form the store keeps, ready for the writer.
+private enum PreparedOutcome: Sendable {
+    case decoded(BalanceObservation, RawResponseRecord)
+    case quarantined(DecodingProblem, RawResponseRecord)
+    case failed(SourceError)
+}
+
 /// One account a source sync fetches, with the display name its discovery gave it.
 struct Target: Sendable {
     let key: AccountKey
@@ -343,6 +365,34 @@ extension Sequence where Element: Hashable {
     func uniqued() -> [Element] {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
+    }
+}
+
+/// What a source's submitted writes came to as their groups committed: the counts, and the first failure.
+final class WriteTally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var counts = RunCounts()
+    private var failure: StoreError?
+
+    func add(_ result: Result<RunCounts, StoreError>) {
+        lock.withLock {
+            switch result {
+            case .success(let added): counts = counts + added
+            case .failure(let error): failure = failure ?? error
+            }
+        }
+    }
+
+    /// Throws the first failure, if a write failed.
+    func check() throws(StoreError) {
+        if let failure = lock.withLock({ failure }) { throw failure }
+    }
+
+    /// The counts of every committed write.
+    /// - Throws: The first failure, if a write failed.
+    func total() throws(StoreError) -> RunCounts {
+        try check()
+        return lock.withLock { counts }
     }
 }
 
