@@ -208,47 +208,55 @@ struct RawFetch: AsyncParsableCommand {
         let client = AsyncHTTPClientTransport.makeClient()
         let transport = AsyncHTTPClientTransport(client: client)
         let quiet = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
-        for source in configuration.sources {
-            let http = SourceHTTPClient(source: source.name, transport: transport, limits: source.limits, logger: quiet)
-            var jobs: [@Sendable () async -> Void] = []
-            switch source.credentials {
-            case .modelRouter(let id, let secret):
-                let connector = ModelRouterConnector(
-                    name: source.name, baseURL: source.baseURL, currency: source.unit, accessKeyID: id,
-                    accessKeySecret: secret, http: http)
-                for client in await connector.discoverClients().items {
-                    jobs.append {
-                        _ = try? await connector.balance(clientID: client.id)
-                        _ = try? await connector.balanceLogs(clientID: client.id, after: nil)
-                    }
-                }
-            case .dms(let auth):
-                let connector = DMSCreditConnector(
-                    name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: auth, http: http)
-                for case .dmsCredit(let org, let type) in source.accounts {
-                    jobs.append { _ = try? await connector.credit(orgID: org, orgType: type) }
-                }
-            case .twcc(let auth):
-                let connector = TWCCWalletConnector(name: source.name, baseURL: source.baseURL, authentication: auth, http: http)
-                for project in source.projects {
-                    for wallet in await connector.discoverWallets(projectCode: project).items {
-                        jobs.append { _ = try? await connector.wallet(projectCode: project, walletCode: wallet.walletCode) }
-                    }
-                }
-            }
-            await withTaskGroup(of: Void.self) { group in
-                var next = 0
-                while next < min(source.limits.concurrency, jobs.count) {
-                    group.addTask(operation: jobs[next])
-                    next += 1
-                }
-                while await group.next() != nil, next < jobs.count {
-                    group.addTask(operation: jobs[next])
-                    next += 1
-                }
+        // Sources run concurrently, as the sync runs them: the same requests in flight at once.
+        await withTaskGroup(of: Void.self) { sources in
+            for source in configuration.sources {
+                sources.addTask { await Self.fetchAll(source, transport: transport, logger: quiet) }
             }
         }
         try await client.shutdown()
+    }
+
+    /// Every request of one source, `concurrency` at a time, results dropped.
+    static func fetchAll(_ source: SourceConfiguration, transport: some HTTPTransport, logger quiet: Logger) async {
+        let http = SourceHTTPClient(source: source.name, transport: transport, limits: source.limits, logger: quiet)
+        var jobs: [@Sendable () async -> Void] = []
+        switch source.credentials {
+        case .modelRouter(let id, let secret):
+            let connector = ModelRouterConnector(
+                name: source.name, baseURL: source.baseURL, currency: source.unit, accessKeyID: id,
+                accessKeySecret: secret, http: http)
+            for client in await connector.discoverClients().items {
+                jobs.append {
+                    _ = try? await connector.balance(clientID: client.id)
+                    _ = try? await connector.balanceLogs(clientID: client.id, after: nil)
+                }
+            }
+        case .dms(let auth):
+            let connector = DMSCreditConnector(
+                name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: auth, http: http)
+            for case .dmsCredit(let org, let type) in source.accounts {
+                jobs.append { _ = try? await connector.credit(orgID: org, orgType: type) }
+            }
+        case .twcc(let auth):
+            let connector = TWCCWalletConnector(name: source.name, baseURL: source.baseURL, authentication: auth, http: http)
+            for project in source.projects {
+                for wallet in await connector.discoverWallets(projectCode: project).items {
+                    jobs.append { _ = try? await connector.wallet(projectCode: project, walletCode: wallet.walletCode) }
+                }
+            }
+        }
+        await withTaskGroup(of: Void.self) { group in
+            var next = 0
+            while next < min(source.limits.concurrency, jobs.count) {
+                group.addTask(operation: jobs[next])
+                next += 1
+            }
+            while await group.next() != nil, next < jobs.count {
+                group.addTask(operation: jobs[next])
+                next += 1
+            }
+        }
     }
 }
 
