@@ -7,8 +7,9 @@ import Logging
 /// Pulls every configured account of every source into the ledger.
 ///
 /// Sources run concurrently; within a source, targets are fetched with the source's concurrency. Each target's
-/// result (version, details, raw response, conflicts, movements, counters) is written in one transaction, so a
-/// failure in one target never undoes or blocks another, and a killed run loses at most the targets in flight.
+/// result (version, details, raw response, conflicts, movements, counters) is written as one unit, all or nothing
+/// (a savepoint of a group transaction, see ``GroupCommitter``), so a failure in one target never undoes or blocks
+/// another, and a killed run loses at most the targets fetched but not yet committed.
 public struct SyncEngine: Sendable {
     public let configuration: SyncConfiguration
     public let database: LedgerDatabase
