@@ -220,8 +220,8 @@ struct SourceSync: Sendable {
             engine.logger.warning("fetch failed", metadata: ["source": "\(source.name)", "error": "\(error)"])
         }
         // The content hash, once: it tells an unchanged target here and goes with a new version to the writer.
-        var contentHash: String?
-        if case .success(.decoded(let observation, _)) = outcome { contentHash = observation.contentHash }
+        let contentHash: String? =
+            if case .success(.decoded(let observation, _)) = outcome { observation.contentHash } else { nil }
         // Nothing new: same content as the current version and no new movement. Told from the state read before
         // the fetch (this run is the only writer, and each target is processed once), so the writer is not involved.
         if case .success(.decoded(let observation, _)) = outcome, let contentHash,
@@ -248,7 +248,6 @@ struct SourceSync: Sendable {
             case .success(.quarantined(let problem, let response)): .quarantined(problem, response.record)
             case .failure(let error): .failed(error)
             }
-        let hash = contentHash
         let tally = tally
         let progress = engine.progress
         let name = source.name
@@ -263,7 +262,7 @@ struct SourceSync: Sendable {
                 if let displayName { observation.displayName = displayName }
                 switch try tx.record(
                     observation, raw: response, sourceID: sourceID, runID: runID, clockSkewMilliseconds: skew,
-                    contentHash: hash)
+                    contentHash: contentHash)
                 {
                 case .added: counts.versionsAdded = 1
                 case .unchanged: counts.unchanged = 1
