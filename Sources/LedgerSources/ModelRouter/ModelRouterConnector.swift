@@ -56,73 +56,20 @@ public struct ModelRouterConnector: Sendable {
 
     /// Every client, paging until a trustworthy end; guarded against a repeated nextToken, endless empty pages
     /// and a total that is never reached.
+    ///
+    /// Holds the whole list; a sync reads ``clientPages()`` instead, a page at a time.
     public func discoverClients() async -> Discovery<ModelRouterClient> {
-        var found = Set<Int64>()  // ids only: the clients themselves go straight to the items, once
-        var discovery = Discovery<ModelRouterClient>(items: [], complete: false, failure: nil, pages: 0, quarantined: [])
-        var token: String?
-        var seenTokens = Set<String>()
-        var emptyRun = 0
-        func stop(_ message: String) {
-            discovery.failure = SourceError(kind: .paging, source: name, target: "client list", message: message,
-                retryable: true)
-        }
-        pages: for page in 1...maximumPages {
-            var query: [(name: String, value: String)] = [
-                ("pageIndex", String(page)), ("pageSize", String(pageSize)), ("maxResults", String(pageSize)),
-                ("needTotalCount", "true"),
-            ]
-            if let token { query.append(("nextToken", token)) }
-            let response: SourceResponse
-            do {
-                response = try await send(
-                    path: "\(Self.root)/clients", query: query, action: "ModelRouterQueryClientList",
-                    target: "client list")
-            } catch {
-                discovery.failure = error
-                break pages
-            }
-            discovery.pages += 1
-            let pageData: ModelRouterDecoder.ClientPage
-            switch ModelRouterDecoder.clientPage(response, source: name) {
-            case .failure(let error):
-                discovery.failure = error
-                break pages
-            case .quarantine(let problem):
-                discovery.quarantined.append((problem, response))
-                stop("page \(page) of the client list did not decode: \(problem)")
-                break pages
-            case .value(let value): pageData = value
-            }
-            for client in pageData.clients where !client.deleted && found.insert(client.id).inserted {
-                discovery.items.append(client)
-            }
-            emptyRun = pageData.clients.isEmpty ? emptyRun + 1 : 0
-            if let total = pageData.total, found.count >= total, total >= 0 {
-                discovery.complete = true
-                break pages
-            }
-            if let next = pageData.nextToken {
-                guard seenTokens.insert(next).inserted else {
-                    stop("the server repeated nextToken \"\(next.prefix(40))\" on page \(page)")
-                    break pages
-                }
-                token = next
-            } else if pageData.clients.count < pageSize {
-                if let total = pageData.total, found.count < total {
-                    stop("the list ended after \(found.count) clients but the server reported a total of \(total)")
-                } else {
-                    discovery.complete = true
-                }
-                break pages
-            }
-            if emptyRun >= maximumEmptyPages {
-                stop("\(emptyRun) empty pages in a row without an end of the list")
-                break pages
-            }
-            if page == maximumPages { stop("the list did not end within \(maximumPages) pages") }
-        }
+        let pages = clientPages()
+        var items: [ModelRouterClient] = []
+        while let page = await pages.next() { items += page }
+        var discovery = await pages.discovery
+        discovery.items = items
         return discovery
     }
+
+    /// The client list, one page fetched each time the caller asks for more, with the guards of
+    /// ``discoverClients()``: memory holds a page and the ids seen, not the list.
+    public func clientPages() -> ModelRouterClientPages { ModelRouterClientPages(connector: self) }
 
     /// A client's balance-log entries newer than a cursor, oldest first, paging through the whole log.
     ///
