@@ -74,41 +74,23 @@ extension LedgerTransaction {
         try db.cachedStatement(sql: "UPDATE sync_run SET status = ?, ended_at = ?, message = ? WHERE id = ?").execute(arguments: [status.rawValue, now.millisecondsSinceEpoch, message, runID])
     }
 
-    /// The keys of a source's accounts whose current version is present but that are not in `listed`: the
-    /// accounts a complete discovery no longer lists.
+    /// Marks gone every present account of a source that this run did not target (its `last_run_id` is another
+    /// run, or none): after a complete discovery, those are the accounts the source no longer lists.
     ///
-    /// The listed keys go to a temporary table rather than a set in memory, so a discovery of any size costs
-    /// the page cache, not the heap.
+    /// The run's targets are known by the mark each of their writes leaves on the account, so no list of them is
+    /// held anywhere.
     /// - Parameters:
     ///   - sourceID: The source.
-    ///   - listed: Every account the discovery (and the configuration) listed.
-    /// - Returns: The keys of the accounts that are present and not listed.
-    public func presentAccounts(sourceID: Int64, notIn listed: some Sequence<AccountKey>) throws -> [String] {
-        // Kept (empty) on the writer's connection between runs: no schema change, no re-prepared statements.
-        try db.execute(sql: """
-            CREATE TEMP TABLE IF NOT EXISTS listed_account (account_key TEXT PRIMARY KEY) WITHOUT ROWID;
-            DELETE FROM temp.listed_account;
-            """)
-        defer { try? db.execute(sql: "DELETE FROM temp.listed_account") }
-        var chunk: [String] = []
-        chunk.reserveCapacity(500)
-        func flush() throws {
-            guard !chunk.isEmpty else { return }
-            let values = Array(repeating: "(?)", count: chunk.count).joined(separator: ",")
-            try db.cachedStatement(sql: "INSERT OR IGNORE INTO temp.listed_account VALUES \(values)")
-                .execute(arguments: StatementArguments(chunk))
-            chunk.removeAll(keepingCapacity: true)
-        }
-        for key in listed {
-            chunk.append(key.description)
-            if chunk.count == 500 { try flush() }
-        }
-        try flush()
-        return try String.fetchAll(db, sql: """
-            SELECT a.account_key FROM account a JOIN balance_version v ON v.account_id = a.id
+    ///   - runID: The run whose discovery was complete.
+    /// - Returns: How many accounts were marked gone.
+    public func markUntargetedGone(sourceID: Int64, runID: Int64) throws -> Int {
+        let untargeted = try Int64.fetchAll(db, sql: """
+            SELECT a.id FROM account a JOIN balance_version v ON v.account_id = a.id
             WHERE a.source_id = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'present'
-              AND a.account_key NOT IN (SELECT account_key FROM temp.listed_account)
-            """, arguments: [sourceID])
+              AND a.last_run_id IS NOT ?
+            """, arguments: [sourceID, runID])
+        for accountID in untargeted { _ = try markGone(accountID: accountID, runID: runID) }
+        return untargeted.count
     }
 
     /// Inserts ModelRouter balance-log entries that are not stored yet and moves the client's cursor, in this
@@ -170,36 +152,62 @@ extension LedgerDatabase {
 }
 
 extension LedgerTransaction {
-    /// Links each TWCC child wallet to its project's mother wallet (the one whose current version says 是).
+    /// Links each TWCC child wallet to its project's mother wallet (the one whose current version says 是; the
+    /// first registered if several do).
     ///
-    /// One read of the source's wallets, then a primary-key update for each link that changed: linear in wallets.
-    public func linkTWCCMotherWallets(sourceID: Int64) throws {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT a.id, a.twcc_prj_sys_code AS project, a.parent_account_id AS parent, d.is_mother AS mother
-            FROM account a
-            LEFT JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
-            LEFT JOIN twcc_wallet_detail d ON d.version_id = v.id
-            WHERE a.source_id = ? AND a.kind = 'twcc_wallet'
-            """), arguments: [sourceID])
-        var mothers: [String: Int64] = [:]
-        for row in rows where (row["mother"] as Int64?) == 1 {
-            mothers[row["project"]] = mothers[row["project"]] ?? row["id"]
-        }
-        let update = try db.cachedStatement(sql: "UPDATE account SET parent_account_id = ? WHERE id = ?")
-        for row in rows where (row["mother"] as Int64?) != 1 {
-            let id: Int64 = row["id"]
-            guard let mother = mothers[row["project"]], mother != id, (row["parent"] as Int64?) != mother else { continue }
-            try update.execute(arguments: [mother, id])
+    /// SQLite finds each wallet's mother through the account-key index and updates only the links that changed,
+    /// a range of account ids per statement: nothing the size of the source is read into memory, and a statement's
+    /// journal (kept in memory) covers one range, not the table.
+    /// - Parameters:
+    ///   - sourceID: The TWCC source.
+    ///   - idsPerStatement: The width of each statement's range of account ids.
+    public func linkTWCCMotherWallets(sourceID: Int64, idsPerStatement: Int64 = 2_000) throws {
+        guard let range = try Row.fetchOne(db, sql: """
+            SELECT min(id), max(id) FROM account WHERE source_id = ? AND kind = 'twcc_wallet'
+            """, arguments: [sourceID]), let low = range[0] as Int64?, let high = range[1] as Int64?
+        else { return }
+        let update = try db.cachedStatement(sql: """
+            WITH link AS MATERIALIZED (
+                SELECT c.id AS child, (
+                    SELECT min(m.id) FROM account m
+                    JOIN balance_version v ON v.account_id = m.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                    JOIN twcc_wallet_detail d ON d.version_id = v.id
+                    WHERE m.source_id = c.source_id AND d.is_mother = 1
+                      AND m.account_key >= c.twcc_prj_sys_code || '/' AND m.account_key < c.twcc_prj_sys_code || '0'
+                      AND m.twcc_prj_sys_code = c.twcc_prj_sys_code
+                ) AS mother
+                FROM account c
+                -- `+` keeps the source index out: the id range is the narrow one.
+                WHERE +c.source_id = ?1 AND c.kind = 'twcc_wallet' AND c.id BETWEEN ?2 AND ?3
+            )
+            UPDATE account SET parent_account_id = link.mother
+            FROM link
+            WHERE account.id = link.child AND link.mother IS NOT NULL AND link.mother <> link.child
+              AND account.parent_account_id IS NOT link.mother
+              AND NOT EXISTS (
+                SELECT 1 FROM balance_version v JOIN twcc_wallet_detail d ON d.version_id = v.id
+                WHERE v.account_id = account.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                  AND d.is_mother = 1)
+            """)
+        let step = max(1, idsPerStatement)
+        for start in stride(from: low, through: high, by: Int(step)) {
+            try update.execute(arguments: [sourceID, start, start + step - 1])
         }
     }
 }
 
 extension LedgerTransaction {
-    /// Marks accounts as seen now (for fetches that changed nothing and so wrote nothing).
-    public func touch(sourceID: Int64, accounts: [AccountKey]) throws {
+    /// Marks accounts as seen now (for fetches that changed nothing and so wrote nothing), and as targets of
+    /// `runID` when given.
+    public func touch(sourceID: Int64, accounts: [AccountKey], runID: Int64? = nil) throws {
         for chunk in stride(from: 0, to: accounts.count, by: 500).map({ Array(accounts[$0..<min($0 + 500, accounts.count)]) }) {
             let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
-            try db.cachedStatement(sql: "UPDATE account SET last_seen_at = max(last_seen_at, ?) WHERE source_id = ? AND account_key IN (\(placeholders))").execute(arguments: StatementArguments([now.millisecondsSinceEpoch, sourceID] + chunk.map(\.description)))
+            try db.cachedStatement(sql: """
+                UPDATE account SET last_seen_at = max(last_seen_at, ?), last_run_id = coalesce(?, last_run_id)
+                WHERE source_id = ? AND account_key IN (\(placeholders))
+                """).execute(arguments: StatementArguments(
+                    [now.millisecondsSinceEpoch, runID, sourceID] as [(any DatabaseValueConvertible)?]
+                        + chunk.map(\.description)))
         }
     }
 }

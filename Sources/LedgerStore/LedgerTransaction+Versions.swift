@@ -52,7 +52,7 @@ extension LedgerTransaction {
     ) throws -> ObservationResult {
         let accountID = try accountID(
             sourceID: sourceID, key: observation.account, displayName: observation.displayName,
-            parent: observation.parent)
+            parent: observation.parent, runID: runID)
         let hash = contentHash ?? observation.contentHash
         var validFrom = observation.validFrom.millisecondsSinceEpoch
 
@@ -130,9 +130,13 @@ extension LedgerTransaction {
     /// - Returns: Whether a gone version was added (false if it was already gone or has no history).
     @discardableResult
     public func markGone(sourceID: Int64, account: AccountKey, runID: Int64?) throws -> Bool {
-        guard let accountID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, account.description]),
-            let current = try currentVersion(accountID), current.state == "present"
+        guard let accountID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, account.description])
         else { return false }
+        return try markGone(accountID: accountID, runID: runID)
+    }
+
+    func markGone(accountID: Int64, runID: Int64?) throws -> Bool {
+        guard let current = try currentVersion(accountID), current.state == "present" else { return false }
         let at = max(now.millisecondsSinceEpoch, current.validFrom + 1)
         try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [at, current.id])
         try db.cachedStatement(sql: """

@@ -26,8 +26,12 @@ public struct LedgerTransaction {
 
     /// Finds or creates an account, refreshing its display name, parent and (when `seen`, the source reported it)
     /// its last-seen time; a failed fetch registers the account without marking it seen.
+    ///
+    /// - Parameter runID: The run that has the account as a target; recorded as its `last_run_id`, which tells
+    ///   ``markUntargetedGone(sourceID:runID:)`` that the account was listed.
     public func accountID(
-        sourceID: Int64, key: AccountKey, displayName: String? = nil, parent: AccountKey? = nil, seen: Bool = true
+        sourceID: Int64, key: AccountKey, displayName: String? = nil, parent: AccountKey? = nil, seen: Bool = true,
+        runID: Int64? = nil
     ) throws -> Int64 {
         var columns: (Int64?, Int64?, Int64?, String?, String?) = (nil, nil, nil, nil, nil)
         switch key {
@@ -40,17 +44,18 @@ public struct LedgerTransaction {
         }
         let id = try Int64.fetchOne(db.cachedStatement(sql: """
                 INSERT INTO account (source_id, kind, mr_client_id, dms_org_id, dms_org_type, twcc_prj_sys_code,
-                    twcc_wallet_code, display_name, parent_account_id, first_seen_at, last_seen_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    twcc_wallet_code, display_name, parent_account_id, first_seen_at, last_seen_at, last_run_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (source_id, account_key) DO UPDATE SET
                     display_name = coalesce(excluded.display_name, account.display_name),
                     parent_account_id = coalesce(excluded.parent_account_id, account.parent_account_id),
+                    last_run_id = coalesce(excluded.last_run_id, account.last_run_id),
                     last_seen_at = CASE WHEN ? THEN max(account.last_seen_at, excluded.last_seen_at)
                         ELSE account.last_seen_at END
                 RETURNING id
                 """), arguments: [
                 sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
-                parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, seen,
+                parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, seen,
             ])
         return id!
     }
@@ -74,7 +79,7 @@ public struct LedgerTransaction {
         sourceID: Int64, runID: Int64?, account: AccountKey?, target: String, reason: String, raw: RawResponseRecord
     ) throws {
         let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
-        let accountRow = try account.map { try self.accountID(sourceID: sourceID, key: $0) }
+        let accountRow = try account.map { try self.accountID(sourceID: sourceID, key: $0, runID: runID) }
         try db.cachedStatement(sql: """
                 INSERT INTO quarantine (run_id, source_id, account_id, target, reason, raw_response_id, occurred_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)

@@ -18,14 +18,9 @@ struct SourceSync: Sendable {
 
     func run() async throws(StoreError) -> SyncReport.Source {
         let http = engine.httpClient(for: source)
-        // Configured accounts first, then discovered ones that the configuration does not name. Discoveries list
-        // each account once, so only the configured keys need an index (and the heap holds one array per source).
-        var targets = source.accounts.uniqued().map { Target(key: $0, name: nil) }
-        let configured = Dictionary(uniqueKeysWithValues: targets.enumerated().map { ($1.key, $0) })
-        var discovery = source.discover ? "complete" : "none"
-        var totals = RunCounts()
         let fetch: Fetch
         var modelRouter: ModelRouterConnector?
+        let listing: SourceTargets.Listing
 
         switch source.credentials {
         case .modelRouter(let id, let secret):
@@ -33,18 +28,7 @@ struct SourceSync: Sendable {
                 name: source.name, baseURL: source.baseURL, currency: source.unit, accessKeyID: id,
                 accessKeySecret: secret, http: http, clock: engine.clock)
             modelRouter = connector
-            if source.discover {
-                let found = await connector.discoverClients()
-                for client in found.items {
-                    let key = AccountKey.modelRouter(clientID: client.id)
-                    if let index = configured[key] {
-                        targets[index].name = client.name  // configured, and discovery knows its name
-                    } else {
-                        targets.append(Target(key: key, name: client.name))
-                    }
-                }
-                discovery = try await settle(found.complete, found.failure, found.quarantined, &totals)
-            }
+            listing = source.discover ? .modelRouter(connector.clientPages()) : .none
             fetch = { key throws(SourceError) in
                 guard case .modelRouter(let clientID) = key else { preconditionFailure("not a ModelRouter key") }
                 return try await connector.balance(clientID: clientID)
@@ -53,6 +37,7 @@ struct SourceSync: Sendable {
             let connector = DMSCreditConnector(
                 name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: authentication,
                 http: http)
+            listing = .none
             fetch = { key throws(SourceError) in
                 guard case .dmsCredit(let orgID, let orgType) = key else { preconditionFailure("not a DMS key") }
                 return try await connector.credit(orgID: orgID, orgType: orgType)
@@ -61,39 +46,36 @@ struct SourceSync: Sendable {
             let connector = TWCCWalletConnector(
                 name: source.name, baseURL: source.baseURL, authentication: authentication, http: http,
                 clock: engine.clock)
-            if source.discover {
-                var complete = true
-                for project in source.projects.uniqued() {
-                    let found = await connector.discoverWallets(projectCode: project)
-                    for wallet in found.items.map({ AccountKey.twccWallet(projectCode: project, walletCode: $0.walletCode) })
-                        .uniqued() where configured[wallet] == nil
-                    {
-                        targets.append(Target(key: wallet, name: nil))
-                    }
-                    let state = try await settle(found.complete, found.failure, found.quarantined, &totals)
-                    if state != "complete" { complete = false }
-                }
-                discovery = complete ? "complete" : (targets.isEmpty ? "failed" : "partial")
-            }
+            listing = source.discover ? .twcc(connector, projects: source.projects.uniqued()) : .none
             fetch = { key throws(SourceError) in
                 guard case .twccWallet(let project, let wallet) = key else { preconditionFailure("not a TWCC key") }
                 return try await connector.wallet(projectCode: project, walletCode: wallet)
             }
         }
 
-        let connector = modelRouter
-        engine.progress?.total(source.name, targets.count)
-        // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
-        // leaves its request slot to another (the source's HTTP client still caps requests in flight).
-        let unchanged = UnchangedTargets(batch: 512)
+        // Targets stream in as discovery lists them, so the sync holds pages and chunks, never the whole list.
+        let targets = SourceTargets(configured: source.accounts, listing: listing) {
+            failure, quarantined async throws(StoreError) in
+            try await settle(failure, quarantined)
+        }
+        let progress = engine.progress
+        let name = source.name
         let database = engine.database
         let thisSource = sourceID
-        let states = TargetStates(targets: targets) { keys async throws(StoreError) in
-            try await database.accountStates(sourceID: thisSource, accounts: keys)
-        }
-        try await forEach(targets, concurrency: source.limits.concurrency * 2) { index, target async throws(StoreError) in
-            // Taken before the fetch, for every target: the window drops a chunk once all its targets took theirs.
-            let stored = try await states.take(index)
+        let feed = TargetFeed(
+            batches: { () async throws(StoreError) -> [Target]? in
+                let batch = try await targets.next()
+                if let batch, !batch.isEmpty { progress?.discovered(name, batch.count) }
+                return batch
+            },
+            load: { keys async throws(StoreError) in
+                try await database.accountStates(sourceID: thisSource, accounts: keys)
+            })
+        let connector = modelRouter
+        let unchanged = UnchangedTargets(batch: 512)
+        // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
+        // leaves its request slot to another (the source's HTTP client still caps requests in flight).
+        try await forEach(feed, concurrency: source.limits.concurrency * 2) { target, stored async throws(StoreError) in
             try await process(
                 target.key, stored: stored, fetch: fetch, modelRouter: connector, displayName: target.name,
                 unchanged: unchanged)
@@ -101,33 +83,23 @@ struct SourceSync: Sendable {
         // The last unchanged targets (fewer than a batch) land now; then every write of this source is in.
         await touch(unchanged.drain())
         await committer.flush()
-        totals = totals + (try tally.total())
+        var totals = try tally.total()
+        let discovery = await targets.discovery
 
-        // Only a complete discovery may say an account is gone.
-        if discovery == "complete" {
-            let kind = source.kind
-            let sourceID = sourceID
-            let runID = runID
-            let listed = targets
-            let gone = try await engine.database.transaction { tx in
-                var count = 0
-                for key in try tx.presentAccounts(sourceID: sourceID, notIn: listed.lazy.map(\.key)) {
-                    if let account = AccountKey(key, kind: kind),
-                        try tx.markGone(sourceID: sourceID, account: account, runID: runID)
-                    {
-                        count += 1
-                    }
-                }
+        // Only a complete discovery may say an account is gone: a present account this run did not target.
+        let kind = source.kind
+        let runID = runID
+        let complete = discovery == "complete"
+        if complete || kind == .twccWallet {
+            totals.gone += try await engine.database.transaction { tx in
                 var counts = RunCounts()
-                counts.gone = count
-                try tx.addCounts(runID: runID, sourceID: sourceID, counts)
-                if kind == .twccWallet { try tx.linkTWCCMotherWallets(sourceID: sourceID) }
-                return count
+                if complete {
+                    counts.gone = try tx.markUntargetedGone(sourceID: thisSource, runID: runID)
+                    try tx.addCounts(runID: runID, sourceID: thisSource, counts)
+                }
+                if kind == .twccWallet { try tx.linkTWCCMotherWallets(sourceID: thisSource) }
+                return counts.gone
             }
-            totals.gone += gone
-        } else if source.kind == .twccWallet {
-            let sourceID = sourceID
-            try await engine.database.transaction { tx in try tx.linkTWCCMotherWallets(sourceID: sourceID) }
         }
 
         let status: RunStatus =
@@ -137,7 +109,6 @@ struct SourceSync: Sendable {
         let finalStatus = status
         let finalDiscovery = discovery
         let sourceID = sourceID
-        let runID = runID
         try await engine.database.transaction { tx in
             try tx.finishRunSource(runID: runID, sourceID: sourceID, status: finalStatus, discovery: finalDiscovery)
         }
@@ -156,18 +127,16 @@ struct SourceSync: Sendable {
         let flushed = counts
         let tally = tally
         await committer.submit({ tx in
-            try tx.touch(sourceID: sourceID, accounts: keys)
+            try tx.touch(sourceID: sourceID, accounts: keys, runID: runID)
             try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
             return flushed
         }, completion: { tally.add($0) })
     }
 
-    /// Records a discovery's failure and quarantined pages; returns its state.
-    private func settle(
-        _ complete: Bool, _ failure: SourceError?, _ quarantined: [(problem: DecodingProblem, response: SourceResponse)],
-        _ totals: inout RunCounts
-    ) async throws(StoreError) -> String {
-        guard !complete else { return "complete" }
+    /// Records an incomplete discovery: its failure and undecodable pages, counted with the source's writes.
+    private func settle(_ failure: SourceError?, _ quarantined: [(problem: DecodingProblem, response: SourceResponse)])
+        async throws(StoreError)
+    {
         let sourceID = sourceID
         let runID = runID
         let name = source.name
@@ -186,11 +155,10 @@ struct SourceSync: Sendable {
             try tx.addCounts(runID: runID, sourceID: sourceID, counts)
             return counts
         }
-        totals = totals + counts
+        tally.add(.success(counts))
         engine.logger.warning(
             "discovery incomplete; no account will be marked gone",
             metadata: ["source": "\(source.name)", "reason": "\(failure?.description ?? "undecodable page")"])
-        return "partial"
     }
 
     /// Fetches one target and writes everything it produced in one transaction.
@@ -289,7 +257,7 @@ struct SourceSync: Sendable {
             case .failed(let error):
                 counts.errors = 1
                 // Known to the ledger so the error names it, but not "seen": staleness must still show.
-                _ = try tx.accountID(sourceID: sourceID, key: key, seen: false)
+                _ = try tx.accountID(sourceID: sourceID, key: key, seen: false, runID: runID)
                 try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
             }
             try tx.addCounts(runID: runID, sourceID: sourceID, counts)
@@ -301,28 +269,39 @@ struct SourceSync: Sendable {
     }
 }
 
-/// Runs `body` for every element (with its index) with at most `concurrency` at once; stops taking elements at
-/// the first failure and throws it. Memory stays bounded by the window, not by the number of elements.
+/// Runs `body` for every target of the feed with at most `concurrency` at once; stops taking targets at the first
+/// failure and throws it. A target is taken from the feed only when a slot is free, so memory stays bounded by the
+/// window and the feed's chunks, not by the number of targets.
 func forEach(
-    _ elements: [Target], concurrency: Int,
-    _ body: @escaping @Sendable (Int, Target) async throws(StoreError) -> Void
+    _ feed: TargetFeed, concurrency: Int,
+    _ body: @escaping @Sendable (Target, AccountState?) async throws(StoreError) -> Void
 ) async throws(StoreError) {
     let failure = await withTaskGroup(of: StoreError?.self) { group in
         var failure: StoreError?
-        var next = 0
-        func add() {
-            let index = next
-            let element = elements[index]
-            next += 1
+        var running = 0
+        /// Starts the next target; false when the feed ended or failed.
+        func add() async -> Bool {
+            let element: (target: Target, state: AccountState?)?
+            do throws(StoreError) {
+                element = try await feed.next()
+            } catch {
+                failure = failure ?? error
+                return false
+            }
+            guard let element else { return false }
+            running += 1
             group.addTask {
-                do throws(StoreError) { try await body(index, element) } catch { return error }
+                do throws(StoreError) { try await body(element.target, element.state) } catch { return error }
                 return nil
             }
+            return true
         }
-        while next < min(concurrency, elements.count) { add() }
-        while let result = await group.next() {
+        var more = true
+        while more, running < concurrency { more = await add() }
+        while running > 0, let result = await group.next() {
+            running -= 1
             if let result { failure = failure ?? result }
-            if failure == nil, next < elements.count { add() }
+            if failure == nil, more { more = await add() }
         }
         return failure
     }

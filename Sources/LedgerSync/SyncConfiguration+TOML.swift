@@ -57,7 +57,8 @@ extension SyncConfiguration {
         let sourcesTable = try reader.table("sources")
         var sources: [SourceConfiguration] = []
         for name in sourcesTable.table.keys.sorted() {
-            sources.append(try SourceConfiguration.parse(sourcesTable.table(name), name: name, secrets: secrets))
+            sources.append(try SourceConfiguration.parse(
+                sourcesTable.table(name), name: name, secrets: secrets, directory: directory))
         }
         guard !sources.isEmpty else {
             throw ConfigError(file: file, key: "sources", problem: "no source is configured; add a [sources.NAME] table")
@@ -99,8 +100,8 @@ extension SyncConfiguration {
 }
 
 extension SourceConfiguration {
-    static func parse(_ table: TableReader, name: String, secrets: [String: String]) throws(ConfigError)
-        -> SourceConfiguration
+    static func parse(_ table: TableReader, name: String, secrets: [String: String], directory: String)
+        throws(ConfigError) -> SourceConfiguration
     {
         let kindText = try table.string("kind")
         guard let kind = SourceKind(rawValue: kindText) else {
@@ -109,10 +110,11 @@ extension SourceConfiguration {
         var allowed = ["kind", "base_url", "unit", "discover", "concurrency", "requests_per_second", "timeout_seconds",
             "max_response_bytes", "max_attempts"]
         switch kind {
-        case .modelRouter: allowed += ["clients", "access_key_id_env", "access_key_secret_env"]
-        case .dmsCredit: allowed += ["orgs", "org_type", "token_env", "token_header", "token_prefix", "token_query"]
-        case .twccWallet: allowed += ["wallets", "projects", "account_env", "password_env", "api_key_env", "api_host",
-            "token_path"]
+        case .modelRouter: allowed += ["clients", "clients_file", "access_key_id_env", "access_key_secret_env"]
+        case .dmsCredit: allowed += ["orgs", "orgs_file", "org_type", "token_env", "token_header", "token_prefix",
+            "token_query"]
+        case .twccWallet: allowed += ["wallets", "wallets_file", "projects", "projects_file", "account_env",
+            "password_env", "api_key_env", "api_host", "token_path"]
         }
         try table.allowOnly(allowed)
         let baseURLText = try table.string("base_url")
@@ -136,17 +138,35 @@ extension SourceConfiguration {
             }
             return Secret(value)
         }
-        var accounts: [AccountKey] = []
+        // Long lists belong in a `*_file` (one entry per line): the TOML parser holds a whole inline list as nodes.
+        func ids(_ key: String) throws(ConfigError) -> [Int64] {
+            var ids = try table.optionalIntArray(key) ?? []
+            try table.forEachListLine(key + "_file", directory: directory) { text, place throws(ConfigError) in
+                guard let id = Int64(text), id >= 0 else {
+                    throw table.error(key + "_file", "\(place): \"\(text.prefix(40))\" is not a non-negative integer")
+                }
+                ids.append(id)
+            }
+            return ids
+        }
+        func strings(_ key: String) throws(ConfigError) -> [(text: String, place: String?)] {
+            var strings = (try table.optionalStringArray(key) ?? []).map { (text: $0, place: String?.none) }
+            try table.forEachListLine(key + "_file", directory: directory) { text, place throws(ConfigError) in
+                strings.append((text, place))
+            }
+            return strings
+        }
+        let accounts: AccountList
         var projects: [String] = []
         let credentials: SourceCredentials
         switch kind {
         case .modelRouter:
-            for id in try table.optionalIntArray("clients") ?? [] { accounts.append(.modelRouter(clientID: id)) }
+            accounts = AccountList(modelRouterClients: try ids("clients"))
             credentials = .modelRouter(
                 accessKeyID: try secret("access_key_id_env").reveal(), accessKeySecret: try secret("access_key_secret_env"))
         case .dmsCredit:
             let orgType = Int64(try table.optionalInt("org_type", range: 0...1_000_000) ?? 2)
-            for id in try table.optionalIntArray("orgs") ?? [] { accounts.append(.dmsCredit(orgID: id, orgType: orgType)) }
+            accounts = AccountList(dmsOrgs: try ids("orgs"), orgType: orgType)
             if try table.optionalString("token_env") == nil {
                 credentials = .dms(.none)
             } else if let query = try table.optionalString("token_query") {
@@ -157,13 +177,17 @@ extension SourceConfiguration {
                 credentials = .dms(.header(name: header, value: Secret(prefix + (try secret("token_env")).reveal())))
             }
         case .twccWallet:
-            for text in try table.optionalStringArray("wallets") ?? [] {
+            var wallets: [AccountKey] = []
+            for (text, place) in try strings("wallets") {
                 guard let key = AccountKey(text, kind: .twccWallet) else {
-                    throw table.error("wallets", "\"\(text)\" is not PRJ_SYS_CODE/WALLET_CODE")
+                    throw table.error(
+                        place == nil ? "wallets" : "wallets_file",
+                        (place.map { "\($0): " } ?? "") + "\"\(text)\" is not PRJ_SYS_CODE/WALLET_CODE")
                 }
-                accounts.append(key)
+                wallets.append(key)
             }
-            projects = try table.optionalStringArray("projects") ?? []
+            accounts = AccountList(wallets)
+            projects = try strings("projects").map(\.text)
             if try table.optionalString("api_key_env") != nil {
                 credentials = .twcc(.apiKey(key: try secret("api_key_env"), host: try table.optionalString("api_host") ?? ""))
             } else {
@@ -179,7 +203,7 @@ extension SourceConfiguration {
         if accounts.isEmpty, !discover || (kind == .twccWallet && projects.isEmpty) {
             throw table.error(
                 kind == .modelRouter ? "clients" : kind == .dmsCredit ? "orgs" : "wallets",
-                "no account to read: list some, or set discover = true" + (kind == .twccWallet ? " with projects" : ""))
+                "no account to read: list some (here or in a file named by the _file key), or set discover = true" + (kind == .twccWallet ? " with projects" : ""))
         }
         let limits = SourceLimits(
             concurrency: try table.optionalInt("concurrency", range: 1...256) ?? 8,
@@ -254,6 +278,33 @@ struct TableReader {
             numbers.append(Int64(number))
         }
         return numbers
+    }
+
+    /// Calls `body` with each entry of the list file named by `name` (relative to the config's directory), if the
+    /// key is set: one entry per line, blank lines and `#` comments skipped, the place given as `path line N`.
+    /// - Throws: ``ConfigError`` naming the key when the file cannot be read, or what `body` throws.
+    func forEachListLine(
+        _ name: String, directory: String, _ body: (String, String) throws(ConfigError) -> Void
+    ) throws(ConfigError) {
+        guard let file = try optionalString(name) else { return }
+        let path = SyncConfiguration.resolve(file, against: directory)
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw error(name, "cannot read \(path) (does it exist?)")
+        }
+        var number = 0
+        var start = data.startIndex
+        while start < data.endIndex {
+            let end = data[start...].firstIndex(of: UInt8(ascii: "\n")) ?? data.endIndex
+            let line = data[start..<end]
+            start = end < data.endIndex ? end + 1 : end
+            number += 1
+            guard let text = String(bytes: line, encoding: .utf8) else {
+                throw error(name, "\(path) line \(number) is not UTF-8 text")
+            }
+            let entry = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if entry.isEmpty || entry.hasPrefix("#") { continue }
+            try body(entry, "\(path) line \(number)")
+        }
     }
 
     func optionalStringArray(_ name: String) throws(ConfigError) -> [String]? {

@@ -25,15 +25,15 @@ public struct SourceConfiguration: Sendable {
     public var unit: MoneyUnit
     /// List accounts from the API where the kind can (ModelRouter clients, TWCC project wallets).
     public var discover: Bool
-    /// Accounts named explicitly: ModelRouter `clients`, DMS `orgs`, TWCC `wallets`.
-    public var accounts: [AccountKey]
+    /// Accounts named explicitly: ModelRouter `clients`, DMS `orgs`, TWCC `wallets` (and their `*_file` lists).
+    public var accounts: AccountList
     /// TWCC projects whose wallets are discovered.
     public var projects: [String]
     public var credentials: SourceCredentials
     public var limits: SourceLimits
 
     public init(
-        name: String, kind: SourceKind, baseURL: BaseURL, unit: MoneyUnit, discover: Bool, accounts: [AccountKey],
+        name: String, kind: SourceKind, baseURL: BaseURL, unit: MoneyUnit, discover: Bool, accounts: AccountList,
         projects: [String], credentials: SourceCredentials, limits: SourceLimits
     ) {
         self.name = name

@@ -25,8 +25,9 @@ public final class SyncProgress: @unchecked Sendable {
         started = clock.now
     }
 
-    func total(_ source: String, _ total: Int) {
-        update(source) { $0.total = total }
+    /// Adds targets as discovery lists them.
+    func discovered(_ source: String, _ count: Int) {
+        update(source) { $0.total += count }
     }
 
     func finished(_ source: String, _ counts: RunCounts) {

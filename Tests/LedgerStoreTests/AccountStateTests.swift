@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import LedgerCore
 import LedgerStore
 import Testing
@@ -48,8 +49,8 @@ struct AccountStateTests {
         #expect(states.count == 3)
     }
 
-    @Test("Present accounts not listed are the gone candidates, whatever the size of the list")
-    func goneCandidates() throws {
+    @Test("After a complete discovery, present accounts the run did not target are marked gone, and only those")
+    func untargetedGone() throws {
         let directory = try TemporaryDirectory()
         let (database, source, _) = try W.ledger(directory)
         defer { try? database.close() }
@@ -57,13 +58,37 @@ struct AccountStateTests {
             _ = try W.record(database, source, W.modelRouter("1.00", modifiedHours: 1, client: client))
         }
         try database.transaction { tx in _ = try tx.markGone(sourceID: source, account: .modelRouter(clientID: 5), runID: nil) }
-        // 1,200 accounts, more than one insert chunk; 7 and 1,100 are not listed, 5 is already gone.
-        let listed = (Int64(1)...1_300).filter { $0 != 7 && $0 != 1_100 }.map { AccountKey.modelRouter(clientID: $0) }
-        let candidates = try database.transaction { tx in try tx.presentAccounts(sourceID: source, notIn: listed) }
-        #expect(Set(candidates) == [AccountKey.modelRouter(clientID: 7).description,
-            AccountKey.modelRouter(clientID: 1_100).description])
-        // The list is not left behind for the next call.
-        let none = try database.transaction { tx in try tx.presentAccounts(sourceID: source, notIn: [AccountKey]()) }
-        #expect(none.count == 1_199)
+        let key: @Sendable (Int64) -> AccountKey = { .modelRouter(clientID: $0) }
+        // Every way a target ends leaves the run's mark: a new version, unchanged (touched), a failed fetch and a
+        // quarantined one. 5 (already gone), 7 and 1,100 are not targeted.
+        let run = try database.transaction { tx in
+            let run = try tx.beginRun(mode: "online", host: nil, pid: nil)
+            for client in Int64(1)...400 where client != 5 && client != 7 {
+                _ = try tx.record(W.modelRouter("2.00", modifiedHours: 2, client: client), raw: W.raw(), sourceID: source, runID: run)
+            }
+            try tx.touch(sourceID: source, accounts: (Int64(401)...1_000).map(key), runID: run)
+            for client in Int64(1_001)...1_099 { _ = try tx.accountID(sourceID: source, key: key(client), seen: false, runID: run) }
+            for client in Int64(1_101)...1_200 {
+                try tx.recordQuarantine(sourceID: source, runID: run, account: key(client), target: "t", reason: "r", raw: W.raw())
+            }
+            return run
+        }
+        let gone = try database.transaction { tx in try tx.markUntargetedGone(sourceID: source, runID: run) }
+        #expect(gone == 2)
+        let states = try database.writer.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT a.mr_client_id, v.state, v.run_id FROM account a JOIN balance_version v ON v.account_id = a.id
+                WHERE v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'gone' ORDER BY a.mr_client_id
+                """).map { ($0[0] as Int64, $0[2] as Int64?) }
+        }
+        #expect(states.map(\.0) == [5, 7, 1_100])
+        #expect(states.map(\.1) == [nil, run, run])
+        // A later run that targets the rest marks nothing more.
+        let again = try database.transaction { tx in
+            let next = try tx.beginRun(mode: "online", host: nil, pid: nil)
+            try tx.touch(sourceID: source, accounts: (Int64(1)...1_200).filter { ![5, 7, 1_100].contains($0) }.map(key), runID: next)
+            return try tx.markUntargetedGone(sourceID: source, runID: next)
+        }
+        #expect(again == 0)
     }
 }

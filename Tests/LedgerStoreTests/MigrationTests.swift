@@ -122,7 +122,7 @@ struct MigrationTests {
         try queue.close()
     }
 
-    @Test("Every released schema upgrades to the latest with its data intact", arguments: ["schema-0001.sqlite"])
+    @Test("Every released schema upgrades to the latest with its data intact", arguments: ["schema-0001.sqlite", "schema-0002.sqlite"])
     func upgradesFixtures(fixture: String) throws {
         let directory = try TemporaryDirectory()
         let path = try copyFixture(fixture, into: directory)

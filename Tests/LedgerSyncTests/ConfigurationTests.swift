@@ -87,4 +87,74 @@ struct ConfigurationTests {
         #expect(malformed?.problem.contains("line 2") == true)
         #expect(malformed?.description.contains("secret itself") == false)
     }
+
+    @Test("Account lists can live in files beside the config: one per line, comments skipped, joined to inline lists")
+    func listFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-lists-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func write(_ name: String, _ text: String) throws {
+            try Data(text.utf8).write(to: directory.appendingPathComponent(name))
+        }
+        try write("orgs.txt", "# customers exported from the CRM\n105\n\n  101  \n105\n7\n")
+        try write("projects.txt", "MST000002\r\nMST000003\r\n")
+        try write("wallets.txt", "MST000009/W0001\n")
+        try write("ledgersync.toml", """
+            [store]
+            path = "ledger.sqlite"
+            [sources.dms]
+            kind = "dms_credit"
+            base_url = "http://127.0.0.1:1"
+            discover = false
+            orgs = [101, 3]
+            orgs_file = "orgs.txt"
+            [sources.twcc]
+            kind = "twcc_wallet"
+            base_url = "http://127.0.0.1:1"
+            projects = ["MST000001"]
+            projects_file = "projects.txt"
+            wallets_file = "wallets.txt"
+            account_env = "AK"
+            password_env = "SK"
+            """)
+        let config = try SyncConfiguration.load(
+            path: directory.appendingPathComponent("ledgersync.toml").path, environment: Self.environment)
+        let dms = try #require(config.sources.first { $0.name == "dms" })
+        // Inline first, then the file; each org once, in the order first named.
+        #expect(Array(dms.accounts) == [101, 3, 105, 7].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) })
+        let twcc = try #require(config.sources.first { $0.name == "twcc" })
+        #expect(twcc.projects == ["MST000001", "MST000002", "MST000003"])
+        #expect(Array(twcc.accounts) == [.twccWallet(projectCode: "MST000009", walletCode: "W0001")])
+
+        try write("orgs.txt", "101\n# ok\n10x\n")
+        let error = #expect(throws: ConfigError.self) {
+            try SyncConfiguration.load(
+                path: directory.appendingPathComponent("ledgersync.toml").path, environment: Self.environment)
+        }
+        #expect(error?.key == "sources.dms.orgs_file")
+        #expect(error?.problem.contains("orgs.txt line 3: \"10x\" is not a non-negative integer") == true,
+            "\(String(describing: error))")
+        try FileManager.default.removeItem(at: directory.appendingPathComponent("wallets.txt"))
+        try write("orgs.txt", "101\n")
+        let missing = #expect(throws: ConfigError.self) {
+            try SyncConfiguration.load(
+                path: directory.appendingPathComponent("ledgersync.toml").path, environment: Self.environment)
+        }
+        #expect(missing?.key == "sources.twcc.wallets_file")
+        #expect(missing?.problem.contains("cannot read") == true)
+    }
+
+    @Test("An account list keeps each account once, in first order, whatever mix of kinds it holds")
+    func accountList() {
+        let mixed: [AccountKey] = [
+            .dmsCredit(orgID: 1, orgType: 2), .dmsCredit(orgID: 1, orgType: 3), .modelRouter(clientID: 1),
+            .dmsCredit(orgID: 1, orgType: 2), .twccWallet(projectCode: "P", walletCode: "W"),
+        ]
+        #expect(Array(AccountList(mixed)) == [mixed[0], mixed[1], mixed[2], mixed[4]])
+        let clients = AccountList([.modelRouter(clientID: 9), .modelRouter(clientID: 8), .modelRouter(clientID: 9)])
+        #expect(Array(clients) == [.modelRouter(clientID: 9), .modelRouter(clientID: 8)])
+        #expect(AccountList(modelRouterClients: [9, 8, 9]) == clients)
+        #expect(Array(AccountList(dmsOrgs: [4, 4, 5], orgType: 7)) == [4, 5].map { .dmsCredit(orgID: $0, orgType: 7) })
+        #expect(AccountList([]).isEmpty)
+    }
 }

@@ -4,62 +4,106 @@ import LedgerStore
 @testable import LedgerSync
 import Testing
 
-@Suite("Reading target states ahead, a chunk at a time")
-struct TargetStatesTests {
-    /// Counts the reads and hands each key a state that names it.
-    final class Reads: @unchecked Sendable {
+@Suite("Feeding targets with their states, a chunk at a time")
+struct TargetFeedTests {
+    /// Counts the reads and the targets the source handed out.
+    final class Log: @unchecked Sendable {
         private let lock = NSLock()
-        private var batches: [[AccountKey]] = []
-        func record(_ keys: [AccountKey]) { lock.withLock { batches.append(keys) } }
-        var all: [[AccountKey]] { lock.withLock { batches } }
+        private var reads: [[AccountKey]] = []
+        private var produced = 0
+        func read(_ keys: [AccountKey]) { lock.withLock { reads.append(keys) } }
+        func produce(_ count: Int) { lock.withLock { produced += count } }
+        var allReads: [[AccountKey]] { lock.withLock { reads } }
+        var producedCount: Int { lock.withLock { produced } }
     }
 
-    static func targets(_ count: Int) -> [Target] {
-        (0..<count).map { Target(key: .modelRouter(clientID: Int64($0)), name: nil) }
+    /// A source that hands out `sizes` batches of consecutive ModelRouter targets.
+    actor Batches {
+        private var sizes: [Int]
+        private var next = 0
+        private let log: Log
+        init(_ sizes: [Int], log: Log) {
+            self.sizes = sizes
+            self.log = log
+        }
+        func take() -> [Target]? {
+            guard !sizes.isEmpty else { return nil }
+            let size = sizes.removeFirst()
+            defer { next += size }
+            log.produce(size)
+            return (next..<next + size).map { Target(key: .modelRouter(clientID: Int64($0)), name: "n\($0)") }
+        }
     }
 
-    @Test("Every target gets its own state, each chunk is read once, and taken chunks are dropped")
+    static func states(_ keys: [AccountKey]) -> [AccountKey: AccountState] {
+        Dictionary(uniqueKeysWithValues: keys.filter { !$0.description.hasSuffix("3") }.map {
+            ($0, AccountState(contentHash: $0.description, displayName: nil, logCursor: nil))
+        })
+    }
+
+    @Test("Every target comes once, in order, with its own state; reads are whole chunks; the source is read only a little ahead")
     func chunks() async throws {
-        let reads = Reads()
-        let targets = Self.targets(1_000)
-        let states = TargetStates(targets: targets, chunkSize: 64) { keys async throws(StoreError) in
-            reads.record(keys)
+        let log = Log()
+        let sizes = [0, 1, 100, 0, 700, 5, 64, 63, 67]  // 1,000 targets in batches smaller and larger than a chunk
+        let batches = Batches(sizes, log: log)
+        let feed = TargetFeed(chunkSize: 64, batches: { await batches.take() }) { keys async throws(StoreError) in
+            log.read(keys)
             try? await Task.sleep(for: .milliseconds(1))
-            return Dictionary(uniqueKeysWithValues: keys.filter { $0.description.hasSuffix("3") == false }.map {
-                ($0, AccountState(contentHash: $0.description, displayName: nil, logCursor: nil))
-            })
+            return Self.states(keys)
         }
-        // Taken in a window of 32, out of order within it, as the sync's task group does.
-        try await withThrowingTaskGroup(of: (Int, AccountState?).self) { group in
-            for window in stride(from: 0, to: 1_000, by: 32) {
-                for index in (window..<min(window + 32, 1_000)).shuffled() {
-                    group.addTask { (index, try await states.take(index)) }
-                }
-                for try await (index, state) in group {
-                    let key = targets[index].key
-                    #expect(state?.contentHash == (key.description.hasSuffix("3") ? nil : key.description))
-                }
-                #expect(await states.residentChunks <= 3, "only the current chunk and the next are held")
-            }
+        var seen = 0
+        while let (target, state) = try await feed.next() {
+            #expect(target.key == .modelRouter(clientID: Int64(seen)))
+            #expect(target.name == "n\(seen)")
+            #expect(state?.contentHash == (target.key.description.hasSuffix("3") ? nil : target.key.description))
+            seen += 1
+            // At most this chunk, the chunk read ahead, and the rest of the largest batch are held.
+            #expect(log.producedCount - seen <= 64 * 2 + 700)
         }
-        let batches = reads.all
-        #expect(batches.map(\.count).reduce(0, +) == 1_000)
-        #expect(Set(batches.flatMap { $0 }).count == 1_000, "no target is read twice")
-        #expect(batches.count == 16)
-        #expect(await states.residentChunks == 0)
+        #expect(seen == 1_000)
+        #expect(try await feed.next() == nil)
+        let reads = log.allReads
+        #expect(reads.dropLast().allSatisfy { $0.count == 64 })
+        #expect(reads.map(\.count).reduce(0, +) == 1_000)
+        #expect(reads.count == 16)
     }
 
-    @Test("A failed read fails the targets of that chunk with the store's error")
+    @Test("A source that hands out nothing ends the feed without a read")
+    func empty() async throws {
+        let log = Log()
+        let batches = Batches([0, 0], log: log)
+        let feed = TargetFeed(chunkSize: 8, batches: { await batches.take() }) { keys async throws(StoreError) in
+            log.read(keys)
+            return [:]
+        }
+        #expect(try await feed.next() == nil)
+        #expect(log.allReads.isEmpty)
+    }
+
+    @Test("A failed read ends the feed with the store's error after the chunks before it")
     func failure() async throws {
-        let states = TargetStates(targets: Self.targets(10), chunkSize: 4) { keys async throws(StoreError) in
+        let log = Log()
+        let batches = Batches([10], log: log)
+        let feed = TargetFeed(chunkSize: 4, batches: { await batches.take() }) { keys async throws(StoreError) in
             if keys.contains(.modelRouter(clientID: 5)) {
                 throw StoreError(.sqlite("disk I/O error"), path: "/tmp/x.sqlite")
             }
             return [:]
         }
-        #expect(try await states.take(0) == nil)
-        await #expect(throws: StoreError.self) { try await states.take(4) }
-        #expect(try await states.take(8) == nil)
+        for expected in 0..<4 { #expect(try await feed.next()?.target.key == .modelRouter(clientID: Int64(expected))) }
+        await #expect(throws: StoreError.self) { try await feed.next() }
+    }
+
+    @Test("Configured targets without discovery come in batches, each account once, in the configured order")
+    func configuredOnly() async throws {
+        let keys = [3, 1, 3, 2, 1, 4, 5].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) }
+        let targets = SourceTargets(configured: AccountList(keys), listing: .none, batchSize: 2) { _, _ async throws(StoreError) in }
+        var batches: [[AccountKey]] = []
+        while let batch = try await targets.next() { batches.append(batch.map(\.key)) }
+        #expect(batches.flatMap { $0 } == [3, 1, 2, 4, 5].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) })
+        #expect(batches.allSatisfy { $0.count <= 2 })
+        #expect(await targets.discovery == "none")
+        #expect(await targets.count == 5)
     }
 
     @Test("Unchanged targets come out in full batches, and the rest when drained")

@@ -127,8 +127,11 @@ struct Run: AsyncParsableCommand {
     }
 
     func writeConfig(directory: String, port: Int, orgs: Int, projects: Int) throws -> String {
-        let orgList = (0..<orgs).map { String(101 + $0) }.joined(separator: ", ")
-        let projectList = (0..<projects).map { "\"MST" + String(format: "%06d", $0 + 1) + "\"" }.joined(separator: ", ")
+        // Long lists in files, as the README advises for thousands of accounts.
+        let orgList = (0..<orgs).map { String(101 + $0) + "\n" }.joined()
+        let projectList = (0..<projects).map { "MST" + String(format: "%06d", $0 + 1) + "\n" }.joined()
+        try Data(orgList.utf8).write(to: URL(fileURLWithPath: directory + "/dms-orgs.txt"))
+        try Data(projectList.utf8).write(to: URL(fileURLWithPath: directory + "/twcc-projects.txt"))
         let text = """
             [store]
             path = "ledger.sqlite"
@@ -142,13 +145,13 @@ struct Run: AsyncParsableCommand {
             kind = "dms_credit"
             base_url = "http://127.0.0.1:\(port)"
             discover = false
-            orgs = [\(orgList)]
+            orgs_file = "dms-orgs.txt"
             token_env = "BENCH_DMS"
             concurrency = 16
             [sources.twcc]
             kind = "twcc_wallet"
             base_url = "http://127.0.0.1:\(port)"
-            projects = [\(projectList)]
+            projects_file = "twcc-projects.txt"
             account_env = "BENCH_TA"
             password_env = "BENCH_TP"
             concurrency = 16
@@ -217,44 +220,80 @@ struct RawFetch: AsyncParsableCommand {
         try await client.shutdown()
     }
 
-    /// Every request of one source, `concurrency` at a time, results dropped.
+    /// Every request of one source, `concurrency` at a time, results dropped. Accounts are taken as they are
+    /// listed, as the sync takes them: the limit holds no list either.
     static func fetchAll(_ source: SourceConfiguration, transport: some HTTPTransport, logger quiet: Logger) async {
         let http = SourceHTTPClient(source: source.name, transport: transport, limits: source.limits, logger: quiet)
-        var jobs: [@Sendable () async -> Void] = []
+        let jobs = RawJobs(source, http: http)
+        await withTaskGroup(of: Void.self) { group in
+            var running = 0
+            while let batch = await jobs.next() {
+                for job in batch {
+                    if running == source.limits.concurrency {
+                        await group.next()
+                        running -= 1
+                    }
+                    group.addTask(operation: job)
+                    running += 1
+                }
+            }
+        }
+    }
+}
+
+/// The raw fetch's requests for one source, a page (or project, or 256 configured accounts) at a time. One
+/// connector per source, as the sync has (TWCC's keeps its token).
+actor RawJobs {
+    typealias Job = @Sendable () async -> Void
+    private enum Connector {
+        case modelRouter(ModelRouterConnector, ModelRouterClientPages)
+        case dms(DMSCreditConnector)
+        case twcc(TWCCWalletConnector)
+    }
+    private let source: SourceConfiguration
+    private let connector: Connector
+    private var position = 0
+
+    init(_ source: SourceConfiguration, http: SourceHTTPClient) {
+        self.source = source
         switch source.credentials {
         case .modelRouter(let id, let secret):
             let connector = ModelRouterConnector(
                 name: source.name, baseURL: source.baseURL, currency: source.unit, accessKeyID: id,
                 accessKeySecret: secret, http: http)
-            for client in await connector.discoverClients().items {
-                jobs.append {
+            self.connector = .modelRouter(connector, connector.clientPages())
+        case .dms(let auth):
+            connector = .dms(DMSCreditConnector(
+                name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: auth, http: http))
+        case .twcc(let auth):
+            connector = .twcc(TWCCWalletConnector(
+                name: source.name, baseURL: source.baseURL, authentication: auth, http: http))
+        }
+    }
+
+    func next() async -> [Job]? {
+        switch connector {
+        case .modelRouter(let connector, let pages):
+            return await pages.next()?.map { client in
+                {
                     _ = try? await connector.balance(clientID: client.id)
                     _ = try? await connector.balanceLogs(clientID: client.id, after: nil)
                 }
             }
-        case .dms(let auth):
-            let connector = DMSCreditConnector(
-                name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: auth, http: http)
-            for case .dmsCredit(let org, let type) in source.accounts {
-                jobs.append { _ = try? await connector.credit(orgID: org, orgType: type) }
+        case .dms(let connector):
+            guard position < source.accounts.count else { return nil }
+            let chunk = source.accounts[position..<min(position + 256, source.accounts.count)]
+            position += chunk.count
+            return chunk.compactMap { key in
+                guard case .dmsCredit(let org, let type) = key else { return nil }
+                return { _ = try? await connector.credit(orgID: org, orgType: type) }
             }
-        case .twcc(let auth):
-            let connector = TWCCWalletConnector(name: source.name, baseURL: source.baseURL, authentication: auth, http: http)
-            for project in source.projects {
-                for wallet in await connector.discoverWallets(projectCode: project).items {
-                    jobs.append { _ = try? await connector.wallet(projectCode: project, walletCode: wallet.walletCode) }
-                }
-            }
-        }
-        await withTaskGroup(of: Void.self) { group in
-            var next = 0
-            while next < min(source.limits.concurrency, jobs.count) {
-                group.addTask(operation: jobs[next])
-                next += 1
-            }
-            while await group.next() != nil, next < jobs.count {
-                group.addTask(operation: jobs[next])
-                next += 1
+        case .twcc(let connector):
+            guard position < source.projects.count else { return nil }
+            let project = source.projects[position]
+            position += 1
+            return await connector.discoverWallets(projectCode: project).items.map { wallet in
+                { _ = try? await connector.wallet(projectCode: project, walletCode: wallet.walletCode) }
             }
         }
     }
