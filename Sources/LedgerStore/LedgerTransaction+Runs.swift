@@ -89,8 +89,9 @@ extension LedgerTransaction {
             WHERE a.source_id = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'present'
               AND a.last_run_id IS NOT ?
             """, arguments: [sourceID, runID])
-        for accountID in untargeted { _ = try markGone(accountID: accountID, runID: runID) }
-        return untargeted.count
+        var marked = 0
+        for accountID in untargeted where try markGone(accountID: accountID, runID: runID) { marked += 1 }
+        return marked
     }
 
     /// Inserts ModelRouter balance-log entries that are not stored yet and moves the client's cursor, in this

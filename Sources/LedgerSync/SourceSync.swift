@@ -106,11 +106,8 @@ struct SourceSync: Sendable {
             (totals.fetched == 0 && (totals.errors > 0 || discovery == "failed")) ? .failed
             : (totals.errors > 0 || totals.quarantined > 0 || discovery == "partial" || discovery == "failed")
                 ? .partial : .complete
-        let finalStatus = status
-        let finalDiscovery = discovery
-        let sourceID = sourceID
-        try await engine.database.transaction { tx in
-            try tx.finishRunSource(runID: runID, sourceID: sourceID, status: finalStatus, discovery: finalDiscovery)
+        try await engine.database.transaction { [status, discovery] tx in
+            try tx.finishRunSource(runID: runID, sourceID: thisSource, status: status, discovery: discovery)
         }
         return SyncReport.Source(name: source.name, status: status, discovery: discovery, counts: totals)
     }
