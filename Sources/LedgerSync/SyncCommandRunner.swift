@@ -44,7 +44,9 @@ public enum SyncCommandRunner {
             return .locked(held)
         }
         defer { lock.release() }
-        let database = try LedgerDatabase.open(path: configuration.storePath, clock: clock, logger: logger)
+        let database = try LedgerDatabase.open(
+            path: configuration.storePath, clock: clock, pageCacheKiB: LedgerDatabase.singlePassPageCacheKiB,
+            logger: logger)
         let client = AsyncHTTPClientTransport.makeClient()
         do {
             let network = AsyncHTTPClientTransport(client: client)
