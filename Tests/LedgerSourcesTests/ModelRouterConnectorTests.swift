@@ -69,6 +69,24 @@ struct ModelRouterConnectorTests {
         }
     }
 
+    @Test(
+        "Offset paging that lists clients again (clients added ahead of the reader) hands each out once, complete",
+        arguments: [3, 10])
+    func repeatedClients(shift: Int) async throws {
+        try await withSimulator(SimulatorConfiguration(modelRouterClients: 250)) { harness in
+            harness.simulator.faults.add(FaultRule(.shiftedPages, source: .modelRouter, target: "list", entries: shift))
+            var connector = try harness.modelRouter()
+            connector.pageSize = 10
+            let discovery = await connector.discoverClients()
+            #expect(discovery.complete)
+            #expect(discovery.failure == nil)
+            #expect(discovery.items.map(\.id) == (1001...1250).map { Int64($0) })
+            // Every page was served shifted (the first has nothing to shift), and the shift costs one more page.
+            #expect(harness.simulator.faults.hitCount(.shiftedPages) == discovery.pages)
+            #expect(discovery.pages == 26)
+        }
+    }
+
     @Test("Balance logs: every entry once across page boundaries, consistent with the balance; cursor skips old ones")
     func logs() async throws {
         try await withSimulator(SimulatorConfiguration(modelRouterClients: 3, changePercent: 100)) { harness in

@@ -39,6 +39,9 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable {
     case endlessEmptyPages = "endless_empty_pages"
     /// Lists: the reported total is larger than what is ever listed.
     case totalNeverReached = "total_never_reached"
+    /// ModelRouter client list: every page after the first starts `entries` places early (default 3), as offset
+    /// paging does when clients are added ahead of the reader, so it repeats entries of the pages before.
+    case shiftedPages = "shifted_pages"
 }
 
 /// One fault rule: which answers it hits, and how often.
@@ -56,10 +59,13 @@ public struct FaultRule: Sendable, Codable, Hashable {
     public var bytes: Int?
     /// For not_found on TWCC: answer the plain text `data not found.`.
     public var plainText: Bool?
+    /// For shifted_pages: how many places early each later page starts.
+    public var entries: Int?
 
     public init(
         _ kind: FaultKind, source: SourceKind? = nil, target: String? = nil, times: Int? = nil,
-        retryAfterSeconds: Int? = nil, delayMilliseconds: Int? = nil, bytes: Int? = nil, plainText: Bool? = nil
+        retryAfterSeconds: Int? = nil, delayMilliseconds: Int? = nil, bytes: Int? = nil, plainText: Bool? = nil,
+        entries: Int? = nil
     ) {
         self.kind = kind
         self.source = source
@@ -69,6 +75,7 @@ public struct FaultRule: Sendable, Codable, Hashable {
         self.delayMilliseconds = delayMilliseconds
         self.bytes = bytes
         self.plainText = plainText
+        self.entries = entries
     }
 }
 

@@ -44,7 +44,8 @@ extension Simulator {
         if let token = query["nextToken"], token.hasPrefix("p"), let fromToken = Int(token.dropFirst()) {
             page = fromToken
         }
-        let start = (page - 1) * pageSize
+        var start = (page - 1) * pageSize
+        if rule?.kind == .shiftedPages, page > 1 { start = max(0, start - (rule?.entries ?? 3)) }
         let (found, count) = world.clientPage(start: start, count: pageSize)
         var slice = found
         var total: String? = String(count)

@@ -2,14 +2,20 @@
 ///
 /// Paging stops at a trustworthy end (the reported total reached, or a short last page without a `nextToken`),
 /// and is called incomplete on a repeated `nextToken`, endless empty pages, a total never reached or a page that
-/// does not decode. A client listed twice (offset paging while clients are added) is handed out once.
+/// does not decode. A client listed again within ``recentPages`` pages (offset paging while clients are added) is
+/// handed out once; memory holds those pages' ids and one token per page, not the list.
 public actor ModelRouterClientPages {
     private let connector: ModelRouterConnector
     private var page = 0
     private var token: String?
     private var seenTokens = Set<String>()
-    /// Ids only: the clients themselves go to the caller, once.
-    private var found = Set<Int64>()
+    /// How many pages back a repeated client is recognised: one escapes only if more than 7 pages' worth of
+    /// clients (700 at 100 a page) are added ahead of the reader while it reads 8 pages.
+    public static let recentPages = 8
+    /// Ids of the last pages only: the clients themselves go to the caller, once.
+    private var recent = RecentIDs(pages: recentPages)
+    /// Clients handed out.
+    private var found = 0
     private var emptyRun = 0
     private var finished = false
     private var state = Discovery<ModelRouterClient>(items: [], complete: false, failure: nil, pages: 0, quarantined: [])
@@ -48,9 +54,11 @@ public actor ModelRouterClientPages {
             return end("page \(page) of the client list did not decode: \(problem)")
         case .value(let value): pageData = value
         }
-        let clients = pageData.clients.filter { !$0.deleted && found.insert($0.id).inserted }
+        recent.startPage()
+        let clients = pageData.clients.filter { !$0.deleted && recent.insert($0.id) }
+        found += clients.count
         emptyRun = pageData.clients.isEmpty ? emptyRun + 1 : 0
-        if let total = pageData.total, found.count >= total, total >= 0 {
+        if let total = pageData.total, found >= total, total >= 0 {
             return complete(clients)
         }
         if let next = pageData.nextToken {
@@ -59,9 +67,9 @@ public actor ModelRouterClientPages {
             }
             token = next
         } else if pageData.clients.count < connector.pageSize {
-            if let total = pageData.total, found.count < total {
+            if let total = pageData.total, found < total {
                 return end(
-                    "the list ended after \(found.count) clients but the server reported a total of \(total)",
+                    "the list ended after \(found) clients but the server reported a total of \(total)",
                     keeping: clients)
             }
             return complete(clients)
