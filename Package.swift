@@ -52,10 +52,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // glibc's mallopt, which the Glibc module does not export: executables cap malloc arenas with it.
+        .target(name: "CMallocArenas"),
         // The engine: targets from config, bounded concurrent fetch, one transaction per target, runs.
         .target(
             name: "LedgerSync",
             dependencies: [
+                "CMallocArenas",
                 "LedgerCore",
                 "LedgerStore",
                 "LedgerSources",

@@ -7,8 +7,16 @@ import LedgerStore
 import LedgerSync
 import Logging
 
-/// `ledgersync-bench`: every scenario beside the limit it is measured against, in one run, in one table.
+/// The entry point: the measured children run with the allocator settings of `ledgersync` (see ProcessMemory).
 @main
+enum BenchMain {
+    static func main() async {
+        ProcessMemory.limitMallocArenas(environment: ProcessInfo.processInfo.environment)
+        await Bench.main()
+    }
+}
+
+/// `ledgersync-bench`: every scenario beside the limit it is measured against, in one run, in one table.
 struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ledgersync-bench",
