@@ -99,7 +99,8 @@ extension LedgerDatabase {
     static func backup(path: String, lastApplied: String, clock: any LedgerClock, logger: Logger) throws(StoreError)
         -> String
     {
-        let stamp = clock.now().iso8601.filter { $0 != "-" && $0 != ":" }.prefix(16)  // 20261121T203000Z-ish
+        // Whole seconds in UTC, 20261121T203000Z: the first 19 characters of the ISO form leave out milliseconds.
+        let stamp = clock.now().iso8601.prefix(19).filter { $0 != "-" && $0 != ":" } + "Z"
         let backupPath = "\(path).backup-\(lastApplied)-\(stamp).sqlite"
         do {
             let descriptor = Foundation.open(backupPath, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)

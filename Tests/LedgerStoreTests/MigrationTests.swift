@@ -65,7 +65,8 @@ struct MigrationTests {
     func upgradesWithBackup() throws {
         let directory = try TemporaryDirectory()
         let path = directory.file("ledger.sqlite")
-        let clock = TestClock()
+        // A time with milliseconds: the backup's name keeps whole seconds.
+        let clock = TestClock(Instant(year: 2026, month: 11, day: 21, hour: 12).adding(milliseconds: 250))
         let first = Array(Migration.shipped.prefix(1))
         let extra = try testMigration(
             "9001_test_extra", "CREATE TABLE test_extra (id INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT;")
@@ -82,7 +83,7 @@ struct MigrationTests {
             path: path, migrations: first + [extra], clock: clock, logger: testLogger)
         #expect(upgraded.openReport.applied == ["9001_test_extra"])
         let backup = try #require(upgraded.openReport.backupPath)
-        #expect(backup.hasPrefix(path + ".backup-0001_initial-"))
+        #expect(backup == path + ".backup-0001_initial-20261121T120100Z.sqlite")
         try upgraded.writer.read { db throws in
             #expect(try db.tableExists("test_extra"))
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM source_instance") == 1)
