@@ -5,7 +5,7 @@ import LedgerStore
 /// A source's targets, a batch at a time, in the order a sync processes them: discovered accounts page by page as
 /// discovery lists them (with the names it gives them), then the configured accounts discovery did not list.
 ///
-/// Nothing holds the whole list: memory is a page of discovery, the ids discovery has seen, and the configured
+/// Nothing holds the whole list: memory is a page of discovery, the ids of its last pages, and the configured
 /// accounts (with a set of them when discovery must be told apart from them).
 actor SourceTargets {
     /// How a source lists its accounts.

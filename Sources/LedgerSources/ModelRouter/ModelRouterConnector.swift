@@ -68,7 +68,7 @@ public struct ModelRouterConnector: Sendable {
     }
 
     /// The client list, one page fetched each time the caller asks for more, with the guards of
-    /// ``discoverClients()``: memory holds a page and the ids seen, not the list.
+    /// ``discoverClients()``: memory holds a page and the ids of the last few, not the list.
     public func clientPages() -> ModelRouterClientPages { ModelRouterClientPages(connector: self) }
 
     /// A client's balance-log entries newer than a cursor, oldest first, paging through the whole log.
