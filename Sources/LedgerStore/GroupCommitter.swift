@@ -130,7 +130,8 @@ extension LedgerDatabase {
         let now = clock.now()
         do {
             return try await writer.write { db in
-                let tx = LedgerTransaction(db: db, now: now)
+                let counts = PendingRunCounts()
+                let tx = LedgerTransaction(db: db, now: now, pendingCounts: counts)
                 // Savepoints by cached statements: GRDB's inSavepoint prepares its SQL anew each time, and a sync
                 // opens one per target. A savepoint that cannot be released or rolled back fails the whole group.
                 let open = try db.cachedStatement(sql: "SAVEPOINT unit")
@@ -143,12 +144,19 @@ extension LedgerDatabase {
                     do {
                         let value = try body(tx)
                         try release.execute()
+                        counts.keepUnit()
                         results.append(.success(value))
                     } catch {
                         try rollback.execute()
                         try release.execute()
+                        counts.dropUnit()
                         results.append(.failure(error))
                     }
+                }
+                // One update per run and source for the whole group: a counter row rewritten once per unit was a
+                // statement and a savepoint page copy per target.
+                for (key, added) in counts.kept {
+                    try tx.writeCounts(runID: key.runID, sourceID: key.sourceID, added)
                 }
                 return results
             }
@@ -156,4 +164,29 @@ extension LedgerDatabase {
             return bodies.map { _ in .failure(error) }
         }
     }
+}
+
+/// The run counts of a group's units, kept apart per unit until its savepoint is released.
+final class PendingRunCounts {
+    struct Key: Hashable {
+        let runID: Int64
+        let sourceID: Int64
+    }
+
+    private(set) var kept: [Key: RunCounts] = [:]
+    private var unit: [Key: RunCounts] = [:]
+
+    func add(_ counts: RunCounts, runID: Int64, sourceID: Int64) {
+        let key = Key(runID: runID, sourceID: sourceID)
+        unit[key] = (unit[key] ?? RunCounts()) + counts
+    }
+
+    /// The current unit committed: its counts go with the group's.
+    func keepUnit() {
+        for (key, counts) in unit { kept[key] = (kept[key] ?? RunCounts()) + counts }
+        unit.removeAll(keepingCapacity: true)
+    }
+
+    /// The current unit rolled back: its counts were never true.
+    func dropUnit() { unit.removeAll(keepingCapacity: true) }
 }

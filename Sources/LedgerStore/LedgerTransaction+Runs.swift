@@ -53,7 +53,18 @@ extension LedgerTransaction {
     }
 
     /// Adds counts to a run's source row.
+    ///
+    /// In a unit of a ``GroupCommitter`` group the counts are written when the group commits, with those of the
+    /// group's other units (and dropped with the unit if it rolls back).
     public func addCounts(runID: Int64, sourceID: Int64, _ counts: RunCounts) throws {
+        if let pendingCounts {
+            pendingCounts.add(counts, runID: runID, sourceID: sourceID)
+            return
+        }
+        try writeCounts(runID: runID, sourceID: sourceID, counts)
+    }
+
+    func writeCounts(runID: Int64, sourceID: Int64, _ counts: RunCounts) throws {
         try db.cachedStatement(sql: """
                 UPDATE sync_run_source SET targets = targets + ?, fetched = fetched + ?,
                     versions_added = versions_added + ?, unchanged = unchanged + ?, gone = gone + ?,
@@ -102,7 +113,10 @@ extension LedgerTransaction {
         runID: Int64?, storedRawID: Int64? = nil
     ) throws -> Int {
         guard !entries.isEmpty else { return 0 }
-        let accountID = try accountID(sourceID: sourceID, key: .modelRouter(clientID: clientID))
+        // The account is usually there already (its balance was recorded first in the same unit): a lookup, not an
+        // upsert.
+        let key = AccountKey.modelRouter(clientID: clientID)
+        let accountID = try existingAccountID(sourceID: sourceID, key: key) ?? accountID(sourceID: sourceID, key: key)
         var rawID: Int64? = storedRawID
         var inserted = 0
         for entry in entries {

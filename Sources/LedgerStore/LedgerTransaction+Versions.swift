@@ -50,9 +50,9 @@ extension LedgerTransaction {
         _ observation: BalanceObservation, evidence raw: RawEvidence, sourceID: Int64, runID: Int64?,
         clockSkewMilliseconds: Int64, contentHash: String? = nil
     ) throws -> ObservationResult {
-        let accountID = try accountID(
+        let (accountID, created) = try registerAccount(
             sourceID: sourceID, key: observation.account, displayName: observation.displayName,
-            parent: observation.parent, runID: runID)
+            parent: observation.parent, seen: true, runID: runID)
         let hash = contentHash ?? observation.contentHash
         var validFrom = observation.validFrom.millisecondsSinceEpoch
 
@@ -64,9 +64,9 @@ extension LedgerTransaction {
                 .clockSkew, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
                 runID: runID, resolution: "ignored")
         }
-        guard let current = try currentVersion(accountID) else {
+        guard let current = created ? nil : try currentVersion(accountID) else {
             // No current version: the first observation, or history that was all before (cannot be), so append.
-            let next = try firstLiveVersion(accountID, after: validFrom)
+            let next = created ? nil : try firstLiveVersion(accountID, after: validFrom)
             let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
             let id = try insertVersion(
                 observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: next?.validFrom,
@@ -130,8 +130,7 @@ extension LedgerTransaction {
     /// - Returns: Whether a gone version was added (false if it was already gone or has no history).
     @discardableResult
     public func markGone(sourceID: Int64, account: AccountKey, runID: Int64?) throws -> Bool {
-        guard let accountID = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, account.description])
-        else { return false }
+        guard let accountID = try existingAccountID(sourceID: sourceID, key: account) else { return false }
         return try markGone(accountID: accountID, runID: runID)
     }
 

@@ -8,6 +8,8 @@ public struct LedgerTransaction {
     let db: Database
     /// The recorded time of everything written in this transaction.
     public let now: Instant
+    /// In a group commit, the run counts its units add, written once per group instead of once per unit.
+    var pendingCounts: PendingRunCounts? = nil
 
     /// Finds or registers a configured source instance.
     /// - Throws: ``StoreError`` when the name is already registered with another kind.
@@ -33,16 +35,26 @@ public struct LedgerTransaction {
         sourceID: Int64, key: AccountKey, displayName: String? = nil, parent: AccountKey? = nil, seen: Bool = true,
         runID: Int64? = nil
     ) throws -> Int64 {
+        try registerAccount(
+            sourceID: sourceID, key: key, displayName: displayName, parent: parent, seen: seen, runID: runID).id
+    }
+
+    /// ``accountID(sourceID:key:displayName:parent:seen:runID:)``, and whether this call created the account (a
+    /// new account has no history, so its first version needs no look at any).
+    func registerAccount(
+        sourceID: Int64, key: AccountKey, displayName: String?, parent: AccountKey?, seen: Bool, runID: Int64?
+    ) throws -> (id: Int64, created: Bool) {
         var columns: (Int64?, Int64?, Int64?, String?, String?) = (nil, nil, nil, nil, nil)
         switch key {
         case .modelRouter(let clientID): columns.0 = clientID
         case .dmsCredit(let orgID, let orgType): (columns.1, columns.2) = (orgID, orgType)
         case .twccWallet(let project, let wallet): (columns.3, columns.4) = (project, wallet)
         }
-        let parentID = try parent.flatMap { parentKey in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, parentKey.description])
-        }
-        let id = try Int64.fetchOne(db.cachedStatement(sql: """
+        let parentID = try parent.flatMap { try existingAccountID(sourceID: sourceID, key: $0) }
+        // No RETURNING: SQLite collects returned rows in a temporary table first, a cost on every target of a
+        // first sync. An upsert's update leaves the last inserted row id alone, so a changed one means a new row.
+        let before = db.lastInsertedRowID
+        try db.cachedStatement(sql: """
                 INSERT INTO account (source_id, kind, mr_client_id, dms_org_id, dms_org_type, twcc_prj_sys_code,
                     twcc_wallet_code, display_name, parent_account_id, first_seen_at, last_seen_at, last_run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -52,12 +64,21 @@ public struct LedgerTransaction {
                     last_run_id = coalesce(excluded.last_run_id, account.last_run_id),
                     last_seen_at = CASE WHEN ? THEN max(account.last_seen_at, excluded.last_seen_at)
                         ELSE account.last_seen_at END
-                RETURNING id
-                """), arguments: [
+                """).execute(arguments: [
                 sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
                 parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, seen,
             ])
-        return id!
+        let inserted = db.lastInsertedRowID
+        if inserted != before { return (inserted, true) }
+        guard let id = try existingAccountID(sourceID: sourceID, key: key) else {
+            throw StoreError(.invalidData("account \(key) of source \(sourceID) was neither inserted nor found"))
+        }
+        return (id, false)
+    }
+
+    /// The row id of an account the ledger knows, or `nil`.
+    func existingAccountID(sourceID: Int64, key: AccountKey) throws -> Int64? {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, key.description])
     }
 
     /// Stores a response's exact bytes and returns its id.
@@ -88,9 +109,7 @@ public struct LedgerTransaction {
 
     /// Records a failed fetch.
     public func recordFetchError(sourceID: Int64, runID: Int64?, _ error: FetchErrorRecord) throws {
-        let accountID = try error.account.flatMap { key in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, key.description])
-        }
+        let accountID = try error.account.flatMap { try existingAccountID(sourceID: sourceID, key: $0) }
         try db.cachedStatement(sql: """
                 INSERT INTO fetch_error (run_id, source_id, account_id, target, kind, http_status, remote_code, message,
                     request_id, retryable, attempts, occurred_at)

@@ -10,14 +10,21 @@ struct GroupCommitterTests {
 
     struct UnitFailed: Error {}
 
-    @Test("Units written at once commit together, each all or nothing: a failing unit leaves no trace, the rest land")
+    @Test("Units written at once commit together, each all or nothing: a failing unit leaves no trace (nor counts), the rest land")
     func unitsAreAtomic() async throws {
         let directory = try TemporaryDirectory()
         let (database, source, _) = try W.ledger(directory)
         defer { try? database.close() }
+        let (run, other) = try await database.transaction { tx in
+            let run = try tx.beginRun(mode: "online", host: nil, pid: nil)
+            let other = try tx.sourceID(name: "dms", kind: .dmsCredit)
+            try tx.beginRunSource(runID: run, sourceID: source)
+            try tx.beginRunSource(runID: run, sourceID: other)
+            return (run, other)
+        }
         let committer = GroupCommitter(database: database)
-        // Every seventh unit writes a version and then fails: a Swift error, or the store refusing (a source
-        // name already registered with another kind), half of each.
+        // Every seventh unit writes a version and its counts and then fails: a Swift error, or the store refusing
+        // (a source name already registered with another kind), half of each.
         let outcomes = await withTaskGroup(of: (Int64, Bool).self) { group in
             for client in Int64(1)...120 {
                 group.addTask {
@@ -26,6 +33,12 @@ struct GroupCommitterTests {
                             _ = try tx.record(
                                 W.modelRouter("\(client).00", modifiedHours: 1, client: client), raw: W.raw(),
                                 sourceID: source, runID: nil)
+                            var counts = RunCounts()
+                            counts.targets = 1
+                            counts.logEntries = Int(client)
+                            try tx.addCounts(runID: run, sourceID: source, counts)
+                            counts.targets = 2
+                            try tx.addCounts(runID: run, sourceID: other, counts)
                             guard client % 7 != 0 else {
                                 if client % 2 == 0 { throw UnitFailed() }
                                 _ = try tx.sourceID(name: "mr", kind: .dmsCredit)
@@ -56,6 +69,13 @@ struct GroupCommitterTests {
         #expect(accounts == expected)
         #expect(versions == expected.count)
         #expect(raws == expected.count)
+        // The counts of the units that landed, per source, and none of the rolled-back ones.
+        let counts = try await database.writer.read { db in
+            try Row.fetchAll(db, sql: "SELECT source_id, targets, log_entries FROM sync_run_source WHERE run_id = ? ORDER BY source_id", arguments: [run])
+                .map { [$0[0], $0[1], $0[2]] as [Int64] }
+        }
+        let sum = expected.reduce(0, +)
+        #expect(counts == [[source, Int64(expected.count), sum], [other, Int64(2 * expected.count), sum]])
         #expect(try await database.writer.read { db in try String.fetchOne(db, sql: "PRAGMA integrity_check") } == "ok")
     }
 
