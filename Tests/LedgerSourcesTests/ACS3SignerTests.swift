@@ -66,4 +66,20 @@ struct ACS3SignerTests {
         #expect(String(reflecting: secret) == "<redacted>")
         #expect(!String(describing: [secret]).contains("hunter2"))
     }
+
+    @Test("Nonces have the asked length in lowercase hex, any length, and do not repeat")
+    func nonces() {
+        for count in [1, 7, 8, 9, 16, 33] {
+            let nonce = randomHex(count)
+            #expect(nonce.count == 2 * count, "\(count) bytes")
+            #expect(nonce.allSatisfy { "0123456789abcdef".contains($0) })
+        }
+        let many = (0..<1000).map { _ in randomHex(16) }
+        #expect(Set(many).count == many.count)
+        // Every hex digit shows up in every position over many nonces: no byte of a draw is left constant.
+        for position in 0..<32 {
+            let digits = Set(many.map { $0[$0.index($0.startIndex, offsetBy: position)] })
+            #expect(digits.count == 16, "position \(position)")
+        }
+    }
 }

@@ -170,7 +170,15 @@ public struct ModelRouterConnector: Sendable {
 }
 
 /// `count` random bytes as lowercase hex.
+///
+/// The bytes are taken eight at a time: each draw from the system generator is a `getrandom` call, and one per
+/// byte made the signature nonce alone 16 system calls per ModelRouter request.
 public func randomHex(_ count: Int) -> String {
     var generator = SystemRandomNumberGenerator()
-    return ACS3Signer.hex((0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) })
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(count + 7)
+    while bytes.count < count {
+        withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+    }
+    return ACS3Signer.hex(Array(bytes.prefix(count)))
 }
