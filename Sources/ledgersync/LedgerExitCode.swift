@@ -22,7 +22,7 @@ enum LedgerExitCode: Int32 {
           0  success
           1  finished with findings (partial sync, exceptions found by check)
           2  bad usage or input (options, times, config file)
-          3  the database was refused or failed (newer schema, altered migration, SQLite error)
+          3  database refused or failed (newer schema, altered migration, SQLite error)
           4  the command failed as a whole
           5  another sync holds the database
         """

@@ -9,8 +9,8 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Create or upgrade the ledger database with the migrations built into ledgersync.",
         discussion: """
-            A new database is created at the latest schema version (file mode 0600). An older one is upgraded after
-            a verified backup is written beside it. A database written by a newer ledgersync, or whose applied
+            A new database is created at the latest schema version (file mode 0600). An older one is upgraded after \
+            a verified backup is written beside it. A database written by a newer ledgersync, or whose applied \
             migrations differ from the shipped files, is refused and left untouched (exit code 3).
             """
     )

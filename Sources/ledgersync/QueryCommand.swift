@@ -10,10 +10,10 @@ struct QueryCommand: AsyncParsableCommand {
         commandName: "query",
         abstract: "Answer questions from the ledger: balances as of a time, history, changes, conflicts, runs.",
         discussion: """
-            Every query runs on a read-only connection: it works with no network and while a sync is writing.
-            Times are ISO-8601 with a zone (2026-11-20T08:00:00Z, 2026-11-20T16:00:00+08:00) or a date alone
-            (midnight in --tz). Large results come in pages: when more rows follow, the cursor for the next page
-            is printed on standard error; pass it with --after. Exit code 2 for a bad argument, 3 for a database
+            Every query runs on a read-only connection: it works with no network and while a sync is writing. \
+            Times are ISO-8601 with a zone (2026-11-20T08:00:00Z, 2026-11-20T16:00:00+08:00) or a date alone \
+            (midnight in --tz). Large results come in pages: when more rows follow, the cursor for the next page \
+            is printed on standard error; pass it with --after. Exit code 2 for a bad argument, 3 for a database \
             error.
             """,
         subcommands: [
@@ -199,8 +199,8 @@ struct QuerySQLCommand: AsyncParsableCommand {
         commandName: "sql",
         abstract: "Run one read-only SQL statement on the ledger.",
         discussion: """
-            INSERT, UPDATE, DELETE, DDL, ATTACH, VACUUM and pragmas that set or act are refused with exit code 2;
-            the connection is read-only besides, so the database file is never changed. Amounts are INTEGER
+            INSERT, UPDATE, DELETE, DDL, ATTACH, VACUUM and pragmas that set or act are refused with exit code 2; \
+            the connection is read-only besides, so the database file is never changed. Amounts are INTEGER \
             columns ending in _e4 (units of 0.0001); times are INTEGER milliseconds since 1970 UTC.
             """
     )

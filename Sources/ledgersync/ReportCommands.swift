@@ -90,11 +90,11 @@ struct ExportCommand: AsyncParsableCommand {
         commandName: "export",
         abstract: "Write reconciliation reports (CSV, JSON, HTML) and a manifest for a period.",
         discussion: """
-            For each account and unit: opening (the balance valid at --from), movements (ModelRouter balance logs
-            by change type; version-to-version changes elsewhere), computed and reported closing, difference.
-            Invariant checks per source, an exceptions register, and --statement matching. Files: statements.csv,
-            invariants.csv, exceptions.csv, matching.csv, report.json, report.html, manifest.json (parameters,
-            row counts, control totals per unit, SHA-256 of each file). The same database and parameters give
+            For each account and unit: opening (the balance valid at --from), movements (ModelRouter balance logs \
+            by change type; version-to-version changes elsewhere), computed and reported closing, difference. \
+            Invariant checks per source, an exceptions register, and --statement matching. Files: statements.csv, \
+            invariants.csv, exceptions.csv, matching.csv, report.json, report.html, manifest.json (parameters, \
+            row counts, control totals per unit, SHA-256 of each file). The same database and parameters give \
             byte-identical files. Exit 0 when written (findings are in the files; use `check` to gate on them).
             """
     )
@@ -134,7 +134,7 @@ struct CheckCommand: AsyncParsableCommand {
         commandName: "check",
         abstract: "Run the reconciliation rules: exit 0 and one line when clean, exit 1 and one line per exception.",
         discussion: """
-            Each finding prints as `source/account/rule: expected X, got Y, diff D (tol T)`, or with the reason
+            Each finding prints as `source/account/rule: expected X, got Y, diff D (tol T)`, or with the reason \
             when there is nothing to compare. Exit codes: 0 clean, 1 findings, 2 bad arguments, 3 database error.
             """
     )

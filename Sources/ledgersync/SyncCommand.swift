@@ -10,8 +10,8 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Fetch every configured account of every source into the ledger.",
         discussion: """
-            Each account's result is written in one transaction; a failure in one account or source never undoes
-            or blocks the others. Exit codes: 0 complete, 1 partial (some accounts failed or were quarantined),
+            Each account's result is written in one transaction; a failure in one account or source never undoes \
+            or blocks the others. Exit codes: 0 complete, 1 partial (some accounts failed or were quarantined), \
             4 failed (nothing could be fetched), 5 another sync holds the database, 2 bad config, 3 database error.
             """
     )
