@@ -92,12 +92,13 @@ private struct JSONParser {
         try enter()
         index += 1
         var members: [(key: String, value: JSONValue)] = []
-        var seen = Set<String>()
+        // The key index doubles as the duplicate check and becomes the object's lookup table.
+        var positions: [String: Int] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(JSONObject(members))
+            return .object(JSONObject(members: members, positions: positions))
         }
         while true {
             skipWhitespace()
@@ -106,7 +107,7 @@ private struct JSONParser {
             }
             let keyOffset = index
             let key = try parseString()
-            guard seen.insert(key).inserted else {
+            guard positions.updateValue(members.count, forKey: key) == nil else {
                 throw JSONParseError(offset: keyOffset, reason: "duplicate key \"\(key.prefix(64))\" in an object")
             }
             skipWhitespace()
@@ -123,7 +124,7 @@ private struct JSONParser {
             guard bytes[index] == UInt8(ascii: "}") else { throw fail("expected ',' or '}' in an object") }
             index += 1
             depth -= 1
-            return .object(JSONObject(members))
+            return .object(JSONObject(members: members, positions: positions))
         }
     }
 
@@ -183,49 +184,44 @@ private struct JSONParser {
 
     mutating func parseString() throws(JSONParseError) -> String {
         index += 1  // the opening quote
-        var scalars = String.UnicodeScalarView()
+        // Most strings have no escape: validate their bytes as one run. With escapes, the text is built from
+        // validated runs and the escaped scalars between them.
+        var text = ""
         var runStart = index
-        func flush(_ parser: JSONParser, upTo end: Int, into scalars: inout String.UnicodeScalarView)
-            throws(JSONParseError)
-        {
+        func flush(_ parser: JSONParser, upTo end: Int, into text: inout String) throws(JSONParseError) {
             guard runStart < end else { return }
-            var iterator = parser.bytes[runStart..<end].makeIterator()
-            var decoder = UTF8()
-            loop: while true {
-                switch decoder.decode(&iterator) {
-                case .scalarValue(let scalar): scalars.append(scalar)
-                case .emptyInput: break loop
-                case .error: throw JSONParseError(offset: runStart, reason: "a string is not valid UTF-8")
-                }
+            guard let run = String(validating: parser.bytes[runStart..<end], as: UTF8.self) else {
+                throw JSONParseError(offset: runStart, reason: "a string is not valid UTF-8")
             }
+            text += run
         }
         while true {
             guard index < bytes.count else { throw fail("the document ends inside a string") }
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                try flush(self, upTo: index, into: &scalars)
+                try flush(self, upTo: index, into: &text)
                 index += 1
-                return String(scalars)
+                return text
             }
             if byte < 0x20 { throw fail("a control character inside a string must be escaped") }
             if byte != UInt8(ascii: "\\") {
                 index += 1
                 continue
             }
-            try flush(self, upTo: index, into: &scalars)
+            try flush(self, upTo: index, into: &text)
             index += 1
             guard index < bytes.count else { throw fail("the document ends inside an escape") }
             let escape = bytes[index]
             index += 1
             switch escape {
-            case UInt8(ascii: "\""): scalars.append("\"")
-            case UInt8(ascii: "\\"): scalars.append("\\")
-            case UInt8(ascii: "/"): scalars.append("/")
-            case UInt8(ascii: "b"): scalars.append("\u{08}")
-            case UInt8(ascii: "f"): scalars.append("\u{0C}")
-            case UInt8(ascii: "n"): scalars.append("\n")
-            case UInt8(ascii: "r"): scalars.append("\r")
-            case UInt8(ascii: "t"): scalars.append("\t")
+            case UInt8(ascii: "\""): text.unicodeScalars.append("\"")
+            case UInt8(ascii: "\\"): text.unicodeScalars.append("\\")
+            case UInt8(ascii: "/"): text.unicodeScalars.append("/")
+            case UInt8(ascii: "b"): text.unicodeScalars.append("\u{08}")
+            case UInt8(ascii: "f"): text.unicodeScalars.append("\u{0C}")
+            case UInt8(ascii: "n"): text.unicodeScalars.append("\n")
+            case UInt8(ascii: "r"): text.unicodeScalars.append("\r")
+            case UInt8(ascii: "t"): text.unicodeScalars.append("\t")
             case UInt8(ascii: "u"):
                 let unit = try hex4()
                 if (0xD800...0xDBFF).contains(unit) {
@@ -235,11 +231,11 @@ private struct JSONParser {
                     let low = try hex4()
                     guard (0xDC00...0xDFFF).contains(low) else { throw fail("an invalid low surrogate escape") }
                     let value = 0x10000 + ((unit - 0xD800) << 10) + (low - 0xDC00)
-                    scalars.append(Unicode.Scalar(value)!)
+                    text.unicodeScalars.append(Unicode.Scalar(value)!)
                 } else if (0xDC00...0xDFFF).contains(unit) {
                     throw fail("a lone low surrogate escape")
                 } else {
-                    scalars.append(Unicode.Scalar(unit)!)
+                    text.unicodeScalars.append(Unicode.Scalar(unit)!)
                 }
             default:
                 throw fail("an invalid escape in a string")

@@ -40,6 +40,12 @@ public struct JSONObject: Hashable, Sendable {
         self.index = index
     }
 
+    /// Creates an object from members whose keys the parser has already indexed (and found unique).
+    init(members: [(key: String, value: JSONValue)], positions: [String: Int]) {
+        self.members = members
+        self.index = positions
+    }
+
     public subscript(key: String) -> JSONValue? {
         index[key].map { members[$0].value }
     }

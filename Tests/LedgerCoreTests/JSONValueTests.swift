@@ -36,6 +36,40 @@ struct JSONValueTests {
         #expect(error?.reason.contains("UTF-8") == true)
     }
 
+    @Test("Invalid UTF-8 after an escape is refused at the run that holds it")
+    func invalidUTF8AfterEscape() throws {
+        let prefix = Array(#"["ok\n"#.utf8)
+        let bytes: [UInt8] = prefix + [0xE6, 0x9C] + Array(#""]"#.utf8)
+        let error = #expect(throws: JSONParseError.self) { try JSONValue.parse(bytes) }
+        #expect(error?.offset == prefix.count)
+        // An overlong encoding and an encoded surrogate are not UTF-8 either.
+        for invalid: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80]] {
+            #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(#"""#.utf8) + invalid + Array(#"""#.utf8)) }
+        }
+    }
+
+    @Test("Random strings with escapes between runs survive writing then parsing")
+    func randomStrings() throws {
+        var generator = SystemRandomNumberGenerator()
+        let pool: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "未", "认",
+            "😀", "\u{FEFF}", "\u{7F}"]
+        for _ in 0..<2_000 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...24, using: &generator) {
+                text.append(pool.randomElement(using: &generator)!)
+            }
+            let string = String(text)
+            let document = JSONValue.array([.string(string), .object(JSONObject([(key: string, value: .null)]))])
+            let parsed = try JSONValue.parse(document.jsonText)
+            #expect(parsed == document, "\(document.jsonText)")
+            guard case .array(let elements) = parsed, case .object(let object) = elements[1] else {
+                Issue.record("not an array holding an object")
+                continue
+            }
+            #expect(object[string] == .null)
+        }
+    }
+
     @Test("Deep nesting stops at the limit instead of exhausting the stack")
     func depth() throws {
         let deep = String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)
