@@ -9,12 +9,13 @@ final class SimulatorAuth: @unchecked Sendable {
     let wallClock: any LedgerClock
     private let tokenKey = SymmetricKey(size: .bits256)
     private let lock = NSLock()
-    private var usedNonces = Set<String>()
+    private var usedNonces: NonceWindow
     private var issued = 0
 
     init(configuration: SimulatorConfiguration, wallClock: any LedgerClock) {
         self.configuration = configuration
         self.wallClock = wallClock
+        usedNonces = NonceWindow(dateToleranceSeconds: configuration.acsDateToleranceSeconds)
     }
 
     /// Why an ACS3-signed request is refused (Code and Message, as the gateway answers), or `nil` if it is good.
@@ -76,7 +77,8 @@ final class SimulatorAuth: @unchecked Sendable {
             return (400, "SignatureDoesNotMatch", "Specified signature is not matched with our calculation.")
         }
         let nonce = header("x-acs-signature-nonce") ?? ""
-        let fresh = lock.withLock { usedNonces.insert(nonce).inserted }
+        let now = wallClock.now()
+        let fresh = lock.withLock { usedNonces.insert(nonce, at: now) }
         guard fresh else {
             return (400, "SignatureNonceUsed", "Specified signature nonce was used already.")
         }
