@@ -23,6 +23,9 @@ public struct DemoRunner: Sendable {
         public var configPath: String
         public var databasePath: String
         public var rounds: [SyncReport]
+        /// A report period that holds everything the demo synced: from the first simulated day (inclusive) to
+        /// tomorrow (exclusive), as `YYYY-MM-DD` for `export` and `check`.
+        public var period: (from: String, to: String)
     }
 
     /// Runs the demo.
@@ -69,6 +72,10 @@ public struct DemoRunner: Sendable {
             simulator.world.advance(seconds: 86_400)
             try await sync("round 5: one more day")
             await simulator.stop()
+            // Simulated gmtModified times start at `start`; DMS and TWCC versions are valid from the responses' Date,
+            // so the period ends after the day the last round ran (which may be after midnight).
+            let period = (from: Self.day(start), to: Self.day(clock.now().adding(seconds: 86_400)))
+            let report = URL(fileURLWithPath: directory).appendingPathComponent("report").path
             say("""
 
                 The ledger is \(databasePath)
@@ -79,13 +86,22 @@ public struct DemoRunner: Sendable {
                   ledgersync query movements --db \(databasePath) --format json
                   ledgersync query totals --db \(databasePath)
                   ledgersync query sql --db \(databasePath) "SELECT kind, count(*) FROM account GROUP BY kind"
+                  ledgersync export --db \(databasePath) --from \(period.from) --to \(period.to) --out \(report)
+                  ledgersync check --db \(databasePath) --from \(period.from) --to \(period.to)
                   ledgersync migrate --status --db \(databasePath)
                 """)
-            return Result(configPath: configPath, databasePath: databasePath, rounds: rounds)
+            return Result(configPath: configPath, databasePath: databasePath, rounds: rounds, period: period)
         } catch {
             await simulator.stop()
             throw error
         }
+    }
+
+    /// `YYYY-MM-DD` of an instant's UTC date.
+    static func day(_ instant: Instant) -> String {
+        let date = instant.utcDate
+        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(date.year)-\(pad(date.month))-\(pad(date.day))"
     }
 
     /// Writes the demo's secrets file (mode 0600) and config.

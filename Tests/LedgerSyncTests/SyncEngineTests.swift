@@ -284,6 +284,21 @@ struct SyncEngineTests {
         let queue = try DatabaseQueue(path: result.databasePath)
         let kinds = try await queue.read { db in try String.fetchAll(db, sql: "SELECT kind FROM conflict ORDER BY kind") }
         #expect(kinds == ["late_arrival", "same_timestamp_different_content"])
+        // The export and check it suggests hold its conflicts and latest versions, whatever the date it runs on.
+        let times = try await queue.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT (SELECT max(valid_from) FROM balance_version),
+                       (SELECT min(min(incoming_valid_from, stored_valid_from)) FROM conflict),
+                       (SELECT max(max(incoming_valid_from, stored_valid_from)) FROM conflict)
+                """)!
+        }
+        let from = try Instant(iso8601: result.period.from + "T00:00:00Z").millisecondsSinceEpoch
+        let to = try Instant(iso8601: result.period.to + "T00:00:00Z").millisecondsSinceEpoch
+        #expect((times[0] as Int64) < to)
+        #expect(from <= times[1] as Int64)
+        #expect((times[2] as Int64) < to)
+        #expect(to - from <= 33 * 86_400_000)
+        #expect(lines.all.contains { $0.contains("export --db \(result.databasePath) --from \(result.period.from) --to \(result.period.to)") })
         try queue.close()
         let mode = try FileManager.default.attributesOfItem(atPath: directory + "/secrets.env")[.posixPermissions] as? Int
         #expect(mode == 0o600)

@@ -55,6 +55,8 @@ def main():
     parser.add_argument("html")
     parser.add_argument("png")
     parser.add_argument("--min-charts", type=int, default=1)
+    # The screenshot is the window: it must be tall enough to hold every chart that --min-charts counts.
+    parser.add_argument("--height", type=int, default=2400)
     options = parser.parse_args()
     url = pathlib.Path(options.html).resolve().as_uri()
     failures = []
@@ -72,7 +74,7 @@ def main():
     if dom.scripts or dom.external:
         failures.append(f"the report is not self-contained: {dom.scripts} scripts, external {dom.external[:3]}")
 
-    chromium("--window-size=1400,2400", f"--screenshot={options.png}", url)
+    chromium(f"--window-size=1400,{options.height}", f"--screenshot={options.png}", url)
     image = Image.open(options.png).convert("RGB")
     pixels = list(image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata())
     ink = sum(1 for p in pixels if sum(p) < 600)
