@@ -285,7 +285,7 @@ struct SyncEngineTests {
         let kinds = try await queue.read { db in try String.fetchAll(db, sql: "SELECT kind FROM conflict ORDER BY kind") }
         #expect(kinds == ["late_arrival", "same_timestamp_different_content"])
         // The export and check it suggests hold its conflicts and latest versions, whatever the date it runs on.
-        let times = try await queue.read { db in
+        let times = try queue.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT (SELECT max(valid_from) FROM balance_version),
                        (SELECT min(min(incoming_valid_from, stored_valid_from)) FROM conflict),
