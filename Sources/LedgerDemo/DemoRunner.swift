@@ -97,11 +97,9 @@ public struct DemoRunner: Sendable {
         }
     }
 
-    /// `YYYY-MM-DD` of an instant's UTC date.
+    /// `YYYY-MM-DD` of an instant's UTC date: the date part of its ISO-8601 form.
     static func day(_ instant: Instant) -> String {
-        let date = instant.utcDate
-        func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(date.year)-\(pad(date.month))-\(pad(date.day))"
+        String(instant.iso8601.prefix(10))
     }
 
     /// Writes the demo's secrets file (mode 0600) and config.
