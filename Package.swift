@@ -138,11 +138,14 @@ let package = Package(
             path: "Plugins/EmbedMigrations"
         ),
 
+        // Test helpers shared by the test targets (oracles independent of the code under test).
+        .target(name: "LedgerTestSupport", path: "Tests/LedgerTestSupport"),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"]),
         .testTarget(
             name: "LedgerReportsTests",
             dependencies: [
                 "LedgerReports", "LedgerStore", "LedgerCore", "LedgerSync", "LedgerSimulator", "LedgerSources",
+                "LedgerTestSupport",
                 // The CLI tests run the real binary.
                 "ledgersync",
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -168,7 +171,7 @@ let package = Package(
             name: "LedgerSyncTests",
             dependencies: [
                 "LedgerSync", "LedgerDemo", "LedgerSimulator", "LedgerStore", "LedgerSources", "LedgerCore",
-                "LedgerReports",
+                "LedgerReports", "LedgerTestSupport",
                 // The crash test runs the real binary and kills it.
                 "ledgersync",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -29,6 +29,19 @@ public struct BalanceObservation: Hashable, Sendable {
 
     /// The start of the version's valid time: gmtModified where the source has one, else the observation time.
     public var validFrom: Instant { sourceModifiedAt ?? observedAt }
+
+    /// Every amount the observation holds, figures and details, all in ``BalanceFigures/unit``.
+    public var amounts: [FixedDecimal?] {
+        let f = figures
+        let figureAmounts = [f.availableBalance, f.creditLimit, f.used, f.frozen, f.totalAvailable, f.overdue]
+        switch details {
+        case .modelRouter: return figureAmounts
+        case .dmsCredit(let d): return figureAmounts + [d.availableAmount, d.totalUsedLimit]
+        case .twccWallet(let d):
+            return figureAmounts
+                + [d.originalQuota, d.projectCreditQuota, d.projectPocQuota, d.projectSUQuota, d.projectObtainedSU]
+        }
+    }
 }
 
 /// The normalized figures of a balance, all in one unit. A figure the source does not report is `nil`.

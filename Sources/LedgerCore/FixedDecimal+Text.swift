@@ -2,8 +2,8 @@ extension FixedDecimal: CustomStringConvertible, LosslessStringConvertible {
     /// Parses a decimal from its text: the grammar of a JSON number (`-12.50`, `0`, `1e3`, `2.5E-2`).
     ///
     /// Leading zeros, a leading `+`, a bare `.`, grouping separators and white space are errors: a value that
-    /// cannot be read exactly is never guessed. Zeros past the scale are accepted (`1.00000` is exactly 1), any
-    /// other digit past the scale is an error.
+    /// cannot be read exactly is never guessed. Zeros past ``maximumScale`` fractional digits are
+    /// accepted (`1.0000000000` is exactly 1), any other digit past it is an error.
     ///
     /// - Parameter text: The number's text, exactly as received.
     /// - Throws: ``MoneyError`` naming the text and what is wrong with it.
@@ -24,17 +24,31 @@ extension FixedDecimal: CustomStringConvertible, LosslessStringConvertible {
         self = value
     }
 
-    /// The canonical text: an optional `-`, the integer digits, a point and exactly ``scale`` fractional digits
-    /// (`100.0000`, `-0.0001`, `0.0000`).
+    /// The canonical text: an optional `-`, the integer digits, a point and the value's own fractional digits,
+    /// at least ``minimumDisplayScale`` of them (`100.0000`, `-0.0001`, `0.000123`, `0.00000001`).
+    ///
+    /// Values of at most four fractional digits read exactly as they did when the ledger held four, so content
+    /// hashes computed from this text do not change.
     public var description: String {
-        let negative = scaledValue < 0
-        // Work in UInt64 so that Int64.min has a magnitude.
-        let magnitude = scaledValue.magnitude
-        let unit = UInt64(Self.unit)
-        let integer = String(magnitude / unit)
-        let fraction = String(magnitude % unit)
-        let padding = String(repeating: "0", count: Self.scale - fraction.count)
-        return (negative ? "-" : "") + integer + "." + padding + fraction
+        formatted(scale: Self.minimumDisplayScale)
+    }
+
+    /// The value with exactly `max(scale, self.scale)` fractional digits: the form for a column of one unit,
+    /// whose amounts all show that unit's scale.
+    ///
+    /// - Parameter scale: The fractional digits to show; more are shown only where the value needs them, so the
+    ///   text is always exact. Values outside `0...maximumScale` are clamped.
+    public func formatted(scale: Int) -> String {
+        let digits = max(self.scale, min(max(scale, 0), Self.maximumScale))
+        let negative = nanos < 0
+        let magnitude = nanos.magnitude
+        let integer = String(magnitude / UInt128(Self.nanosPerUnit))
+        guard digits > 0 else { return (negative ? "-" : "") + integer }
+        var fraction = magnitude % UInt128(Self.nanosPerUnit)
+        for _ in 0..<(Self.maximumScale - digits) { fraction /= 10 }  // only zeros are dropped
+        let fractionText = String(fraction)
+        let padding = String(repeating: "0", count: digits - fractionText.count)
+        return (negative ? "-" : "") + integer + "." + padding + fractionText
     }
 
     /// The canonical text with trailing fractional zeros removed, down to `minimumFractionDigits`.
@@ -42,15 +56,7 @@ extension FixedDecimal: CustomStringConvertible, LosslessStringConvertible {
     /// - Parameter minimumFractionDigits: The fewest fractional digits to keep (0 drops the point for whole numbers).
     /// - Returns: `1.5` rather than `1.5000` for `minimumFractionDigits` 0 or 1; `224.00` for 2.
     public func formatted(minimumFractionDigits: Int) -> String {
-        var text = description
-        let keep = max(0, min(Self.scale, minimumFractionDigits))
-        var fractionDigits = Self.scale
-        while fractionDigits > keep, text.last == "0" {
-            text.removeLast()
-            fractionDigits -= 1
-        }
-        if fractionDigits == 0 { text.removeLast() }  // the point
-        return text
+        formatted(scale: minimumFractionDigits)
     }
 
     private static func parse(_ bytes: [UInt8], text: String) throws(MoneyError) -> FixedDecimal {
@@ -100,34 +106,37 @@ extension FixedDecimal: CustomStringConvertible, LosslessStringConvertible {
         // All significant digits, and where the point falls among them once the exponent is applied.
         let digits = Array(integerDigits) + Array(fractionDigits)
         let pointPosition = integerDigits.count + exponent  // digits before the point
-        let fractionCount = digits.count - pointPosition     // digits after the point
-        var scaled: Int64 = 0
+        let scale = maximumScale
+        // The magnitude's bound: the negative range reaches one further (Int64.min has no positive twin).
+        let bound = negative ? -smallestNanos : largestNanos
+        var scaled: Int128 = 0
+        var placesSoFar = 0  // the fractional place of the last digit taken: 1 = tenths, ...
         for (position, digit) in digits.enumerated() {
-            let value = Int64(digit - UInt8(ascii: "0"))
-            let fractionalPlace = position - pointPosition + 1  // 1 = tenths, ...
+            let value = Int128(digit - UInt8(ascii: "0"))
+            let fractionalPlace = position - pointPosition + 1
             if fractionalPlace > scale {
                 guard value == 0 else { throw .tooManyFractionalDigits(text, scale: scale) }
                 continue
             }
             let (multiplied, overflow1) = scaled.multipliedReportingOverflow(by: 10)
             let (added, overflow2) = multiplied.addingReportingOverflow(value)
-            guard !overflow1, !overflow2 else { throw .outOfRange(text) }
+            guard !overflow1, !overflow2, added <= bound else { throw .outOfRange(text) }
             scaled = added
+            placesSoFar = fractionalPlace
         }
-        // Pad to the scale: the digits so far end at fractional place max(fractionCount, ...) <= scale.
-        let placesSoFar = min(max(fractionCount, 0), scale)
+        // Pad to the scale: the last digit taken stands at `placesSoFar` (≤ 0 for a positive exponent past the
+        // digits, where the padding also supplies the integer's trailing zeros).
         var padding = scale - placesSoFar
-        if fractionCount < 0 { padding = scale - fractionCount }  // a positive exponent past the digits
-        if padding > 19 {
+        if padding > 40 {
             guard scaled == 0 else { throw .outOfRange(text) }
             padding = 0
         }
         for _ in 0..<padding {
             let (multiplied, overflow) = scaled.multipliedReportingOverflow(by: 10)
-            guard !overflow else { throw .outOfRange(text) }
+            guard !overflow, multiplied <= bound else { throw .outOfRange(text) }
             scaled = multiplied
         }
-        return FixedDecimal(scaledValue: negative ? -scaled : scaled)
+        return FixedDecimal(checkedNanos: negative ? -scaled : scaled)
     }
 
     private static func isDigit(_ byte: UInt8) -> Bool {

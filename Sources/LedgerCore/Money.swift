@@ -9,7 +9,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Parses an amount's text in a unit.
-    /// - Throws: ``MoneyError`` when the text is not an exact decimal of at most ``FixedDecimal/scale`` places.
+    /// - Throws: ``MoneyError`` when the text is not an exact decimal of at most ``FixedDecimal/maximumScale`` fractional digits.
     public init(parsing text: some StringProtocol, unit: MoneyUnit) throws(MoneyError) {
         self.init(try FixedDecimal(parsing: text), unit)
     }

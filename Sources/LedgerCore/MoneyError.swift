@@ -2,9 +2,10 @@
 public enum MoneyError: Error, Hashable, Sendable {
     /// The text is not a decimal number; the second value says what is wrong.
     case invalidNumber(String, String)
-    /// The text has a non-zero digit past the fixed scale; rounding it would change the amount.
+    /// The text has a non-zero digit past the most fractional digits an amount can carry; rounding it would
+    /// change the amount.
     case tooManyFractionalDigits(String, scale: Int)
-    /// The value does not fit the scaled 64-bit range.
+    /// The value's integer part does not fit a signed 64-bit integer.
     case outOfRange(String)
     /// A sum or difference left the representable range.
     case overflow(String)
@@ -20,10 +21,10 @@ extension MoneyError: CustomStringConvertible {
         case .invalidNumber(let text, let reason):
             "\"\(text.prefix(64))\" is not an exact decimal number: \(reason)"
         case .tooManyFractionalDigits(let text, let scale):
-            "\"\(text.prefix(64))\" has more than \(scale) fractional digits; LedgerSync stores amounts with exactly "
-                + "\(scale) and never rounds"
+            "\"\(text.prefix(64))\" has more than \(scale) fractional digits; LedgerSync holds amounts exactly to "
+                + "\(scale) fractional digits and never rounds"
         case .outOfRange(let text):
-            "\"\(text.prefix(64))\" is outside the range of amounts LedgerSync can store (about ±9.2 × 10^14)"
+            "\"\(text.prefix(64))\" is outside the range of amounts LedgerSync can store (about ±9.2 × 10^18)"
         case .overflow(let expression):
             "the result of \(expression) is outside the range of amounts LedgerSync can store"
         case .unitMismatch(let lhs, let rhs):

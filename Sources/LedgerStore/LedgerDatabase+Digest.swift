@@ -14,15 +14,18 @@ extension LedgerDatabase {
         ORDER BY s.name, a.account_key
         """,
         """
-        SELECT s.name, a.account_key, v.valid_from, v.valid_to, v.state, v.unit, v.available_balance_e4,
-            v.credit_limit_e4, v.used_e4, v.frozen_e4, v.total_available_e4, v.overdue_e4, v.content_hash,
+        SELECT s.name, a.account_key, v.valid_from, v.valid_to, v.state, v.unit, v.available_balance_whole,
+            v.available_balance_nanos, v.credit_limit_whole, v.credit_limit_nanos, v.used_whole, v.used_nanos,
+            v.frozen_whole, v.frozen_nanos, v.total_available_whole, v.total_available_nanos, v.overdue_whole,
+            v.overdue_nanos, v.content_hash,
             v.source_modified_at, v.flagged
         FROM balance_version v JOIN account a ON a.id = v.account_id JOIN source_instance s ON s.id = a.source_id
         WHERE v.superseded_at IS NULL ORDER BY s.name, a.account_key, v.valid_from
         """,
         """
-        SELECT s.name, a.account_key, l.remote_id, l.change_type, l.unit, l.change_amount_e4, l.balance_before_e4,
-            l.balance_after_e4, l.remark, l.gmt_create
+        SELECT s.name, a.account_key, l.remote_id, l.change_type, l.unit, l.change_amount_whole,
+            l.change_amount_nanos, l.balance_before_whole, l.balance_before_nanos, l.balance_after_whole,
+            l.balance_after_nanos, l.remark, l.gmt_create
         FROM modelrouter_balance_log l JOIN account a ON a.id = l.account_id JOIN source_instance s ON s.id = a.source_id
         ORDER BY s.name, a.account_key, l.remote_id
         """,

@@ -130,13 +130,19 @@ extension LedgerTransaction {
             }
             try db.cachedStatement(sql: """
                     INSERT OR IGNORE INTO modelrouter_balance_log (account_id, remote_id, change_type, unit,
-                        change_amount_e4, balance_before_e4, balance_after_e4, remark, gmt_create, recorded_at, run_id,
+                        change_amount_whole, change_amount_nanos, balance_before_whole, balance_before_nanos,
+                        balance_after_whole, balance_after_nanos, remark, gmt_create, recorded_at, run_id,
                         raw_response_id)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [accountID, entry.remoteID, entry.changeType, unit.name, entry.changeAmount.scaledValue,
-                    entry.balanceBefore?.scaledValue, entry.balanceAfter?.scaledValue, entry.remark,
-                    entry.gmtCreate.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, rawID])
-            inserted += db.changesCount
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: StatementArguments(
+                    [accountID, entry.remoteID, entry.changeType, unit.name] + StoredAmount.parts(entry.changeAmount)
+                        + StoredAmount.parts(entry.balanceBefore) + StoredAmount.parts(entry.balanceAfter)
+                        + [entry.remark, entry.gmtCreate.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID,
+                            rawID]))
+            if db.changesCount > 0 {
+                inserted += 1
+                try widenScale(of: unit, toHold: [entry.changeAmount, entry.balanceBefore, entry.balanceAfter])
+            }
         }
         let last = entries.max { ($0.gmtCreate, $0.remoteID) < ($1.gmtCreate, $1.remoteID) }!
         try db.cachedStatement(sql: """

@@ -190,18 +190,20 @@ extension LedgerTransaction {
         let figures = observation.figures
         try db.cachedStatement(sql: """
                 INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
-                    available_balance_e4, credit_limit_e4, used_e4, frozen_e4, total_available_e4, overdue_e4,
-                    content_hash, source_modified_at, observed_at, run_id, raw_response_id)
-                VALUES (?, ?, ?, ?, 'present', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                accountID, validFrom, validTo, now.millisecondsSinceEpoch, figures.unit.name,
-                figures.availableBalance?.scaledValue, figures.creditLimit?.scaledValue, figures.used?.scaledValue,
-                figures.frozen?.scaledValue, figures.totalAvailable?.scaledValue, figures.overdue?.scaledValue,
-                hash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
-                observation.observedAt.millisecondsSinceEpoch, runID, rawID,
-            ])
+                    available_balance_whole, available_balance_nanos, credit_limit_whole, credit_limit_nanos,
+                    used_whole, used_nanos, frozen_whole, frozen_nanos, total_available_whole, total_available_nanos,
+                    overdue_whole, overdue_nanos, content_hash, source_modified_at, observed_at, run_id, raw_response_id)
+                VALUES (?, ?, ?, ?, 'present', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: StatementArguments(
+                [accountID, validFrom, validTo, now.millisecondsSinceEpoch, figures.unit.name]
+                    + StoredAmount.parts(figures.availableBalance) + StoredAmount.parts(figures.creditLimit)
+                    + StoredAmount.parts(figures.used) + StoredAmount.parts(figures.frozen)
+                    + StoredAmount.parts(figures.totalAvailable) + StoredAmount.parts(figures.overdue)
+                    + [hash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
+                        observation.observedAt.millisecondsSinceEpoch, runID, rawID]))
         let versionID = db.lastInsertedRowID
         try insertDetails(observation.details, versionID: versionID)
+        try widenScale(of: figures.unit, toHold: observation.amounts)
         return versionID
     }
 
@@ -215,21 +217,26 @@ extension LedgerTransaction {
                     d.gmtModified?.millisecondsSinceEpoch])
         case .dmsCredit(let d):
             try db.cachedStatement(sql: """
-                    INSERT INTO dms_credit_detail (version_id, available_amount_e4, total_used_limit_e4,
-                        is_unlimited_credit, is_expired, setting_credit, credit_mode, account_days, account_days_text,
-                        credit_end_time, org_type, is_checked_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [versionID, d.availableAmount?.scaledValue, d.totalUsedLimit?.scaledValue,
-                    d.isUnlimitedCredit, d.isExpired, d.settingCredit, d.creditMode, d.accountDays,
-                    d.accountDaysText, d.creditEndTime, d.orgType, d.isCheckedName])
+                    INSERT INTO dms_credit_detail (version_id, available_amount_whole, available_amount_nanos,
+                        total_used_limit_whole, total_used_limit_nanos, is_unlimited_credit, is_expired,
+                        setting_credit, credit_mode, account_days, account_days_text, credit_end_time, org_type,
+                        is_checked_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: StatementArguments(
+                    [versionID] + StoredAmount.parts(d.availableAmount) + StoredAmount.parts(d.totalUsedLimit)
+                        + [d.isUnlimitedCredit, d.isExpired, d.settingCredit, d.creditMode, d.accountDays,
+                            d.accountDaysText, d.creditEndTime, d.orgType, d.isCheckedName]))
         case .twccWallet(let d):
             try db.cachedStatement(sql: """
                     INSERT INTO twcc_wallet_detail (version_id, project_name, wallet_name, wallet_id, wallet_type,
-                        is_mother, owner_account, owner_name, original_quota_e4, prj_credit_quota_e4,
-                        prj_poc_quota_e4, prj_su_quota_e4, prj_obtained_su_e4)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother,
-                    d.ownerAccount, d.ownerName, d.originalQuota?.scaledValue, d.projectCreditQuota?.scaledValue,
-                    d.projectPocQuota?.scaledValue, d.projectSUQuota?.scaledValue, d.projectObtainedSU?.scaledValue])
+                        is_mother, owner_account, owner_name, original_quota_whole, original_quota_nanos,
+                        prj_credit_quota_whole, prj_credit_quota_nanos, prj_poc_quota_whole, prj_poc_quota_nanos,
+                        prj_su_quota_whole, prj_su_quota_nanos, prj_obtained_su_whole, prj_obtained_su_nanos)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """).execute(arguments: StatementArguments(
+                    [versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother, d.ownerAccount,
+                        d.ownerName] + StoredAmount.parts(d.originalQuota) + StoredAmount.parts(d.projectCreditQuota)
+                        + StoredAmount.parts(d.projectPocQuota) + StoredAmount.parts(d.projectSUQuota)
+                        + StoredAmount.parts(d.projectObtainedSU)))
         }
     }
 
@@ -237,10 +244,10 @@ extension LedgerTransaction {
     private func copyVersion(_ id: Int64, validTo: Int64) throws {
         try db.cachedStatement(sql: """
                 INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
-                    available_balance_e4, credit_limit_e4, used_e4, frozen_e4, total_available_e4, overdue_e4,
-                    content_hash, source_modified_at, observed_at, flagged, run_id, raw_response_id)
-                SELECT account_id, valid_from, ?, ?, state, unit, available_balance_e4, credit_limit_e4, used_e4,
-                    frozen_e4, total_available_e4, overdue_e4, content_hash, source_modified_at, observed_at, flagged,
+                    \(StoredAmount.versionColumns), content_hash, source_modified_at, observed_at, flagged, run_id,
+                    raw_response_id)
+                SELECT account_id, valid_from, ?, ?, state, unit, \(StoredAmount.versionColumns), content_hash,
+                    source_modified_at, observed_at, flagged,
                     run_id, raw_response_id
                 FROM balance_version WHERE id = ?
                 """).execute(arguments: [validTo, now.millisecondsSinceEpoch, id])

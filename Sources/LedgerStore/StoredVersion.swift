@@ -19,9 +19,9 @@ enum StoredVersion {
         let instant = StoredDetails.instant
         let unit = try MoneyUnit(row["unit"] as String)
         let figures = BalanceFigures(
-            unit: unit, availableBalance: amount(row, "available_balance_e4"), creditLimit: amount(row, "credit_limit_e4"),
-            used: amount(row, "used_e4"), frozen: amount(row, "frozen_e4"),
-            totalAvailable: amount(row, "total_available_e4"), overdue: amount(row, "overdue_e4"))
+            unit: unit, availableBalance: amount(row, "available_balance"), creditLimit: amount(row, "credit_limit"),
+            used: amount(row, "used"), frozen: amount(row, "frozen"),
+            totalAvailable: amount(row, "total_available"), overdue: amount(row, "overdue"))
         let key: AccountKey
         let details: SourceDetails
         switch row["kind"] as String {

@@ -200,8 +200,9 @@ struct QuerySQLCommand: AsyncParsableCommand {
         abstract: "Run one read-only SQL statement on the ledger.",
         discussion: """
             INSERT, UPDATE, DELETE, DDL, ATTACH, VACUUM and pragmas that set or act are refused with exit code 2; \
-            the connection is read-only besides, so the database file is never changed. Amounts are INTEGER \
-            columns ending in _e4 (units of 0.0001); times are INTEGER milliseconds since 1970 UTC.
+            the connection is read-only besides, so the database file is never changed. An amount is two \
+            INTEGER columns, <name>_whole (the integer part) and <name>_nanos (billionths, with the amount's \
+            sign); times are INTEGER milliseconds since 1970 UTC.
             """
     )
 

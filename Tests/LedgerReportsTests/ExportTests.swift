@@ -54,8 +54,8 @@ struct ExportTests {
         let report = try await Self.report()
         let directory = try TemporaryDirectory()
         let files = try ReportExporter.write(report, to: directory.path)
-        #expect(files == ["statements.csv", "invariants.csv", "exceptions.csv", "matching.csv", "report.json",
-            "report.html", "manifest.json"])
+        #expect(files == ["statements.csv", "invariants.csv", "exceptions.csv", "control_totals.csv", "matching.csv",
+            "report.json", "report.html", "manifest.json"])
         for file in files {
             try Golden.check(try String(contentsOfFile: directory.file(file), encoding: .utf8), "export-\(file)")
         }
@@ -163,7 +163,7 @@ struct ExportTests {
         #expect(clean.status == 0, "\(clean.stdout)")
         #expect(clean.stdout.split(separator: "\n").count == 1 && clean.stdout.hasPrefix("ok: 2 accounts"))
         let json = try CLI.run(["check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--json"])
-        #expect(json.status == 1 && json.stdout.hasPrefix("{\"schema\":\"ledgersync.reconciliation/1\",\"clean\":false"))
+        #expect(json.status == 1 && json.stdout.hasPrefix("{\"schema\":\"ledgersync.reconciliation/2\",\"clean\":false"))
         let bad = try CLI.run(["check", "--db", path, "--tolerance", "nonsense=1"])
         #expect(bad.status == 2 && bad.stderr.contains("--tolerance nonsense=1"))
         let badStatement = try CLI.run(["check", "--db", path, "--statement", "/nonexistent.csv"])

@@ -28,7 +28,7 @@ struct QueryCLITests {
         let before = try Self.sha256(path)
         let refused = [
             "INSERT INTO source_instance (name, kind, created_at) VALUES ('x', 'modelrouter', 0)",
-            "UPDATE balance_version SET available_balance_e4 = 0",
+            "UPDATE balance_version SET available_balance_whole = 0",
             "DELETE FROM conflict",
             "  -- a comment first\n DROP TABLE conflict",
             "CREATE TABLE t (x)",

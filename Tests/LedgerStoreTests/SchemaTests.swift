@@ -26,9 +26,9 @@ struct SchemaTests {
         try db.execute(
             sql: """
                 INSERT INTO balance_version
-                    (account_id, valid_from, valid_to, recorded_at, superseded_at, unit, available_balance_e4,
-                     content_hash, observed_at)
-                VALUES (1, ?, ?, 0, ?, 'CNY', ?, printf('%064d', ?), 0)
+                    (account_id, valid_from, valid_to, recorded_at, superseded_at, unit, available_balance_whole,
+                     available_balance_nanos, content_hash, observed_at)
+                VALUES (1, ?, ?, 0, ?, 'CNY', ?, 0, printf('%064d', ?), 0)
                 """,
             arguments: [from, to, superseded, amount, amount])
     }
@@ -94,23 +94,57 @@ struct SchemaTests {
             try Row.fetchAll(db, sql: """
                 SELECT m.name AS tbl, p.name AS col, p.type AS type
                 FROM sqlite_schema AS m, pragma_table_info(m.name) AS p
-                WHERE m.type = 'table' AND p.name LIKE '%\\_e4' ESCAPE '\\'
+                WHERE m.type = 'table'
+                  AND (p.name LIKE '%\\_whole' ESCAPE '\\' OR p.name LIKE '%\\_nanos' ESCAPE '\\'
+                    OR p.name LIKE '%\\_e4' ESCAPE '\\')
                 """)
         }
-        #expect(amountColumns.count >= 16)
+        // 16 amounts, two columns each; no column of the old single-integer form is left.
+        #expect(amountColumns.count == 32)
+        #expect(!amountColumns.contains { ($0["col"] as String).hasSuffix("_e4") })
         for row in amountColumns {
             #expect(row["type"] as String == "INTEGER", "\(row["tbl"] as String).\(row["col"] as String)")
         }
         let error = #expect(throws: DatabaseError.self) {
             try database.writer.write { db in
                 try db.execute(sql: """
-                    INSERT INTO balance_version (account_id, valid_from, recorded_at, unit, available_balance_e4,
-                        content_hash, observed_at)
-                    VALUES (1, 0, 0, 'CNY', 0.5, printf('%064d', 0), 0)
+                    INSERT INTO balance_version (account_id, valid_from, recorded_at, unit, available_balance_whole,
+                        available_balance_nanos, content_hash, observed_at)
+                    VALUES (1, 0, 0, 'CNY', 0.5, 0, printf('%064d', 0), 0)
                     """)
             }
         }
         #expect(error?.message?.contains("cannot store REAL") == true)
+    }
+
+    @Test(
+        "An amount's two columns must be a valid pair: both or neither, a fraction below 10^9 of the amount's sign",
+        arguments: [
+            ("1", "NULL"), ("NULL", "5"), ("1", "1000000000"), ("0", "-1000000000"), ("1", "-1"), ("-1", "1"),
+        ])
+    func amountPairs(whole: String, nanos: String) throws {
+        let directory = try TemporaryDirectory()
+        let database = try Self.ledgerWithAccount(directory)
+        defer { try? database.close() }
+        let error = #expect(throws: DatabaseError.self) {
+            try database.writer.write { db in
+                try db.execute(sql: """
+                    INSERT INTO balance_version (account_id, valid_from, recorded_at, unit, available_balance_whole,
+                        available_balance_nanos, content_hash, observed_at)
+                    VALUES (1, 0, 0, 'CNY', \(whole), \(nanos), printf('%064d', 0), 0)
+                    """)
+            }
+        }
+        #expect(error?.resultCode == .SQLITE_CONSTRAINT)
+        // The same statement with a valid pair of either sign is accepted.
+        try database.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, unit,
+                    available_balance_whole, available_balance_nanos, content_hash, observed_at)
+                VALUES (1, 0, 1, 0, 'CNY', -1, -999999999, printf('%064d', 0), 0),
+                       (1, 1, 2, 0, 'CNY', 0, 5, printf('%064d', 0), 0)
+                """)
+        }
     }
 
     @Test("Amounts round-trip through parse, store and render byte-identical; typeof is never real")
@@ -118,41 +152,53 @@ struct SchemaTests {
         let directory = try TemporaryDirectory()
         let database = try Self.ledgerWithAccount(directory)
         defer { try? database.close() }
-        let texts = ["12345678901234.5678", "-0.0001", "0", "100.00", "0.1", "224.00", "-922337203685477.5807"]
-        var generator = SystemRandomNumberGenerator()
+        let texts = ["12345678901234.5678", "-0.0001", "0", "100.00", "0.1", "224.00", "-922337203685477.5807",
+            "0.000123", "0.00000001", "-5.5", "9223372036854775807.999999999", "-9223372036854775808.999999999"]
+        var generator = SplitMix64(seed: 0xA11_0C8)
         let randomTexts = (0..<10_000).map { _ in
-            FixedDecimal(scaledValue: Int64.random(in: Int64.min + 1...Int64.max, using: &generator)).description
+            let units = Int64(bitPattern: generator.next()) >> Int64(generator.next() % 63)
+            return FixedDecimal(units: units, scale: Int(generator.next() % 10)).description
         }
         let values = try (texts + randomTexts).map { try FixedDecimal(parsing: $0) }
         try database.writer.write { db in
             for (offset, value) in values.enumerated() {
+                let parts = value.storedParts
                 try db.execute(
                     sql: """
-                        INSERT INTO modelrouter_balance_log (account_id, remote_id, change_type, unit, change_amount_e4,
-                            gmt_create, recorded_at)
-                        VALUES (1, ?, 'deduct', 'CNY', ?, 0, 0)
+                        INSERT INTO modelrouter_balance_log (account_id, remote_id, change_type, unit,
+                            change_amount_whole, change_amount_nanos, gmt_create, recorded_at)
+                        VALUES (1, ?, 'deduct', 'CNY', ?, ?, 0, 0)
                         """,
-                    arguments: [offset, value.scaledValue])
+                    arguments: [offset, parts.whole, parts.nanos])
             }
         }
         let stored = try database.writer.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT change_amount_e4, typeof(change_amount_e4) AS type FROM modelrouter_balance_log ORDER BY remote_id
+                SELECT change_amount_whole AS whole, change_amount_nanos AS nanos,
+                    typeof(change_amount_whole) || typeof(change_amount_nanos) AS type
+                FROM modelrouter_balance_log ORDER BY remote_id
                 """)
         }
         #expect(stored.count == values.count)
+        func back(_ row: Row) throws -> FixedDecimal { try FixedDecimal(whole: row["whole"], nanos: row["nanos"]) }
         for (row, value) in zip(stored, values) {
-            #expect(row["type"] as String == "integer")
-            let back = FixedDecimal(scaledValue: row["change_amount_e4"])
-            #expect(back.description == value.description)
+            #expect(row["type"] as String == "integerinteger")
+            #expect(try back(row).description == value.description)
         }
-        #expect(stored.prefix(4).map { FixedDecimal(scaledValue: $0["change_amount_e4"]).description }
-            == ["12345678901234.5678", "-0.0001", "0.0000", "100.0000"])
-        // SQL SUM over the scaled integers is exact: 0.1 + 224.00 + 100.00 + ...
-        let sum = try database.writer.read { db in
-            try Int64.fetchOne(db, sql: "SELECT sum(change_amount_e4) FROM modelrouter_balance_log WHERE remote_id IN (3, 4, 5)")
+        #expect(try stored.prefix(12).map { try back($0).description } == [
+            "12345678901234.5678", "-0.0001", "0.0000", "100.0000", "0.1000", "224.0000", "-922337203685477.5807",
+            "0.000123", "0.00000001", "-5.5000", "9223372036854775807.999999999", "-9223372036854775808.999999999",
+        ])
+        // SQL SUM over each part is exact, and the parts combine to the exact total: 0.1 + 224.00 + 100.00 +
+        // 0.000123 + 0.00000001 + -5.5.
+        let sums = try database.writer.read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT sum(change_amount_whole) AS whole, sum(change_amount_nanos) AS nanos FROM modelrouter_balance_log
+                WHERE remote_id IN (3, 4, 5, 7, 8, 9)
+                """)
         }
-        #expect(FixedDecimal(scaledValue: try #require(sum)).description == "324.1000")
+        let total = try FixedDecimal(summingWhole: try #require(sums)["whole"], nanos: try #require(sums)["nanos"])
+        #expect(total.description == "318.60012301")
     }
 
     @Test("Account keys are per kind, unique per source, and checked against the source's kind")

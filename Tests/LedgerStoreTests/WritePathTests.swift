@@ -96,13 +96,13 @@ struct WritePathTests {
         let asOf = start + 5 * hour / 2
         let believed = try database.writer.read { db in
             try Int64.fetchAll(db, sql: """
-                SELECT available_balance_e4 FROM balance_version
+                SELECT available_balance_whole FROM balance_version
                 WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
                   AND recorded_at <= ? AND (superseded_at IS NULL OR superseded_at > ?)
                 ORDER BY recorded_at
                 """, arguments: [asOf, asOf, beforeSplice.millisecondsSinceEpoch, beforeSplice.millisecondsSinceEpoch])
         }
-        #expect(believed == [1_000_000])
+        #expect(believed == [100])
         let conflict = try database.writer.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM conflict")!
         }

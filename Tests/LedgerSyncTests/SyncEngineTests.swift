@@ -91,6 +91,20 @@ final class SyncHarness: @unchecked Sendable {
         defer { try? queue.close() }
         return try queue.read { db in try Int.fetchOne(db, sql: sql) ?? -1 }
     }
+
+    /// The first column of the first row of `sql`, as text ("" for none).
+    func string(_ sql: String) throws -> String {
+        let queue = try DatabaseQueue(path: databasePath)
+        defer { try? queue.close() }
+        return try queue.read { db in try String.fetchOne(db, sql: sql) ?? "" }
+    }
+
+    /// The first row of `sql`.
+    func row(_ sql: String) throws -> Row {
+        let queue = try DatabaseQueue(path: databasePath)
+        defer { try? queue.close() }
+        return try queue.read { db in try Row.fetchOne(db, sql: sql) ?? Row() }
+    }
 }
 
 func withSyncHarness(
@@ -173,7 +187,9 @@ struct SyncEngineTests {
                 SELECT count(*) FROM account a
                 JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
                 WHERE a.kind = 'modelrouter'
-                  AND v.available_balance_e4 <> (SELECT sum(change_amount_e4) FROM modelrouter_balance_log l WHERE l.account_id = a.id)
+                  AND v.available_balance_whole * 1000000000 + v.available_balance_nanos <> (
+                      SELECT sum(change_amount_whole) * 1000000000 + sum(change_amount_nanos)
+                      FROM modelrouter_balance_log l WHERE l.account_id = a.id)
                 """)
             #expect(mismatches == 0)
             #expect(try harness.count("SELECT count(*) FROM modelrouter_log_cursor") == 5)

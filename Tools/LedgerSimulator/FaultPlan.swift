@@ -23,6 +23,9 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable {
     case malformedJSON = "malformed_json"
     /// The right shape with wrong types: the amount as a boolean.
     case wrongTypes = "wrong_types"
+    /// ModelRouter balance: the balance is the rule's `amount` text, sent as a JSON number token exactly as given
+    /// (a figure no exact ledger can hold, such as a 40-digit number).
+    case literalAmount = "literal_amount"
     /// A valid body larger than `bytes` (default 6 MiB).
     case oversizedBody = "oversized_body"
     /// ModelRouter: the previous balance with its older gmtModified, after a newer one was served.
@@ -61,11 +64,13 @@ public struct FaultRule: Sendable, Codable, Hashable {
     public var plainText: Bool?
     /// For shifted_pages: how many places early each later page starts.
     public var entries: Int?
+    /// For literal_amount: the number token to send.
+    public var amount: String?
 
     public init(
         _ kind: FaultKind, source: SourceKind? = nil, target: String? = nil, times: Int? = nil,
         retryAfterSeconds: Int? = nil, delayMilliseconds: Int? = nil, bytes: Int? = nil, plainText: Bool? = nil,
-        entries: Int? = nil
+        entries: Int? = nil, amount: String? = nil
     ) {
         self.kind = kind
         self.source = source
@@ -76,6 +81,7 @@ public struct FaultRule: Sendable, Codable, Hashable {
         self.bytes = bytes
         self.plainText = plainText
         self.entries = entries
+        self.amount = amount
     }
 }
 

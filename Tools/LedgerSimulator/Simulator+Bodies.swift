@@ -2,8 +2,15 @@ import LedgerCore
 
 /// The payloads of the three APIs, built from the world's state, with content faults applied.
 extension Simulator {
+    /// An amount held in ten-thousandths (DMS and TWCC figures), with at least `digits` fractional digits.
     static func amount(_ scaled: Int64, digits: Int) -> String {
-        FixedDecimal(scaledValue: scaled).formatted(minimumFractionDigits: digits)
+        FixedDecimal(units: scaled, scale: 4).formatted(minimumFractionDigits: digits)
+    }
+
+    /// An amount held in billionths (ModelRouter figures), with at least `digits` fractional digits.
+    static func amount(nanos: Int128, digits: Int) -> String {
+        // The world only holds balances it was given as FixedDecimal values or built from small integers.
+        (try! FixedDecimal(nanos: nanos)).formatted(minimumFractionDigits: digits)
     }
 
     static func string(_ text: String) -> String {
@@ -24,11 +31,15 @@ extension Simulator {
         case .staleGmtModified?:
             if let previous = client.previous { (balance, modified) = (previous.balance, previous.gmtModified) }
         case .sameTimestampDifferentContent?:
-            balance += 10_000
+            balance += 10_000 * SimulatorWorld.nanosPerE4
         default: break
         }
         let digits = client.balanceType == "tokens" ? 0 : 2
-        let balanceText = rule?.kind == .wrongTypes ? "true" : Self.amount(balance, digits: digits)
+        let balanceText = switch rule?.kind {
+        case .wrongTypes?: "true"
+        case .literalAmount?: rule?.amount ?? "0"
+        default: Self.amount(nanos: balance, digits: digits)
+        }
         return SimAnswer(status: 200, body: """
             {"requestId":"\(requestID())","success":true,"errCode":"UNKNOWN_ERROR","errMessage":"未知错误",\
             "httpStatusCode":200,"data":{"id":\(client.id - 1000),"clientId":\(client.id),"balance":\(balanceText),\
@@ -91,8 +102,8 @@ extension Simulator {
         let list = slice.map { log in
             """
             {"id":\(log.id),"clientId":\(client.id),"changeType":"\(log.changeType)",\
-            "changeAmount":\(Self.amount(log.amount, digits: digits)),"balanceBefore":\(Self.amount(log.before, digits: digits)),\
-            "balanceAfter":\(Self.amount(log.after, digits: digits)),"remark":null,"gmtCreate":"\(log.gmtCreate.iso8601)"}
+            "changeAmount":\(Self.amount(nanos: log.amount, digits: digits)),"balanceBefore":\(Self.amount(nanos: log.before, digits: digits)),\
+            "balanceAfter":\(Self.amount(nanos: log.after, digits: digits)),"remark":null,"gmtCreate":"\(log.gmtCreate.iso8601)"}
             """
         }
         return SimAnswer(status: 200, body: """

@@ -9,11 +9,11 @@ public final class SimulatorWorld: @unchecked Sendable {
         var name: String
         var parentID: Int64?
         var balanceType: String
-        var balance: Int64  // scaled 10^-4
+        var balance: Int128  // billionths (10^-9), as FixedDecimal.nanos: any amount a client can have
         var gmtCreate: Instant
         var gmtModified: Instant
         /// The value before the last change, served by the stale-gmtModified fault.
-        var previous: (balance: Int64, gmtModified: Instant)?
+        var previous: (balance: Int128, gmtModified: Instant)?
         var logs: [Log]
         var deleted = false
     }
@@ -21,9 +21,9 @@ public final class SimulatorWorld: @unchecked Sendable {
     struct Log {
         var id: Int64
         var changeType: String
-        var amount: Int64
-        var before: Int64
-        var after: Int64
+        var amount: Int128  // billionths, as the client's balance
+        var before: Int128
+        var after: Int128
         var gmtCreate: Instant
     }
 
@@ -74,7 +74,8 @@ public final class SimulatorWorld: @unchecked Sendable {
         changePercent = configuration.changePercent
         for (index, id) in configuration.modelRouterClientIDs.enumerated() {
             let tokens = index % 5 == 4
-            let balance = tokens ? Int64(rng.next(in: 1_000...5_000_000)) * 10_000 : Int64(rng.next(in: 100...10_000_000)) * 100
+            let balance = Int128(tokens ? Int64(rng.next(in: 1_000...5_000_000)) * 10_000 : Int64(rng.next(in: 100...10_000_000)) * 100)
+                * Self.nanosPerE4
             let created = configuration.start.adding(seconds: -Int64(rng.next(in: 86_400...86_400 * 365)))
             clientIndex[id] = clients.count
             clients.append(Client(
@@ -124,11 +125,11 @@ public final class SimulatorWorld: @unchecked Sendable {
                 let at2 = max(at, clients[index].gmtModified.adding(seconds: 1))
                 guard at2 <= time else { continue }
                 let client = clients[index]
-                let step: Int64 = client.balanceType == "tokens" ? 10_000 : 100
-                var amount = -Int64(rng.next(in: 1...50_000)) * step
+                let step: Int128 = (client.balanceType == "tokens" ? 10_000 : 100) * Self.nanosPerE4
+                var amount = -Int128(rng.next(in: 1...50_000)) * step
                 var type = rng.next(in: 0...1) == 0 ? "deduct" : "auto_deduct"
                 if client.balance + amount < 0 || rng.next(in: 0...9) == 0 {
-                    amount = Int64(rng.next(in: 1...100_000)) * step
+                    amount = Int128(rng.next(in: 1...100_000)) * step
                     type = "recharge"
                 }
                 clients[index].previous = (client.balance, client.gmtModified)
@@ -156,7 +157,24 @@ public final class SimulatorWorld: @unchecked Sendable {
         }
     }
 
-    private func appendLog(clientAt index: Int, type: String, amount: Int64, at: Instant) {
+    /// Billionths in one ten-thousandth: the clients' amounts are billionths, the other sources' ten-thousandths.
+    static let nanosPerE4: Int128 = 100_000
+
+    /// Sets a ModelRouter client's balance to an exact amount, with a balance-log entry of type `adjust` for the
+    /// difference, one second after its last change (or at the current simulated time, if that is later).
+    /// - Returns: `false` for an unknown client.
+    @discardableResult
+    public func setClientBalance(_ id: Int64, to amount: FixedDecimal) -> Bool {
+        lock.withLock {
+            guard let index = clientIndex[id] else { return false }
+            let at = max(time, clients[index].gmtModified.adding(seconds: 1))
+            clients[index].previous = (clients[index].balance, clients[index].gmtModified)
+            appendLog(clientAt: index, type: "adjust", amount: amount.nanos - clients[index].balance, at: at)
+            return true
+        }
+    }
+
+    private func appendLog(clientAt index: Int, type: String, amount: Int128, at: Instant) {
         let before = clients[index].balance
         clients[index].logs.append(Log(
             id: nextLogID, changeType: type, amount: amount, before: before, after: before + amount, gmtCreate: at))
@@ -201,7 +219,9 @@ public final class SimulatorWorld: @unchecked Sendable {
         lock.withLock {
             guard let index = clientIndex[id] else { return nil }
             let client = clients[index]
-            return (FixedDecimal(scaledValue: client.balance), FixedDecimal(scaledValue: client.logs.reduce(0) { $0 + $1.amount }))
+            return (
+                try! FixedDecimal(nanos: client.balance),  // a test's figures, within range by construction
+                try! FixedDecimal(nanos: client.logs.reduce(0) { $0 + $1.amount }))
         }
     }
 }

@@ -32,7 +32,7 @@ extension Run {
                 "write-path", "--db", work + "/store.sqlite", "--accounts", "\(accounts)", "--rounds", "\(rounds)",
             ]))
             _ = try checked(measure(shell, [work + "/import.sqlite",
-                "CREATE TABLE observation (account_key TEXT NOT NULL, valid_from INTEGER NOT NULL, unit TEXT NOT NULL, available_balance_e4 INTEGER, content_hash TEXT NOT NULL) STRICT"]))
+                "CREATE TABLE observation (account_key TEXT NOT NULL, valid_from INTEGER NOT NULL, unit TEXT NOT NULL, available_balance_whole INTEGER, available_balance_nanos INTEGER, content_hash TEXT NOT NULL) STRICT"]))
             let imported = try checked(measure(shell, [work + "/import.sqlite", ".import --csv \(csv) observation"]))
             guard run >= 0 else { continue }  // warm-up
             ours.append(measured.seconds)
@@ -69,7 +69,7 @@ extension Run {
         // The limit for a whole source: the sqlite3 shell running the same as-of SQL, output discarded.
         let instant = Instant(year: 2026, month: 10, day: 1).millisecondsSinceEpoch + Int64(versions / 2) * 86_400_000
         let sql = """
-            SELECT a.account_key, v.available_balance_e4, v.unit FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
+            SELECT a.account_key, v.available_balance_whole, v.available_balance_nanos, v.unit FROM source_instance AS s JOIN account AS a ON a.source_id = s.id
             JOIN balance_version AS v ON v.id = (SELECT id FROM balance_version WHERE account_id = a.id AND superseded_at IS NULL
             AND valid_from <= \(instant) ORDER BY valid_from DESC LIMIT 1) WHERE s.name = 'mr' ORDER BY s.name, a.account_key
             """
@@ -103,7 +103,8 @@ extension Run {
         let from = "2026-10-01T00:00:00Z"
         let to = "2026-10-\(String(format: "%02d", min(31, 1 + days)))T00:00:00Z"
         let sql = """
-            SELECT s.name, a.account_key, a.display_name, v.unit, v.valid_from, v.valid_to, v.available_balance_e4
+            SELECT s.name, a.account_key, a.display_name, v.unit, v.valid_from, v.valid_to, v.available_balance_whole,
+                v.available_balance_nanos
             FROM source_instance AS s JOIN account AS a ON a.source_id = s.id JOIN balance_version AS v ON v.account_id = a.id
             WHERE v.superseded_at IS NULL ORDER BY s.name, a.account_key, v.valid_from
             """

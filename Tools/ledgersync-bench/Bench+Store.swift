@@ -11,7 +11,7 @@ let quietLogger = Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() }
 /// The observation of account `index` in round `round`: 10% of accounts change each round after the first.
 func benchObservation(account index: Int, round: Int, at: Instant) -> BalanceObservation {
     let changes = (0...round).filter { $0 == 0 || (index &* 31 &+ $0 &* 17) % 10 == 0 }.count
-    let balance = FixedDecimal(scaledValue: Int64(index % 10_000) * 10_000 + Int64(changes) * 1_2345)
+    let balance = FixedDecimal(units: Int64(index % 10_000) * 10_000 + Int64(changes) * 1_2345, scale: 4)
     return BalanceObservation(
         account: .dmsCredit(orgID: Int64(index + 1), orgType: 2), displayName: "org \(index + 1)",
         sourceModifiedAt: nil, observedAt: at,
@@ -72,7 +72,8 @@ func writeImportCSV(path: String, accounts: Int, rounds: Int) throws {
         var chunk = ""
         for i in 0..<accounts {
             let o = benchObservation(account: i, round: round, at: at)
-            chunk += "\(o.account),\(at.millisecondsSinceEpoch),CNY,\(o.figures.availableBalance!.scaledValue),\(o.contentHash)\n"
+            let parts = o.figures.availableBalance!.storedParts
+            chunk += "\(o.account),\(at.millisecondsSinceEpoch),CNY,\(parts.whole),\(parts.nanos),\(o.contentHash)\n"
             if chunk.utf8.count > 1 << 20 {
                 handle.write(Data(chunk.utf8))
                 chunk = ""
@@ -103,9 +104,10 @@ struct SeedVersions: AsyncParsableCommand {
             try db.execute(sql: """
                 WITH RECURSIVE d(k) AS (SELECT 0 UNION ALL SELECT k + 1 FROM d WHERE k < ? - 1)
                 INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
-                    available_balance_e4, content_hash, source_modified_at, observed_at)
+                    available_balance_whole, available_balance_nanos, content_hash, source_modified_at, observed_at)
                 SELECT a.id, ? + d.k * 86400000 + a.id, CASE WHEN d.k = ? - 1 THEN NULL ELSE ? + (d.k + 1) * 86400000 + a.id END,
-                    ? + d.k * 86400000 + a.id + 60000, 'present', 'CNY', (a.id * 1000 + d.k * 7) * 100,
+                    ? + d.k * 86400000 + a.id + 60000, 'present', 'CNY', (a.id * 1000 + d.k * 7) / 100,
+                    ((a.id * 1000 + d.k * 7) % 100) * 10000000,
                     printf('%064d', a.id * 1000 + d.k), ? + d.k * 86400000 + a.id, ? + d.k * 86400000 + a.id + 60000
                 FROM account AS a, d ORDER BY a.id, d.k
                 """, arguments: [versions, start, versions, start, start, start, start])

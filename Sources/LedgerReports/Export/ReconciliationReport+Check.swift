@@ -23,8 +23,10 @@ extension ReconciliationReport {
             let head = "\(e.source)/\(e.account ?? "-")/\(e.rule)"
             let unit = e.unit.map { " " + $0.name } ?? ""
             if let expected = e.expected, let actual = e.actual {
-                lines.append("\(head): expected \(expected)\(unit), got \(actual)\(unit), diff \(e.difference?.description ?? "-") "
-                    + "(tol \(e.tolerance?.description ?? "0")) [\(e.kind.rawValue) \(e.id)]")
+                func text(_ value: FixedDecimal?) -> String { value.map { scales.text($0, in: e.unit) } ?? "-" }
+                lines.append("\(head): expected \(text(expected))\(unit), got \(text(actual))\(unit), "
+                    + "diff \(text(e.difference)) (tol \(e.tolerance.map { scales.text($0, in: e.unit) } ?? "0")) "
+                    + "[\(e.kind.rawValue) \(e.id)]")
             } else {
                 lines.append("\(head): \(e.message) [\(e.kind.rawValue) \(e.id)]")
             }
@@ -34,8 +36,11 @@ extension ReconciliationReport {
             let at = line.lineNumber.map { " (line \($0))" } ?? ""
             switch line.status {
             case .amountMismatch:
-                lines.append("\(head): expected \(line.statementAmount?.description ?? "-") \(line.unit), got "
-                    + "\(line.storeAmount?.description ?? "-") \(line.unit), diff \(line.difference?.description ?? "-") (tol 0.0000)\(at) [AMOUNT_MISMATCH]")
+                let unit = try? MoneyUnit(line.unit)
+                func text(_ value: FixedDecimal?) -> String { value.map { scales.text($0, in: unit) } ?? "-" }
+                lines.append("\(head): expected \(text(line.statementAmount)) \(line.unit), got "
+                    + "\(text(line.storeAmount)) \(line.unit), diff \(text(line.difference)) "
+                    + "(tol \(text(.zero)))\(at) [AMOUNT_MISMATCH]")
             default:
                 lines.append("\(head): \(line.note ?? line.status.rawValue)\(at) [\(line.status.rawValue.uppercased())]")
             }
@@ -45,7 +50,7 @@ extension ReconciliationReport {
 
     /// `ledgersync check --json`: the summary and every finding.
     public func checkJSON() throws -> String {
-        func rows(_ table: ReportTable) -> JSONValue { .array(table.rows.map { ReportTable.object(table.columns, $0) }) }
+        func rows(_ table: ReportTable) -> JSONValue { .array(table.rows.map { table.object($0) }) }
         var members: [(key: String, value: JSONValue)] = [
             ("schema", .string(Self.jsonSchema)), ("clean", .bool(isClean)), ("parameters", parametersJSON),
             ("summary", summaryJSON), ("exceptions", rows(exceptionsTable)),

@@ -33,10 +33,17 @@ extension ReconciliationReport {
         ] {
             out += "<div class=\"card\"><b>\(value)</b>\(esc(label))</div>"
         }
-        out += "</div>\n<table id=\"control-totals\"><tr><th>unit</th><th>accounts</th><th>opening</th><th>movements</th><th>closing</th></tr>"
+        out += "</div>\n<h3>Control totals</h3><p>Over the accounts with an opening balance, opening + movements = "
+            + "closing; accounts without an opening are counted apart, never summed as 0.</p>"
+        out += "<table id=\"control-totals\"><tr><th>unit</th><th>accounts</th><th>opening</th><th>movements</th>"
+            + "<th>closing</th><th>reported closing</th><th>difference</th><th>no closing</th>"
+            + "<th>accounts without opening</th><th>their movements</th><th>their closing</th></tr>"
         for t in try controlTotals {
-            out += "<tr><td>\(esc(t.unit.name))</td><td class=\"n\">\(t.accounts)</td><td class=\"n\">\(t.opening)</td>"
-                + "<td class=\"n\">\(t.movements)</td><td class=\"n\">\(t.closing)</td></tr>"
+            func cell(_ value: FixedDecimal) -> String { "<td class=\"n\">\(esc(scales.text(value, in: t.unit)))</td>" }
+            out += "<tr><td>\(esc(t.unit.name))</td><td class=\"n\">\(t.accounts)</td>" + cell(t.opening)
+                + cell(t.movements) + cell(t.closing) + cell(t.reportedClosing) + cell(t.difference)
+                + "<td class=\"n\">\(t.missingClosing)</td><td class=\"n\">\(t.noOpening.accounts)</td>"
+                + cell(t.noOpening.movements) + cell(t.noOpening.reportedClosing) + "</tr>"
         }
         out += "</table></section>\n"
 
@@ -49,13 +56,15 @@ extension ReconciliationReport {
             + "<th>computed closing</th><th>reported closing</th><th>difference</th><th>status</th><th>balance over the period</th></tr>"
         for (index, line) in statements.enumerated() {
             let unit = line.unit.map { " " + $0.name } ?? ""
-            func amount(_ value: FixedDecimal?) -> String { value.map { esc($0.description + unit) } ?? "—" }
+            func amount(_ value: FixedDecimal?) -> String {
+                value.map { esc(scales.text($0, in: line.unit) + unit) } ?? "—"
+            }
             let chart = index < parameters.htmlChartLimit
                 ? svgChart(series[line.account.accountID] ?? [], label: "\(line.account.source)/\(line.account.key)")
                 : ""
             out += "<tr><td>\(esc(line.account.source))</td><td>\(esc(line.account.key))</td>"
                 + "<td>\(esc(line.account.displayName ?? ""))</td><td class=\"n\">\(amount(line.opening))</td>"
-                + "<td>\(esc(line.movements.map { "\($0.type) ×\($0.count): \($0.amount)" }.joined(separator: "; ")))</td>"
+                + "<td>\(esc(line.movements.map { "\($0.type) ×\($0.count): \(scales.text($0.amount, in: line.unit))" }.joined(separator: "; ")))</td>"
                 + "<td class=\"n\">\(amount(line.computedClosing))</td><td class=\"n\">\(amount(line.reportedClosing))</td>"
                 + "<td class=\"n\">\(amount(line.difference))</td>"
                 + "<td class=\"\(line.status == "ok" ? "ok" : "exc")\">\(esc(line.status))</td><td>\(chart)</td></tr>\n"
@@ -81,7 +90,7 @@ extension ReconciliationReport {
         for row in table.rows {
             out += "<tr>"
             for (column, cell) in zip(table.columns, row) {
-                let text = esc(ReportTable.text(cell, zone: zone))
+                let text = esc(ReportTable.text(cell, zone: zone, scales: table.scales))
                 switch cell {
                 case .amount, .integer: out += "<td class=\"n\">\(text)</td>"
                 default:
@@ -102,20 +111,20 @@ extension ReconciliationReport {
     private func svgChart(_ points: [BalancePoint], label: String) -> String {
         let width = 240.0
         let height = 56.0
-        let values = points.compactMap(\.balance).map(\.scaledValue)
+        let values = points.compactMap(\.balance).map(\.nanos)
         guard let low = values.min(), let high = values.max() else {
             return "<svg class=\"chart\" width=\"240\" height=\"56\" role=\"img\" aria-label=\"\(esc(label)): no balance\"></svg>"
         }
         let start = Double(parameters.from.millisecondsSinceEpoch)
         let span = Double(parameters.to.millisecondsSinceEpoch) - start
         func x(_ at: Instant) -> Double { 4 + (Double(at.millisecondsSinceEpoch) - start) / span * (width - 8) }
-        func y(_ value: Int64) -> Double {
+        func y(_ value: Int128) -> Double {
             high == low ? height / 2 : 4 + Double(high - value) / Double(high - low) * (height - 8)
         }
         var path: [String] = []
-        var previous: Int64?
+        var previous: Int128?
         for point in points {
-            guard let value = point.balance?.scaledValue else {
+            guard let value = point.balance?.nanos else {
                 previous = nil
                 continue
             }

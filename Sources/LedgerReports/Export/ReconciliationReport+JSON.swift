@@ -2,7 +2,7 @@ import LedgerCore
 
 extension ReconciliationReport {
     /// The JSON report's schema id; a breaking change to its shape bumps the number.
-    public static let jsonSchema = "ledgersync.reconciliation/1"
+    public static let jsonSchema = "ledgersync.reconciliation/2"
 
     var parametersJSON: JSONValue {
         let p = parameters
@@ -22,11 +22,16 @@ extension ReconciliationReport {
 
     func controlTotalsJSON() throws -> JSONValue {
         .array(try controlTotals.map { t in
-            .object(JSONObject([
+            func amount(_ value: FixedDecimal) -> JSONValue { ReportTable.amountJSON(value, t.unit, scales: scales) }
+            return .object(JSONObject([
                 ("unit", .string(t.unit.name)), ("accounts", .number(String(t.accounts))),
-                ("opening", ReportTable.amountJSON(t.opening, t.unit)),
-                ("movements", ReportTable.amountJSON(t.movements, t.unit)),
-                ("closing", ReportTable.amountJSON(t.closing, t.unit)),
+                ("opening", amount(t.opening)), ("movements", amount(t.movements)), ("closing", amount(t.closing)),
+                ("reported_closing", amount(t.reportedClosing)), ("difference", amount(t.difference)),
+                ("missing_closing", .number(String(t.missingClosing))),
+                ("no_opening", .object(JSONObject([
+                    ("accounts", .number(String(t.noOpening.accounts))), ("movements", amount(t.noOpening.movements)),
+                    ("reported_closing", amount(t.noOpening.reportedClosing)),
+                ]))),
             ]))
         })
     }
@@ -54,7 +59,7 @@ extension ReconciliationReport {
     /// The whole report as JSON: amounts as strings with unit and scale, times ISO-8601 UTC.
     public func json() throws -> String {
         func rows(_ table: ReportTable) -> JSONValue {
-            .array(table.rows.map { ReportTable.object(table.columns, $0) })
+            .array(table.rows.map { table.object($0) })
         }
         var members: [(key: String, value: JSONValue)] = [
             ("schema", .string(Self.jsonSchema)), ("ledger_schema", .string(schemaVersion)),

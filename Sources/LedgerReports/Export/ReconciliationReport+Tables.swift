@@ -13,12 +13,13 @@ extension ReconciliationReport {
             [
                 .text(s.account.source), .text(s.account.kind.rawValue), .text(s.account.key),
                 .text(s.account.displayName), .text(s.unit?.name), .amount(s.opening, s.unit), .text(s.movementSource),
-                .text(s.movements.map { "\($0.type):\($0.count):\($0.amount)" }.joined(separator: ";")),
+                .text(s.movements.map { "\($0.type):\($0.count):\(scales.text($0.amount, in: s.unit))" }
+                    .joined(separator: ";")),
                 .amount(s.movementsTotal, s.unit), .amount(s.computedClosing, s.unit), .amount(s.reportedClosing, s.unit),
                 .amount(s.difference, s.unit), .amount(s.unexplained, s.unit), .amount(s.tolerance, s.unit),
                 .text(s.status), .integer(s.openingVersionID), .integer(s.closingVersionID),
             ]
-        })
+        }, scales: scales)
     }
 
     /// `invariants.csv`: every check with expected, actual, difference, tolerance and verdict.
@@ -31,7 +32,7 @@ extension ReconciliationReport {
                 .text(c.relation), .text(c.unit?.name), .amount(c.expected, c.unit), .amount(c.actual, c.unit),
                 .amount(c.difference, c.unit), .amount(c.tolerance, c.unit), .text(c.verdict.rawValue), .text(c.note),
             ]
-        })
+        }, scales: scales)
     }
 
     /// `exceptions.csv`: the exceptions register.
@@ -45,7 +46,7 @@ extension ReconciliationReport {
                 .amount(e.tolerance, e.unit), .instant(e.firstSeen), .instant(e.lastSeen), .text(e.ageBucket),
                 .text(e.message),
             ]
-        })
+        }, scales: scales)
     }
 
     /// `matching.csv`: the statement matching, when a statement was given.
@@ -59,28 +60,38 @@ extension ReconciliationReport {
                 .amount(l.statementAmount, nil), .amount(l.storeAmount, nil), .amount(l.difference, nil),
                 .instant(l.asOf), .text(l.note),
             ]
-        })
+        }, scales: scales)
     }
 
-    /// Sums per unit: opening, movements and closing over every statement line, to tie files together.
-    public var controlTotals: [(unit: MoneyUnit, accounts: Int, opening: FixedDecimal, movements: FixedDecimal,
-        closing: FixedDecimal)]
-    {
+    /// `control_totals.csv`: per unit, the roll-forward (opening + movements = closing) over the accounts with an
+    /// opening, and the accounts without one counted apart.
+    public var controlTotalsTable: ReportTable {
         get throws {
-            var totals: [MoneyUnit: (Int, FixedDecimal, FixedDecimal, FixedDecimal)] = [:]
+            let columns = ["unit", "accounts", "opening", "movements", "closing", "reported_closing", "difference",
+                "missing_closing", "no_opening_accounts", "no_opening_movements", "no_opening_closing"].map { Column($0) }
+            return ReportTable(columns: columns, rows: try controlTotals.map { t in
+                [
+                    .text(t.unit.name), .integer(t.accounts), .amount(t.opening, t.unit), .amount(t.movements, t.unit),
+                    .amount(t.closing, t.unit), .amount(t.reportedClosing, t.unit), .amount(t.difference, t.unit),
+                    .integer(t.missingClosing), .integer(t.noOpening.accounts), .amount(t.noOpening.movements, t.unit),
+                    .amount(t.noOpening.reportedClosing, t.unit),
+                ]
+            }, scales: scales)
+        }
+    }
+
+    /// The control totals per unit, ordered by unit.
+    /// - Throws: `MoneyError` if a total leaves the exact range.
+    public var controlTotals: [ControlTotal] {
+        get throws {
+            var totals: [MoneyUnit: ControlTotal] = [:]
             for line in statements {
                 guard let unit = line.unit else { continue }
-                var t = totals[unit] ?? (0, .zero, .zero, .zero)
-                t.0 += 1
-                t.1 = try t.1.adding(line.opening ?? .zero)
-                t.2 = try t.2.adding(line.movementsTotal)
-                t.3 = try t.3.adding(line.reportedClosing ?? .zero)
-                totals[unit] = t
+                var total = totals[unit] ?? ControlTotal(unit: unit)
+                try total.add(line)
+                totals[unit] = total
             }
-            return totals.keys.sorted().map { unit in
-                let t = totals[unit]!
-                return (unit, t.0, t.1, t.2, t.3)
-            }
+            return totals.keys.sorted().map { totals[$0]! }
         }
     }
 }

@@ -47,6 +47,8 @@ public enum ReportExporter {
             files.append(("statements.csv", report.statements.count, report.statementsTable.csv(zone: zone, excel: excel)))
             files.append(("invariants.csv", report.checks.count, report.checksTable.csv(zone: zone, excel: excel)))
             files.append(("exceptions.csv", report.exceptions.count, report.exceptionsTable.csv(zone: zone, excel: excel)))
+            let totals = try report.controlTotalsTable
+            files.append(("control_totals.csv", totals.rows.count, totals.csv(zone: zone, excel: excel)))
             if let matching = report.matchingTable {
                 files.append(("matching.csv", matching.rows.count, matching.csv(zone: zone, excel: excel)))
             }

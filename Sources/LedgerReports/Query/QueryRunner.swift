@@ -45,7 +45,7 @@ public enum QueryRunner {
     public static func run(_ kind: QueryKind, reader: LedgerReader, options: QueryOptions) throws(QueryError)
         -> QueryOutput
     {
-        let table: ReportTable
+        var table: ReportTable
         let next: String?
         switch kind {
         case .balances:
@@ -73,6 +73,7 @@ public enum QueryRunner {
         case .totals:
             (table, next) = (QueryTables.totals(try reader.totals(asOf: options.asOf, filter: options.filter)), nil)
         }
+        table.scales = try reader.unitScales()
         return QueryOutput(
             text: table.rendered(as: options.format, zone: options.zone), nextCursor: next, rowCount: table.rows.count)
     }

@@ -129,7 +129,7 @@ public enum Reconciler {
         let matching = try statement.map { try match($0, reader: reader, filter: filter, closing: closing, parameters: p) }
         return ReconciliationReport(
             parameters: p, schemaVersion: try reader.schemaVersion(), statements: statements, checks: checks,
-            exceptions: exceptions, matching: matching, series: series)
+            exceptions: exceptions, matching: matching, series: series, scales: try reader.unitScales())
     }
 
     // MARK: Statements

@@ -13,6 +13,8 @@ public struct ReconciliationReport: Sendable {
     public var matching: StatementMatching?
     /// The balance over the period of the accounts the HTML report charts (the first `htmlChartLimit` statements).
     public var series: [Int64: [BalancePoint]]
+    /// The ledger's display scale of each unit: every amount in the report's files is written at it.
+    public var scales: UnitScales
 }
 
 /// One movement type's total within a statement line.

@@ -15,7 +15,7 @@ extension ReportTable {
             output += row.map { cell in
                 switch cell {
                 case .null: ""
-                case .amount(let value, _): value.description
+                case .amount(let value, let unit): scales.text(value, in: unit)
                 case .integer(let value): String(value)
                 case .number(let value): CSV.field(value, isText: false)
                 case .bool(let value): value ? "true" : "false"

@@ -1,10 +1,12 @@
+import LedgerCore
+
 extension ReportTable {
     /// Columns aligned for a terminal: wide characters count two columns, numbers and amounts (with their unit)
     /// are right-aligned, control characters are made visible.
     public func alignedText(zone: DisplayZone = .utc) -> String {
         let shown = columns.indices.filter { columns[$0].inText }
         let header = shown.map { columns[$0].name.uppercased() }
-        let body = rows.map { row in shown.map { TextWidth.printable(Self.text(row[$0], zone: zone)) } }
+        let body = rows.map { row in shown.map { TextWidth.printable(Self.text(row[$0], zone: zone, scales: scales)) } }
         let rightAligned = shown.map { index in
             rows.contains { row in
                 switch row[index] {
@@ -31,13 +33,14 @@ extension ReportTable {
         return output
     }
 
-    static func text(_ cell: Cell, zone: DisplayZone) -> String {
+    static func text(_ cell: Cell, zone: DisplayZone, scales: UnitScales) -> String {
         switch cell {
         case .null: ""
         case .text(let value): value
         case .integer(let value): String(value)
         case .bool(let value): value ? "yes" : "no"
-        case .amount(let value, let unit): unit.map { "\(value) \($0)" } ?? value.description
+        case .amount(let value, let unit):
+            unit.map { "\(scales.text(value, in: $0)) \($0)" } ?? scales.text(value, in: nil)
         case .instant(let value): zone.format(value)
         case .number(let value): value
         }

@@ -29,10 +29,13 @@ public struct ReportTable: Sendable, Equatable {
 
     public var columns: [Column]
     public var rows: [[Cell]]
+    /// The display scale of each unit: every amount of a unit is written with its unit's fractional digits.
+    public var scales: UnitScales
 
-    public init(columns: [Column], rows: [[Cell]] = []) {
+    public init(columns: [Column], rows: [[Cell]] = [], scales: UnitScales = UnitScales()) {
         self.columns = columns
         self.rows = rows
+        self.scales = scales
     }
 
     /// Output formats of `ledgersync query`.

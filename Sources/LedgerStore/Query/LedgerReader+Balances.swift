@@ -24,8 +24,9 @@ public struct AsOf: Sendable, Equatable {
 
 extension LedgerReader {
     static let versionColumns = """
-        v.id AS version_id, v.state, v.unit, v.available_balance_e4, v.credit_limit_e4, v.used_e4, v.frozen_e4,
-        v.total_available_e4, v.overdue_e4, v.valid_from, v.valid_to, v.recorded_at, v.superseded_at,
+        v.id AS version_id, v.state, v.unit, v.available_balance_whole, v.available_balance_nanos,
+        v.credit_limit_whole, v.credit_limit_nanos, v.used_whole, v.used_nanos, v.frozen_whole, v.frozen_nanos,
+        v.total_available_whole, v.total_available_nanos, v.overdue_whole, v.overdue_nanos, v.valid_from, v.valid_to, v.recorded_at, v.superseded_at,
         v.source_modified_at, v.observed_at, v.flagged, v.run_id
         """
 
@@ -176,8 +177,9 @@ extension LedgerReader {
             }
             let rows = try Row.fetchAll(db, sql: """
                 SELECT \(Self.accountColumns), \(time) AS at, v.id AS version_id, v.state, v.unit,
-                    v.available_balance_e4, p.id AS previous_id, p.state AS previous_state, p.unit AS previous_unit,
-                    p.available_balance_e4 AS previous_balance_e4
+                    v.available_balance_whole, v.available_balance_nanos, p.id AS previous_id,
+                    p.state AS previous_state, p.unit AS previous_unit,
+                    p.available_balance_whole AS previous_balance_whole, p.available_balance_nanos AS previous_balance_nanos
                 FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 JOIN balance_version AS v ON v.account_id = a.id
                 LEFT JOIN balance_version AS p ON p.id = (\(previous))
@@ -185,8 +187,8 @@ extension LedgerReader {
                 ORDER BY \(time), v.id LIMIT ?
                 """, arguments: conditions.arguments + [page.limit + 1])
             let changes = try rows.map { row in
-                let before = (row["previous_balance_e4"] as Int64?).map(FixedDecimal.init(scaledValue:))
-                let after = (row["available_balance_e4"] as Int64?).map(FixedDecimal.init(scaledValue:))
+                let before = StoredDetails.amount(row, "previous_balance")
+                let after = StoredDetails.amount(row, "available_balance")
                 let unitBefore = try (row["previous_unit"] as String?).map { name throws in try MoneyUnit(name) }
                 let unitAfter = try (row["unit"] as String?).map { name throws in try MoneyUnit(name) }
                 var delta: FixedDecimal?
@@ -221,8 +223,10 @@ extension LedgerReader {
             conditions.add(in: "v.unit", filter.units)
             return try Row.fetchAll(db, sql: """
                 SELECT s.name AS source, s.kind, v.unit, count(*) AS accounts,
-                    sum(coalesce(v.available_balance_e4, 0)) AS available, sum(v.credit_limit_e4) AS credit,
-                    sum(v.used_e4) AS used
+                    sum(coalesce(v.available_balance_whole, 0)) AS available_whole,
+                    sum(coalesce(v.available_balance_nanos, 0)) AS available_nanos,
+                    sum(v.credit_limit_whole) AS credit_whole, sum(v.credit_limit_nanos) AS credit_nanos,
+                    sum(v.used_whole) AS used_whole, sum(v.used_nanos) AS used_nanos
                 FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                 JOIN balance_version AS v ON v.id = (\(pick.subquery))
                 \(conditions.whereSQL)
@@ -231,26 +235,30 @@ extension LedgerReader {
             ).map { row in
                 TotalRow(
                     source: row["source"], kind: SourceKind(rawValue: row["kind"])!, unit: try MoneyUnit(row["unit"] as String),
-                    accounts: row["accounts"], availableBalance: FixedDecimal(scaledValue: row["available"]),
-                    creditLimit: (row["credit"] as Int64?).map(FixedDecimal.init(scaledValue:)),
-                    used: (row["used"] as Int64?).map(FixedDecimal.init(scaledValue:)))
+                    accounts: row["accounts"], availableBalance: try Self.sum(row, "available") ?? .zero,
+                    creditLimit: try Self.sum(row, "credit"), used: try Self.sum(row, "used"))
             }
         }
     }
 
+    /// An exact total from SQL sums of an amount's two stored parts (`<name>_whole`, `<name>_nanos`); `nil` when
+    /// no row had the amount.
+    static func sum(_ row: Row, _ name: String) throws -> FixedDecimal? {
+        guard let whole = row[name + "_whole"] as Int64?, let nanos = row[name + "_nanos"] as Int64? else { return nil }
+        return try FixedDecimal(summingWhole: whole, nanos: nanos)
+    }
+
     static func balanceRow(_ row: Row) -> BalanceRow {
-        func amount(_ column: String) -> FixedDecimal? {
-            (row[column] as Int64?).map(FixedDecimal.init(scaledValue:))
-        }
+        func amount(_ name: String) -> FixedDecimal? { StoredDetails.amount(row, name) }
         func instant(_ column: String) -> Instant? {
             (row[column] as Int64?).map(Instant.init(millisecondsSinceEpoch:))
         }
         return BalanceRow(
             account: accountRef(row), versionID: row["version_id"], state: row["state"],
             unit: (row["unit"] as String?).flatMap { try? MoneyUnit($0) },
-            availableBalance: amount("available_balance_e4"), creditLimit: amount("credit_limit_e4"),
-            used: amount("used_e4"), frozen: amount("frozen_e4"), totalAvailable: amount("total_available_e4"),
-            overdue: amount("overdue_e4"), validFrom: Instant(millisecondsSinceEpoch: row["valid_from"]),
+            availableBalance: amount("available_balance"), creditLimit: amount("credit_limit"),
+            used: amount("used"), frozen: amount("frozen"), totalAvailable: amount("total_available"),
+            overdue: amount("overdue"), validFrom: Instant(millisecondsSinceEpoch: row["valid_from"]),
             validTo: instant("valid_to"), recordedAt: Instant(millisecondsSinceEpoch: row["recorded_at"]),
             supersededAt: instant("superseded_at"), sourceModifiedAt: instant("source_modified_at"),
             observedAt: Instant(millisecondsSinceEpoch: row["observed_at"]), flagged: row["flagged"] as Bool,

@@ -58,9 +58,10 @@ extension LedgerReader {
     static func movementRow(_ row: Row) throws -> MovementRow {
         MovementRow(
             id: row["id"], account: accountRef(row), remoteID: row["remote_id"], changeType: row["change_type"],
-            unit: try MoneyUnit(row["unit"] as String), amount: FixedDecimal(scaledValue: row["change_amount_e4"]),
-            balanceBefore: (row["balance_before_e4"] as Int64?).map(FixedDecimal.init(scaledValue:)),
-            balanceAfter: (row["balance_after_e4"] as Int64?).map(FixedDecimal.init(scaledValue:)),
+            unit: try MoneyUnit(row["unit"] as String),
+            amount: try FixedDecimal(whole: row["change_amount_whole"], nanos: row["change_amount_nanos"]),
+            balanceBefore: StoredDetails.amount(row, "balance_before"),
+            balanceAfter: StoredDetails.amount(row, "balance_after"),
             remark: row["remark"], at: Instant(millisecondsSinceEpoch: row["gmt_create"]))
     }
 
