@@ -27,6 +27,7 @@ extension SyncConfiguration {
     public static func parse(_ text: String, file: String, directory: String, environment: [String: String])
         throws(ConfigError) -> SyncConfiguration
     {
+        try checkTableHeaders(text, file: file)
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -84,6 +85,13 @@ extension SyncConfiguration {
         guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: configFile, key: key, problem: "cannot read \(path) as UTF-8 text")
         }
+        return try parseSecrets(text, path: path, configFile: configFile)
+    }
+
+    /// The `NAME=value` lines of a secrets file's text; blank lines and `#` comments are skipped.
+    /// - Throws: ``ConfigError`` naming the line (never echoing it: it may hold a secret).
+    static func parseSecrets(_ text: String, path: String, configFile: String) throws(ConfigError) -> [String: String] {
+        let key = "secrets_file"
         var values: [String: String] = [:]
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = line.trimmingCharacters(in: .whitespaces)

@@ -24,6 +24,9 @@ struct JSONValueTests {
         arguments: [
             "", "{", "[1,]", "{\"a\":1,}", "{\"a\" 1}", "01", "1.", "-", "tru", "nul", "\"abc", "\"\\x\"",
             "\"\\ud83d\"", "\"\\ude00\"", "[1] 2", "{\"a\":1,\"a\":2}", "'a'", "\"tab\there\"", "{a:1}", "NaN",
+            // Found by the json-diff fuzz target: Foundation accepts both (it stops at a NUL, and allows a comma
+            // before a closing bracket); RFC 8259 and LedgerSync do not.
+            "1\0\0\0\0", "[21,]",
         ])
     func refusesMalformed(text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }

@@ -149,4 +149,19 @@ struct DecoderFuzzTests {
         #expect(decoded > 100)
         #expect(quarantined > 1_000)
     }
+
+    @Test("A TWCC wallet list keyed by something other than a number is quarantined at the root, even for the key \"\"")
+    func walletListBadKey() {
+        // Found by the twcc-wallets fuzz target: the quarantine's path was the bad key itself, empty for "".
+        for body in [#"{"1":{"wallet_code":"W0000"},"":{"wallet_code":"W0001"}}"#, #"{"x":{"wallet_code":"W0000"}}"#] {
+            guard case .quarantine(let problem) = TWCCWalletDecoder.walletList(
+                Self.response(Array(body.utf8)), projectCode: "MST123456", source: "twcc")
+            else {
+                Issue.record("\(body) was not quarantined")
+                continue
+            }
+            #expect(problem.path == "$")
+            #expect(problem.reason.contains("found key"))
+        }
+    }
 }

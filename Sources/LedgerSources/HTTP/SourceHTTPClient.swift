@@ -144,12 +144,7 @@ public final class SourceHTTPClient: Sendable {
 
     /// The wait a response asks for in Retry-After: delay-seconds or an HTTP date.
     func retryAfter(_ response: SourceResponse) -> Duration? {
-        guard let value = response.header("retry-after")?.trimmingSpaces else { return nil }
-        if let seconds = Int64(value), seconds >= 0 { return .seconds(seconds) }
-        if let date = HTTPDate.parse(value) {
-            return .milliseconds(max(0, date.millisecondsSinceEpoch - clock.now().millisecondsSinceEpoch))
-        }
-        return nil
+        response.header("retry-after").flatMap { RetryAfter.delay($0, now: clock.now()) }
     }
 
     private func error(for failure: TransportFailure, target: String, attempts: Int) -> SourceError {

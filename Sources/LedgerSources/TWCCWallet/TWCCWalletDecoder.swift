@@ -101,8 +101,9 @@ public enum TWCCWalletDecoder {
         case .object(let object):
             for member in object.members {
                 guard let position = Int(member.key) else {
+                    // The problem is the root object's key: its path is the root, whatever the key (even "").
                     return .quarantine(DecodingProblem(
-                        path: member.key, reason: "expected wallets keyed \"1\", \"2\", …, found key \"\(member.key.prefix(40))\""))
+                        path: "$", reason: "expected wallets keyed \"1\", \"2\", …, found key \"\(member.key.prefix(40))\""))
                 }
                 entries.append((position, member.key, member.value))
             }
