@@ -2,10 +2,6 @@ import Foundation
 import GRDB
 import LedgerCore
 
-/// How a run, or one source within it, ended.
-public enum RunStatus: String, Sendable, Equatable {
-    case running, complete, partial, failed, interrupted
-}
 
 /// Counts of what a run did for one source; added to the run's row in the same transaction as each target.
 public struct RunCounts: Sendable, Equatable {
@@ -39,7 +35,7 @@ public struct RunCounts: Sendable, Equatable {
 extension LedgerTransaction {
     /// Starts a run. Runs left `running` by a process that died are marked `interrupted` first: the caller holds
     /// the writer lock, so no other run can be alive.
-    public func beginRun(mode: String, host: String?, pid: Int32?) throws -> Int64 {
+    public func beginRun(mode: RunMode, host: String?, pid: Int32?) throws -> Int64 {
         try db.cachedStatement(sql: "UPDATE sync_run SET status = 'interrupted', ended_at = max(started_at, ?) WHERE status = 'running'").execute(arguments: [now.millisecondsSinceEpoch])
         try db.execute(
             sql: "UPDATE sync_run_source SET status = 'failed' WHERE status = 'running'")
@@ -76,8 +72,8 @@ extension LedgerTransaction {
     }
 
     /// Ends a source within a run.
-    public func finishRunSource(runID: Int64, sourceID: Int64, status: RunStatus, discovery: String) throws {
-        try db.cachedStatement(sql: "UPDATE sync_run_source SET status = ?, discovery = ? WHERE run_id = ? AND source_id = ?").execute(arguments: [status.rawValue, discovery, runID, sourceID])
+    public func finishRunSource(runID: Int64, sourceID: Int64, status: RunStatus, discovery: DiscoveryOutcome) throws {
+        try db.cachedStatement(sql: "UPDATE sync_run_source SET status = ?, discovery = ? WHERE run_id = ? AND source_id = ?").execute(arguments: [status, discovery, runID, sourceID])
     }
 
     /// Ends a run.

@@ -7,7 +7,7 @@ struct LiveVersion {
     var validFrom: Int64
     var validTo: Int64?
     var contentHash: String
-    var state: String
+    var state: VersionState
 }
 
 extension LedgerTransaction {
@@ -62,7 +62,7 @@ extension LedgerTransaction {
             let current = try currentVersion(accountID)
             return try conflict(
                 .clockSkew, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
-                runID: runID, resolution: "ignored")
+                runID: runID, resolution: .ignored)
         }
         guard let current = created ? nil : try currentVersion(accountID) else {
             // No current version: the first observation, or history that was all before (cannot be), so append.
@@ -73,10 +73,10 @@ extension LedgerTransaction {
                 rawID: rawID, runID: runID)
             return .added(versionID: id)
         }
-        if current.contentHash == hash, current.state == "present" {
+        if current.contentHash == hash, current.state == .present {
             return .unchanged
         }
-        if current.state == "gone" {
+        if current.state == .gone {
             // Back after a complete discovery missed it: a new fact from now on, whatever its gmtModified says.
             validFrom = max(validFrom, current.validFrom + 1)
         }
@@ -100,12 +100,12 @@ extension LedgerTransaction {
                     ? .unchanged
                     : try conflict(
                         .stale, accountID: accountID, stored: same, incoming: observation, raw: raw,
-                        sourceID: sourceID, runID: runID, resolution: "ignored")
+                        sourceID: sourceID, runID: runID, resolution: .ignored)
             }
             try db.cachedStatement(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?").execute(arguments: [same.id])
             return try conflict(
                 .sameTimestampDifferentContent, accountID: accountID, stored: same, incoming: observation, raw: raw,
-                sourceID: sourceID, runID: runID, resolution: "kept_stored")
+                sourceID: sourceID, runID: runID, resolution: .keptStored)
         }
         // New to the store and older than the current version: splice it in at its valid time.
         let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
@@ -123,7 +123,7 @@ extension LedgerTransaction {
             runID: runID)
         return try conflict(
             .lateArrival, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
-            runID: runID, resolution: "spliced", rawID: rawID)
+            runID: runID, resolution: .spliced, rawID: rawID)
     }
 
     /// Marks an account that a complete discovery no longer lists as gone: a new version, never a delete.
@@ -135,7 +135,7 @@ extension LedgerTransaction {
     }
 
     func markGone(accountID: Int64, runID: Int64?) throws -> Bool {
-        guard let current = try currentVersion(accountID), current.state == "present" else { return false }
+        guard let current = try currentVersion(accountID), current.state == .present else { return false }
         let at = max(now.millisecondsSinceEpoch, current.validFrom + 1)
         try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [at, current.id])
         try db.cachedStatement(sql: """
@@ -261,7 +261,7 @@ extension LedgerTransaction {
 
     private func conflict(
         _ kind: ConflictKind, accountID: Int64, stored: LiveVersion?, incoming: BalanceObservation,
-        raw: RawEvidence, sourceID: Int64, runID: Int64?, resolution: String, rawID: Int64? = nil
+        raw: RawEvidence, sourceID: Int64, runID: Int64?, resolution: ConflictResolution, rawID: Int64? = nil
     ) throws -> ObservationResult {
         let storedContent = try stored.map { try contentJSON(versionID: $0.id) }
         try db.cachedStatement(sql: """

@@ -89,7 +89,7 @@ struct SourceSync: Sendable {
         // Only a complete discovery may say an account is gone: a present account this run did not target.
         let kind = source.kind
         let runID = runID
-        let complete = discovery == "complete"
+        let complete = discovery == .complete
         if complete || kind == .twccWallet {
             totals.gone += try await engine.database.transaction { tx in
                 var counts = RunCounts()
@@ -103,8 +103,8 @@ struct SourceSync: Sendable {
         }
 
         let status: RunStatus =
-            (totals.fetched == 0 && (totals.errors > 0 || discovery == "failed")) ? .failed
-            : (totals.errors > 0 || totals.quarantined > 0 || discovery == "partial" || discovery == "failed")
+            (totals.fetched == 0 && (totals.errors > 0 || discovery == .failed)) ? .failed
+            : (totals.errors > 0 || totals.quarantined > 0 || discovery == .partial || discovery == .failed)
                 ? .partial : .complete
         try await engine.database.transaction { [status, discovery] tx in
             try tx.finishRunSource(runID: runID, sourceID: thisSource, status: status, discovery: discovery)

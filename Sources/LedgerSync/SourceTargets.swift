@@ -55,9 +55,9 @@ actor SourceTargets {
 
     /// `none` without discovery; `complete` only when every listing reached a trustworthy end; `failed` when
     /// discovery found nothing and nothing is configured; else `partial`. Final once ``next()`` returned `nil`.
-    var discovery: String {
-        if case .none = listing { return "none" }
-        return listingComplete ? "complete" : (count == 0 ? "failed" : "partial")
+    var discovery: DiscoveryOutcome {
+        if case .none = listing { return .none }
+        return listingComplete ? .complete : (count == 0 ? .failed : .partial)
     }
 
     /// The next batch of targets (possibly empty while discovery pages through nothing new), or `nil` at the end.

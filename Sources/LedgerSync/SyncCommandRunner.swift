@@ -55,7 +55,7 @@ public enum SyncCommandRunner {
                 ?? capture.map { try CapturingTransport(base: network, directory: $0) } ?? network
             let report = try await SyncEngine(
                 configuration: configuration, database: database, transport: transport, clock: clock,
-                mode: replay != nil ? "replay" : capture != nil ? "capture" : "online", progress: progress,
+                mode: replay != nil ? .replay : capture != nil ? .capture : .online, progress: progress,
                 logger: logger
             ).run()
             try await client.shutdown()

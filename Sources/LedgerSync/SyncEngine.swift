@@ -17,7 +17,7 @@ public struct SyncEngine: Sendable {
     let clock: any LedgerClock
     let logger: Logger
     let sleep: @Sendable (Duration) async throws -> Void
-    let mode: String
+    let mode: RunMode
     let progress: SyncProgress?
 
     /// - Parameters:
@@ -31,7 +31,7 @@ public struct SyncEngine: Sendable {
     ///   - logger: Progress and failures, never a secret.
     public init(
         configuration: SyncConfiguration, database: LedgerDatabase, transport: any HTTPTransport,
-        clock: any LedgerClock = SystemClock(), mode: String = "online",
+        clock: any LedgerClock = SystemClock(), mode: RunMode = .online,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         progress: SyncProgress? = nil, logger: Logger
     ) {

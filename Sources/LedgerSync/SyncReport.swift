@@ -6,7 +6,7 @@ public struct SyncReport: Sendable {
         public var name: String
         public var status: RunStatus
         /// `none`, `complete`, `partial` or `failed`.
-        public var discovery: String
+        public var discovery: DiscoveryOutcome
         public var counts: RunCounts
     }
 

@@ -111,8 +111,8 @@ struct AsOfModelTests {
         #expect(checked >= 900 * 4)
         // The histories exercised the hard cases: splices and kept-stored conflicts.
         let conflicts = try reader.conflicts(page: .all).rows
-        #expect(conflicts.contains { $0.kind == "late_arrival" })
-        #expect(conflicts.contains { $0.kind == "same_timestamp_different_content" })
+        #expect(conflicts.contains { $0.kind == .lateArrival })
+        #expect(conflicts.contains { $0.kind == .sameTimestampDifferentContent })
         try database.close()
     }
 }

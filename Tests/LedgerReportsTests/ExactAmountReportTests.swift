@@ -85,7 +85,7 @@ struct ExactAmountReportTests {
         let statements = report.statementsTable.csv()
         #expect(Self.column("opening", of: statements) == expectedOpening)
         #expect(Self.column("reported_closing", of: statements) == expectedClosing)
-        #expect(report.statements.allSatisfy { $0.status == "ok" })
+        #expect(report.statements.allSatisfy { $0.status == .ok })
         // And the control totals, against sums of the source texts done on digit strings.
         let totals = try #require(try report.controlTotals.first)
         #expect(totals.opening.formatted(scale: 8) == DecimalText.sum(opening))

@@ -62,7 +62,7 @@ struct AccountStateTests {
         // Every way a target ends leaves the run's mark: a new version, unchanged (touched), a failed fetch and a
         // quarantined one. 5 (already gone), 7 and 1,100 are not targeted.
         let run = try database.transaction { tx in
-            let run = try tx.beginRun(mode: "online", host: nil, pid: nil)
+            let run = try tx.beginRun(mode: .online, host: nil, pid: nil)
             for client in Int64(1)...400 where client != 5 && client != 7 {
                 _ = try tx.record(W.modelRouter("2.00", modifiedHours: 2, client: client), raw: W.raw(), sourceID: source, runID: run)
             }
@@ -85,7 +85,7 @@ struct AccountStateTests {
         #expect(states.map(\.1) == [nil, run, run])
         // A later run that targets the rest marks nothing more.
         let again = try database.transaction { tx in
-            let next = try tx.beginRun(mode: "online", host: nil, pid: nil)
+            let next = try tx.beginRun(mode: .online, host: nil, pid: nil)
             try tx.touch(sourceID: source, accounts: (Int64(1)...1_200).filter { ![5, 7, 1_100].contains($0) }.map(key), runID: next)
             return try tx.markUntargetedGone(sourceID: source, runID: next)
         }

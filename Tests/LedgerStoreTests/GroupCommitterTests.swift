@@ -16,7 +16,7 @@ struct GroupCommitterTests {
         let (database, source, _) = try W.ledger(directory)
         defer { try? database.close() }
         let (run, other) = try await database.transaction { tx in
-            let run = try tx.beginRun(mode: "online", host: nil, pid: nil)
+            let run = try tx.beginRun(mode: .online, host: nil, pid: nil)
             let other = try tx.sourceID(name: "dms", kind: .dmsCredit)
             try tx.beginRunSource(runID: run, sourceID: source)
             try tx.beginRunSource(runID: run, sourceID: other)

@@ -243,4 +243,37 @@ struct SchemaTests {
             }
         }
     }
+
+    /// The values a column's `CHECK (column IN (...))` allows, read from the schema SQLite holds.
+    static func checkList(_ db: Database, table: String, column: String) throws -> [String] {
+        let sql = try String.fetchOne(db, sql: "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = ?",
+            arguments: [table])?.split(whereSeparator: \.isWhitespace).joined(separator: " ") ?? ""
+        guard let range = sql.range(of: "CHECK (\(column) IN (") else { return [] }
+        let rest = sql[range.upperBound...]
+        let list = rest[..<(rest.firstIndex(of: ")") ?? rest.endIndex)]
+        return list.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines.union(["'"])) }
+    }
+
+    @Test("Every state enum has exactly the values its column's CHECK constraint allows")
+    func statesMatchChecks() throws {
+        let directory = try TemporaryDirectory()
+        let database = try LedgerDatabase.open(path: directory.file("ledger.sqlite"), logger: testLogger)
+        defer { try? database.close() }
+        try database.writer.read { db in
+            func expectList(_ table: String, _ column: String, _ values: [String]) throws {
+                let allowed = try Self.checkList(db, table: table, column: column)
+                #expect(!allowed.isEmpty, "\(table).\(column) has no CHECK list")
+                #expect(allowed.sorted() == values.sorted(), "\(table).\(column)")
+            }
+            try expectList("balance_version", "state", VersionState.allCases.map(\.rawValue))
+            try expectList("sync_run", "status", RunStatus.allCases.map(\.rawValue))
+            try expectList("sync_run", "mode", RunMode.allCases.map(\.rawValue))
+            // A source of an interrupted run is recorded as failed: every status but interrupted.
+            try expectList("sync_run_source", "status", RunStatus.allCases.filter { $0 != .interrupted }.map(\.rawValue))
+            try expectList("sync_run_source", "discovery", DiscoveryOutcome.allCases.map(\.rawValue))
+            try expectList("conflict", "kind", ConflictKind.allCases.map(\.rawValue))
+            try expectList("conflict", "resolution", ConflictResolution.allCases.map(\.rawValue))
+            try expectList("source_instance", "kind", SourceKind.allCases.map(\.rawValue))
+        }
+    }
 }

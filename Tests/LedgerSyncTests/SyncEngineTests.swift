@@ -233,7 +233,7 @@ struct SyncEngineTests {
             harness.simulator.world.setClientDeleted(1003, true)
             let report = try await harness.sync()
             #expect(report.sources.first { $0.name == "mr" }!.counts.gone == 1)
-            #expect(report.sources.first { $0.name == "mr" }!.discovery == "complete")
+            #expect(report.sources.first { $0.name == "mr" }!.discovery == .complete)
             #expect(try harness.count("""
                 SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
                 WHERE a.account_key = '1003' AND v.state = 'gone' AND v.valid_to IS NULL
@@ -255,7 +255,7 @@ struct SyncEngineTests {
             harness.simulator.faults.add(FaultRule(.repeatedNextToken, source: .modelRouter, target: "list"))
             let report = try await harness.sync()
             let mr = report.sources.first { $0.name == "mr" }!
-            #expect(mr.discovery == "partial")
+            #expect(mr.discovery == .partial)
             #expect(mr.counts.gone == 0)
             #expect(mr.status == .partial)
             #expect(try harness.count("SELECT count(*) FROM balance_version WHERE state = 'gone'") == 0)

@@ -102,7 +102,7 @@ struct TargetFeedTests {
         while let batch = try await targets.next() { batches.append(batch.map(\.key)) }
         #expect(batches.flatMap { $0 } == [3, 1, 2, 4, 5].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) })
         #expect(batches.allSatisfy { $0.count <= 2 })
-        #expect(await targets.discovery == "none")
+        #expect(await targets.discovery == .none)
         #expect(await targets.count == 5)
     }
 

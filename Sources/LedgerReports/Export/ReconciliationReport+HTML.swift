@@ -27,7 +27,7 @@ extension ReconciliationReport {
         let failed = checks.filter { $0.verdict == .fail }.count
         out += "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">"
         for (label, value) in [
-            ("accounts", statements.count), ("statements ok", statements.filter { $0.status == "ok" }.count),
+            ("accounts", statements.count), ("statements ok", statements.filter { $0.status == .ok }.count),
             ("exceptions", exceptions.count), ("checks failed", failed),
             ("checks skipped", checks.filter { $0.verdict == .skipped }.count),
         ] {
@@ -67,7 +67,7 @@ extension ReconciliationReport {
                 + "<td>\(esc(line.movements.map { "\($0.type) ×\($0.count): \(scales.text($0.amount, in: line.unit))" }.joined(separator: "; ")))</td>"
                 + "<td class=\"n\">\(amount(line.computedClosing))</td><td class=\"n\">\(amount(line.reportedClosing))</td>"
                 + "<td class=\"n\">\(amount(line.difference))</td>"
-                + "<td class=\"\(line.status == "ok" ? "ok" : "exc")\">\(esc(line.status))</td><td>\(chart)</td></tr>\n"
+                + "<td class=\"\(line.status == .ok ? "ok" : "exc")\">\(esc(line.status.rawValue))</td><td>\(chart)</td></tr>\n"
         }
         out += "</table>"
         if statements.count > parameters.htmlChartLimit {

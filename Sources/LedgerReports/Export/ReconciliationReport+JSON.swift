@@ -39,7 +39,7 @@ extension ReconciliationReport {
     var summaryJSON: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("statements", .number(String(statements.count))),
-            ("statements_ok", .number(String(statements.filter { $0.status == "ok" }.count))),
+            ("statements_ok", .number(String(statements.filter { $0.status == .ok }.count))),
             ("checks_passed", .number(String(checks.filter { $0.verdict == .pass }.count))),
             ("checks_failed", .number(String(checks.filter { $0.verdict == .fail }.count))),
             ("checks_skipped", .number(String(checks.filter { $0.verdict == .skipped }.count))),

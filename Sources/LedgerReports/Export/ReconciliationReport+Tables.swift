@@ -17,7 +17,7 @@ extension ReconciliationReport {
                     .joined(separator: ";")),
                 .amount(s.movementsTotal, s.unit), .amount(s.computedClosing, s.unit), .amount(s.reportedClosing, s.unit),
                 .amount(s.difference, s.unit), .amount(s.unexplained, s.unit), .amount(s.tolerance, s.unit),
-                .text(s.status), .integer(s.openingVersionID), .integer(s.closingVersionID),
+                .text(s.status.rawValue), .integer(s.openingVersionID), .integer(s.closingVersionID),
             ]
         }, scales: scales)
     }
@@ -29,7 +29,7 @@ extension ReconciliationReport {
         return ReportTable(columns: columns, rows: checks.map { c in
             [
                 .text(c.account.source), .text(c.account.kind.rawValue), .text(c.account.key), .text(c.rule.rawValue),
-                .text(c.relation), .text(c.unit?.name), .amount(c.expected, c.unit), .amount(c.actual, c.unit),
+                .text(c.relation.rawValue), .text(c.unit?.name), .amount(c.expected, c.unit), .amount(c.actual, c.unit),
                 .amount(c.difference, c.unit), .amount(c.tolerance, c.unit), .text(c.verdict.rawValue), .text(c.note),
             ]
         }, scales: scales)

@@ -24,7 +24,7 @@ public enum QueryTables {
         ]
         return ReportTable(columns: columns, rows: rows.map { row in
             accountCells(row.account) + [
-                .text(row.state), .text(row.unit?.name), .amount(row.availableBalance, row.unit),
+                .text(row.state.rawValue), .text(row.unit?.name), .amount(row.availableBalance, row.unit),
                 .amount(row.creditLimit, row.unit), .amount(row.used, row.unit), .amount(row.frozen, row.unit),
                 .amount(row.totalAvailable, row.unit), .amount(row.overdue, row.unit), .instant(row.validFrom),
                 .instant(row.validTo), .instant(row.recordedAt), .instant(row.supersededAt),
@@ -43,7 +43,7 @@ public enum QueryTables {
         ]
         return ReportTable(columns: columns, rows: rows.map { row in
             accountCells(row.account) + [
-                .instant(row.at), .text(row.stateBefore), .text(row.stateAfter),
+                .instant(row.at), .text(row.stateBefore?.rawValue), .text(row.stateAfter.rawValue),
                 .text((row.unitAfter ?? row.unitBefore)?.name), .amount(row.before, row.unitBefore),
                 .amount(row.after, row.unitAfter), .amount(row.delta, row.unitAfter), .integer(row.versionID),
                 .integer(row.previousVersionID),
@@ -60,7 +60,7 @@ public enum QueryTables {
         ]
         return ReportTable(columns: columns, rows: rows.map { row in
             [.integer(row.id)] + accountCells(row.account) + [
-                .text(row.kind), .text(row.resolution), .instant(row.storedValidFrom), .instant(row.incomingValidFrom),
+                .text(row.kind.rawValue), .text(row.resolution.rawValue), .instant(row.storedValidFrom), .instant(row.incomingValidFrom),
                 .instant(row.detectedAt), .integer(row.storedVersionID), .text(row.storedContent),
                 .text(row.incomingContent), .integer(row.runID),
             ]
@@ -77,7 +77,7 @@ public enum QueryTables {
         ]
         return ReportTable(columns: columns, rows: rows.map { row in
             [
-                .integer(row.id), .text(row.status), .text(row.mode), .instant(row.startedAt), .instant(row.endedAt),
+                .integer(row.id), .text(row.status.rawValue), .text(row.mode.rawValue), .instant(row.startedAt), .instant(row.endedAt),
                 .integer(row.sources), .integer(row.targets), .integer(row.versionsAdded), .integer(row.unchanged),
                 .integer(row.gone), .integer(row.conflicts), .integer(row.errors), .integer(row.quarantined),
                 .integer(row.logEntries), .text(row.message),

@@ -44,7 +44,7 @@ public enum Reconciler {
             reader: reader, filter: windowed, accounts: accounts.map(\.account), chunkSize: historyChunk)
         let logs = Dictionary(grouping: try reader.movements(filter: windowed, page: .all).rows) { $0.account.accountID }
         let logsBefore = try reader.lastMovements(before: p.from, filter: filter)
-        let details = try reader.details(versionIDs: closing.values.filter { $0.state == "present" }.map(\.versionID))
+        let details = try reader.details(versionIDs: closing.values.filter { $0.state == .present }.map(\.versionID))
 
         var statements: [StatementLine] = []
         var checks: [InvariantCheck] = []
@@ -65,8 +65,8 @@ public enum Reconciler {
         for (index, summary) in accounts.enumerated() {
             let account = summary.account
             let id = account.accountID
-            let open = opening[id].flatMap { $0.state == "present" ? $0 : nil }
-            let close = closing[id].flatMap { $0.state == "present" ? $0 : nil }
+            let open = opening[id].flatMap { $0.state == .present ? $0 : nil }
+            let close = closing[id].flatMap { $0.state == .present ? $0 : nil }
             let inPeriod = try versions.versions(at: index)
             guard open != nil || close != nil || !inPeriod.isEmpty else { continue }
 
@@ -76,17 +76,17 @@ public enum Reconciler {
                 tolerance: p.tolerance(.statement))
             statements.append(line)
             switch line.status {
-            case "no_opening":
+            case .noOpening:
                 exception(.noOpening, account, rule: "statement",
                     message: "no balance was valid at the period's start \(p.zone.format(p.from)); the opening is unknown, not 0",
                     at: close?.validFrom ?? p.from, unit: line.unit)
-            case "missing_closing":
+            case .missingClosing:
                 exception(.missingAccount, account, rule: "statement",
-                    message: closing[id]?.state == "gone"
+                    message: closing[id]?.state == .gone
                         ? "the source no longer lists this account (gone since \(p.zone.format(closing[id]!.validFrom)))"
                         : "no balance is valid at the period's end",
                     at: closing[id]?.validFrom ?? p.to, unit: line.unit)
-            case "unexplained_difference":
+            case .unexplainedDifference:
                 exception(.unexplainedDifference, account, rule: "statement",
                     message: "opening + movements does not reach the reported closing", at: close?.validFrom ?? p.to,
                     unit: line.unit, expected: line.computedClosing, actual: line.reportedClosing,
@@ -153,7 +153,7 @@ public enum Reconciler {
             source = "version_changes"
             var previous = open?.availableBalance
             var previousUnit = open?.unit
-            for version in versions.sorted(by: { $0.validFrom < $1.validFrom }) where version.state == "present" {
+            for version in versions.sorted(by: { $0.validFrom < $1.validFrom }) where version.state == .present {
                 if let before = previous, let after = version.availableBalance, previousUnit == version.unit,
                     version.validFrom > (open?.validFrom ?? .init(millisecondsSinceEpoch: .min))
                 {
@@ -172,19 +172,19 @@ public enum Reconciler {
         let reported = close?.availableBalance
         var difference: FixedDecimal?
         var unexplained: FixedDecimal?
-        let status: String
+        let status: StatementStatus
         if open == nil {
-            status = "no_opening"
+            status = .noOpening
         } else if close == nil {
-            status = "missing_closing"
+            status = .missingClosing
         } else if let computed, let reported, open?.unit == close?.unit {
             let diff = try reported.subtracting(computed)
             difference = diff
             let beyond = try diff.magnitude() > tolerance
             unexplained = beyond ? diff : .zero
-            status = beyond ? "unexplained_difference" : "ok"
+            status = beyond ? .unexplainedDifference : .ok
         } else {
-            status = "unexplained_difference"
+            status = .unexplainedDifference
         }
         return StatementLine(
             account: account, unit: unit, opening: open?.availableBalance, movementSource: source, movements: movements,
@@ -203,10 +203,10 @@ public enum Reconciler {
         guard let close else {
             return rules.map {
                 InvariantCheck(account: account, rule: $0, unit: nil, expected: nil, actual: nil, difference: nil,
-                    tolerance: p.tolerance($0), verdict: .skipped, note: "no balance at the period's end", relation: "equal")
+                    tolerance: p.tolerance($0), verdict: .skipped, note: "no balance at the period's end", relation: .equal)
             }
         }
-        func check(_ rule: ReconciliationRule, expected: FixedDecimal?, actual: FixedDecimal?, relation: String = "equal",
+        func check(_ rule: ReconciliationRule, expected: FixedDecimal?, actual: FixedDecimal?, relation: CheckRelation = .equal,
             missing: String, note: String? = nil) throws -> InvariantCheck
         {
             let tolerance = p.tolerance(rule)
@@ -215,7 +215,7 @@ public enum Reconciler {
                     difference: nil, tolerance: tolerance, verdict: .skipped, note: missing, relation: relation)
             }
             let difference = try actual.subtracting(expected)
-            let holds = relation == "at_most"
+            let holds = relation == .atMost
                 ? difference <= tolerance
                 : try difference.magnitude() <= tolerance
             return InvariantCheck(account: account, rule: rule, unit: close.unit, expected: expected, actual: actual,
@@ -231,7 +231,7 @@ public enum Reconciler {
             if d.isUnlimitedCredit {
                 available = InvariantCheck(account: account, rule: .dmsAvailableAmount, unit: close.unit, expected: nil,
                     actual: d.availableAmount, difference: nil, tolerance: p.tolerance(.dmsAvailableAmount),
-                    verdict: .skipped, note: "credit is unlimited", relation: "equal")
+                    verdict: .skipped, note: "credit is unlimited", relation: .equal)
             } else {
                 var expected: FixedDecimal?
                 if let limit = close.creditLimit, let used = close.used, let frozen = close.frozen {
@@ -246,7 +246,7 @@ public enum Reconciler {
             if let original = d.originalQuota, let credit = d.projectCreditQuota, let poc = d.projectPocQuota {
                 ceiling = try original.adding(credit).adding(poc)
             }
-            return [try check(.twccQuotaCeiling, expected: ceiling, actual: close.availableBalance, relation: "at_most",
+            return [try check(.twccQuotaCeiling, expected: ceiling, actual: close.availableBalance, relation: .atMost,
                 missing: "original_quota, prj_credit_quota or prj_poc_quota not reported")]
         case .modelRouter:
             let ordered = logs.sorted { ($0.at, $0.remoteID) < ($1.at, $1.remoteID) }
@@ -254,7 +254,7 @@ public enum Reconciler {
                 return [.modelRouterLogChain, .modelRouterLogMatchesBalance].map {
                     InvariantCheck(account: account, rule: $0, unit: close.unit, expected: nil, actual: nil,
                         difference: nil, tolerance: p.tolerance($0), verdict: .skipped,
-                        note: "no balance logs in the period", relation: "equal")
+                        note: "no balance logs in the period", relation: .equal)
                 }
             }
             // The chain: the first broken link, or the last link when all hold.
@@ -272,20 +272,20 @@ public enum Reconciler {
             let chain = links == 0
                 ? InvariantCheck(account: account, rule: .modelRouterLogChain, unit: latest.unit, expected: nil,
                     actual: nil, difference: nil, tolerance: p.tolerance(.modelRouterLogChain), verdict: .skipped,
-                    note: "only one log entry and none before the period: no link to check", relation: "equal")
+                    note: "only one log entry and none before the period: no link to check", relation: .equal)
                 : try check(.modelRouterLogChain, expected: link.expected, actual: link.actual, missing: "", note: link.note)
             // The version valid when the latest entry was made.
             let candidates = ([open].compactMap { $0 } + versions).filter { $0.validFrom <= latest.at }
             let valid = candidates.max { $0.validFrom < $1.validFrom }
             let matches = try check(.modelRouterLogMatchesBalance, expected: latest.balanceAfter,
-                actual: valid?.state == "present" ? valid?.availableBalance : nil,
+                actual: valid?.state == .present ? valid?.availableBalance : nil,
                 missing: "no balance version valid at the latest entry's time",
                 note: "entry \(latest.remoteID) at \(p.zone.format(latest.at)) against the balance valid then")
             return [chain, matches]
         case nil:
             return rules.map {
                 InvariantCheck(account: account, rule: $0, unit: close.unit, expected: nil, actual: nil, difference: nil,
-                    tolerance: p.tolerance($0), verdict: .skipped, note: "the version has no source details", relation: "equal")
+                    tolerance: p.tolerance($0), verdict: .skipped, note: "the version has no source details", relation: .equal)
             }
         }
     }
@@ -327,7 +327,7 @@ public enum Reconciler {
             ReportException(
                 id: stableID(.conflict, conflict.account.source, conflict.account.key,
                     "\(conflict.kind)@\(conflict.incomingValidFrom.millisecondsSinceEpoch)"),
-                kind: .conflict, source: conflict.account.source, account: conflict.account.key, rule: conflict.kind,
+                kind: .conflict, source: conflict.account.source, account: conflict.account.key, rule: conflict.kind.rawValue,
                 unit: nil, expected: nil, actual: nil, difference: nil, tolerance: nil,
                 message: "\(conflict.kind): incoming valid from \(p.zone.format(conflict.incomingValidFrom)), stored "
                     + (conflict.storedValidFrom.map { p.zone.format($0) } ?? "none") + " (\(conflict.resolution))",

@@ -43,11 +43,34 @@ public struct StatementLine: Sendable, Equatable {
     /// The part of the difference beyond the tolerance (0 when within it).
     public var unexplained: FixedDecimal?
     public var tolerance: FixedDecimal
-    /// `ok`, `no_opening`, `unexplained_difference`, `missing_closing`.
-    public var status: String
+    public var status: StatementStatus
     /// The version ids the opening and closing came from.
     public var openingVersionID: Int64?
     public var closingVersionID: Int64?
+}
+
+/// How a statement line came out.
+public enum StatementStatus: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// opening + movements reaches the reported closing, within the tolerance.
+    case ok
+    /// No balance was valid at the period's start: the opening is unknown, never 0.
+    case noOpening = "no_opening"
+    /// opening + movements misses the reported closing by more than the tolerance.
+    case unexplainedDifference = "unexplained_difference"
+    /// No balance is valid at the period's end (gone, or never reported).
+    case missingClosing = "missing_closing"
+
+    public var description: String { rawValue }
+}
+
+/// The relation an invariant check tests.
+public enum CheckRelation: String, Sendable, CaseIterable, CustomStringConvertible {
+    /// actual = expected, within the tolerance.
+    case equal
+    /// actual ≤ expected + tolerance.
+    case atMost = "at_most"
+
+    public var description: String { rawValue }
 }
 
 /// One invariant check on one account: expected, actual, difference, tolerance and verdict.
@@ -64,8 +87,8 @@ public struct InvariantCheck: Sendable, Equatable {
     public var verdict: Verdict
     /// Why a check was skipped, or what failed.
     public var note: String?
-    /// The relation checked: `equal` (within the tolerance) or `at_most` (actual ≤ expected + tolerance).
-    public var relation: String
+    /// The relation checked.
+    public var relation: CheckRelation
 }
 
 /// An entry of the exceptions register.

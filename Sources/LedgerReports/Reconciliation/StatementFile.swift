@@ -111,7 +111,7 @@ extension Reconciler {
                 unit: line.unit, statementAmount: line.amount, storeAmount: nil, difference: nil, asOf: line.asOf,
                 note: nil)
             let key = "\(line.source)\u{1F}\(line.account)"
-            if let row = byInstant[line.asOf]![key], row.state == "present" {
+            if let row = byInstant[line.asOf]![key], row.state == .present {
                 let useKey = "\(key)\u{1F}\(line.unit)\u{1F}\(line.asOf.millisecondsSinceEpoch)"
                 if let first = used[useKey] {
                     entry.note = "the ledger balance was already matched by line \(first)"
@@ -131,7 +131,7 @@ extension Reconciler {
         }
         // Balances at the period's end that no line claimed.
         for row in closing.values.sorted(by: { ($0.account.source, $0.account.key) < ($1.account.source, $1.account.key) })
-        where row.state == "present" && !matchedAccounts.contains(row.account.accountID) {
+        where row.state == .present && !matchedAccounts.contains(row.account.accountID) {
             result.append(StatementMatching.Line(
                 status: .missingInStatement, lineNumber: nil, source: row.account.source, account: row.account.key,
                 unit: row.unit?.name ?? "", statementAmount: nil, storeAmount: row.availableBalance, difference: nil,

@@ -14,7 +14,7 @@ public struct BalanceRow: Sendable, Equatable {
     public var account: AccountRef
     public var versionID: Int64
     /// `present`, or `gone` when a complete discovery no longer listed the account.
-    public var state: String
+    public var state: VersionState
     public var unit: MoneyUnit?
     public var availableBalance: FixedDecimal?
     public var creditLimit: FixedDecimal?
@@ -40,8 +40,8 @@ public struct ChangeRow: Sendable, Equatable {
     public var at: Instant
     public var versionID: Int64
     public var previousVersionID: Int64?
-    public var stateBefore: String?
-    public var stateAfter: String
+    public var stateBefore: VersionState?
+    public var stateAfter: VersionState
     public var unitBefore: MoneyUnit?
     public var unitAfter: MoneyUnit?
     public var before: FixedDecimal?
@@ -54,8 +54,8 @@ public struct ChangeRow: Sendable, Equatable {
 public struct ConflictRow: Sendable, Equatable {
     public var id: Int64
     public var account: AccountRef
-    public var kind: String
-    public var resolution: String
+    public var kind: ConflictKind
+    public var resolution: ConflictResolution
     public var storedVersionID: Int64?
     public var storedValidFrom: Instant?
     public var storedContent: String?
@@ -70,8 +70,8 @@ public struct RunRow: Sendable, Equatable {
     public var id: Int64
     public var startedAt: Instant
     public var endedAt: Instant?
-    public var status: String
-    public var mode: String
+    public var status: RunStatus
+    public var mode: RunMode
     public var sources: Int
     public var targets: Int
     public var versionsAdded: Int

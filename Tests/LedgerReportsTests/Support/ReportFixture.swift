@@ -145,7 +145,7 @@ enum ReportFixture {
                 mr: try tx.sourceID(name: "modelrouter", kind: .modelRouter),
                 dms: try tx.sourceID(name: "dms", kind: .dmsCredit),
                 twcc: try tx.sourceID(name: "twcc", kind: .twccWallet))
-            let run = try tx.beginRun(mode: "online", host: "fixture", pid: 1)
+            let run = try tx.beginRun(mode: .online, host: "fixture", pid: 1)
             for id in [sources.mr, sources.dms, sources.twcc] { try tx.beginRunSource(runID: run, sourceID: id) }
             let status = try body(tx, run, sources)
             for id in [sources.mr, sources.dms, sources.twcc] {
@@ -153,7 +153,7 @@ enum ReportFixture {
                 counts.targets = 2
                 counts.fetched = 2
                 try tx.addCounts(runID: run, sourceID: id, counts)
-                try tx.finishRunSource(runID: run, sourceID: id, status: .complete, discovery: "complete")
+                try tx.finishRunSource(runID: run, sourceID: id, status: .complete, discovery: .complete)
             }
             try tx.finishRun(runID: run, status: status, message: nil)
         }
