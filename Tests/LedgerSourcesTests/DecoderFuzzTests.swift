@@ -164,4 +164,18 @@ struct DecoderFuzzTests {
             #expect(problem.reason.contains("found key"))
         }
     }
+
+    @Test("Zero with a huge exponent is exactly zero", arguments: ["0e22220", "-0.000E+9999", "0e-9999"])
+    func zeroWithHugeExponent(token: String) throws {
+        // Found by the twcc-wallet fuzz target (its oracle, Foundation's Decimal, cannot read 0e22220).
+        let body = Self.twcc.replacingOccurrences(of: #""prj_obtained_su":"20.0000""#, with: "\"prj_obtained_su\":\(token)")
+        guard case .value(let observation) = TWCCWalletDecoder.wallet(
+            Self.response(Array(body.utf8)), projectCode: "MST123456", walletCode: "W0001", source: "twcc"),
+            case .twccWallet(let details) = observation.details
+        else {
+            Issue.record("\(token) did not decode")
+            return
+        }
+        #expect(details.projectObtainedSU == .zero)
+    }
 }
