@@ -125,7 +125,6 @@ let package = Package(
                 "LedgerCore", "LedgerStore", "LedgerSources", "LedgerSync", "LedgerSimulator", "LedgerReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/ledgersync-bench"

@@ -10,7 +10,11 @@ import Logging
 /// migrations were altered or come from a newer build, leaving that file untouched.
 public final class LedgerDatabase: Sendable {
     /// The connection pool (WAL): one writer, concurrent readers.
-    public let writer: any DatabaseWriter
+    ///
+    /// Sealed in the package: everything outside LedgerStore reads through ``LedgerReader`` and writes through
+    /// ``transaction(at:_:)``. The store's own tests reach it to check what SQL alone can show (constraints,
+    /// triggers, plans); no module writes SQL around the store.
+    package let writer: any DatabaseWriter
     /// The database file, or `nil` for an in-memory store.
     public let path: String?
     /// What opening the file did.
@@ -41,13 +45,26 @@ public final class LedgerDatabase: Sendable {
     /// SQLite's default, a sync of 100k accounts held about 2 MB more than one of 10k (writer and readers).
     public static let singlePassPageCacheKiB = 256
 
+    /// Receives the SQL of each statement a connection runs, as prepared (with `?` for arguments).
+    package typealias StatementObserver = @Sendable (String) -> Void
+
     /// The connection settings every ledger connection uses: foreign keys on, a busy timeout so readers and the
     /// single writer wait for each other instead of failing.
     /// - Parameters:
     ///   - readonly: Connections only read.
     ///   - pageCacheKiB: Each connection's page cache; `nil` keeps SQLite's default.
-    static func configuration(readonly: Bool = false, pageCacheKiB: Int? = nil) -> Configuration {
+    ///   - statementObserver: Called with the SQL of every statement any connection runs (tests of query plans).
+    static func configuration(
+        readonly: Bool = false, pageCacheKiB: Int? = nil, statementObserver: StatementObserver? = nil
+    ) -> Configuration {
         var configuration = Configuration()
+        if let statementObserver {
+            configuration.prepareDatabase { db in
+                db.trace(options: .statement) { event in
+                    if case .statement(let statement) = event { statementObserver(statement.sql) }
+                }
+            }
+        }
         if let pageCacheKiB {
             // A negative cache_size is a size in KiB rather than a number of pages.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA cache_size = -\(max(1, pageCacheKiB))") }
@@ -87,6 +104,16 @@ public final class LedgerDatabase: Sendable {
         pageCacheKiB: Int? = nil,
         logger: Logger
     ) throws(StoreError) -> LedgerDatabase {
+        try open(path: path, migrations: migrations, clock: clock, pageCacheKiB: pageCacheKiB, logger: logger,
+            statementObserver: nil)
+    }
+
+    /// ``open(path:migrations:clock:pageCacheKiB:logger:)`` with every connection reporting each statement it runs
+    /// to `statementObserver`: the query-plan tests check the statements the store really runs.
+    package static func open(
+        path: String, migrations: [Migration] = Migration.shipped, clock: any LedgerClock = SystemClock(),
+        pageCacheKiB: Int? = nil, logger: Logger, statementObserver: StatementObserver?
+    ) throws(StoreError) -> LedgerDatabase {
         let plan = try MigrationPlan(migrations: migrations)
         var report = OpenReport(created: false, applied: [], backupPath: nil)
         if FileManager.default.fileExists(atPath: path) {
@@ -101,7 +128,9 @@ public final class LedgerDatabase: Sendable {
             logger.info("created a new ledger database", metadata: ["path": "\(path)"])
         }
         do {
-            let pool = try DatabasePool(path: path, configuration: configuration(pageCacheKiB: pageCacheKiB))
+            let pool = try DatabasePool(
+                path: path,
+                configuration: configuration(pageCacheKiB: pageCacheKiB, statementObserver: statementObserver))
             report.applied = try migrate(pool, plan: plan, clock: clock)
             if !report.applied.isEmpty {
                 logger.info(

@@ -68,13 +68,16 @@ struct SecretsInStoreTests {
             }
         }
         // The fetches did land: versions, quarantine and errors are all there.
-        let counts = try await database.writer.read { db in
+        try database.close()
+        // Read as any other program would read the file.
+        let file = try DatabaseQueue(path: path)
+        let counts = try await file.read { db in
             try ["balance_version", "quarantine", "fetch_error", "raw_response"].map { table in
                 try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
             }
         }
+        try file.close()
         #expect(counts.allSatisfy { $0 > 0 }, "\(counts)")
-        try database.close()
         // Every file SQLite wrote: the database, its WAL and shared memory.
         var bytes = Data()
         for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {

@@ -102,9 +102,7 @@ struct CrashSafetyTests {
                 #expect(after.status == .complete, "run \(index)")
                 let database = try LedgerDatabase.open(path: path, logger: SyncHarness.quiet)
                 #expect(try database.normalizedDigest() == referenceDigest, "run \(index)")
-                let interrupted = try await database.writer.read { db in
-                    try Int.fetchOne(db, sql: "SELECT count(*) FROM sync_run WHERE status = 'running'") ?? 0
-                }
+                let interrupted = try LedgerReader(database).runs(page: .all).rows.filter { $0.status == .running }.count
                 #expect(interrupted == 0, "run \(index): a run is left 'running'")
                 try database.close()
             }

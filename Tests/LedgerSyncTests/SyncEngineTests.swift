@@ -77,9 +77,14 @@ final class SyncHarness: @unchecked Sendable {
 
     /// One sync with retries that do not sleep.
     func sync(_ configuration: SyncConfiguration? = nil) async throws -> SyncReport {
-        let configuration = try configuration ?? self.configuration()
         let database = try LedgerDatabase.open(path: databasePath, logger: Self.quiet)
         defer { try? database.close() }
+        return try await sync(configuration, database: database)
+    }
+
+    /// One sync into an open database.
+    func sync(_ configuration: SyncConfiguration? = nil, database: LedgerDatabase) async throws -> SyncReport {
+        let configuration = try configuration ?? self.configuration()
         return try await SyncEngine(
             configuration: configuration, database: database, transport: AsyncHTTPClientTransport(client: client),
             sleep: { _ in }, logger: Self.quiet
