@@ -105,13 +105,12 @@ extension LedgerTransaction {
     /// transaction, so entries and cursor always agree.
     /// - Returns: How many entries were new.
     public func insertBalanceLogs(
-        sourceID: Int64, clientID: Int64, unit: MoneyUnit, entries: [BalanceLogEntry], raws: [RawResponseRecord],
-        runID: Int64?, storedRawID: Int64? = nil
+        sourceID: Int64, account key: AccountKey, unit: MoneyUnit, entries: [BalanceLogEntry],
+        raws: [RawResponseRecord], runID: Int64?, storedRawID: Int64? = nil
     ) throws -> Int {
         guard !entries.isEmpty else { return 0 }
         // The account is usually there already (its balance was recorded first in the same unit): a lookup, not an
         // upsert.
-        let key = AccountKey.modelRouter(clientID: clientID)
         let accountID = try existingAccountID(sourceID: sourceID, key: key) ?? accountID(sourceID: sourceID, key: key)
         var rawID: Int64? = storedRawID
         var inserted = 0

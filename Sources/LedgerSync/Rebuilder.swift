@@ -57,7 +57,8 @@ public struct Rebuilder: Sendable {
                         // Movements carry the unit of the client's balance.
                         let logUnit = try tx.currentUnit(sourceID: raw.sourceID, account: .modelRouter(clientID: clientID)) ?? unit
                         delta.movements = try tx.insertBalanceLogs(
-                            sourceID: raw.sourceID, clientID: clientID, unit: logUnit, entries: entries, raws: [],
+                            sourceID: raw.sourceID, account: .modelRouter(clientID: clientID), unit: logUnit,
+                            entries: entries, raws: [],
                             runID: nil, storedRawID: raw.id)
                     case .nothing:
                         break

@@ -14,49 +14,13 @@ struct SourceSync: Sendable {
     /// The counts of this source's submitted writes as their groups commit, and the first failure.
     let tally = WriteTally()
 
-    typealias Fetch = @Sendable (AccountKey) async throws(SourceError) -> FetchOutcome<BalanceObservation>
-
     func run() async throws(StoreError) -> SyncReport.Source {
-        let http = engine.httpClient(for: source)
-        let fetch: Fetch
-        var modelRouter: ModelRouterConnector?
-        let listing: SourceTargets.Listing
-
-        switch source.credentials {
-        case .modelRouter(let id, let secret):
-            let connector = ModelRouterConnector(
-                name: source.name, baseURL: source.baseURL, currency: source.unit, accessKeyID: id,
-                accessKeySecret: secret, http: http, clock: engine.clock)
-            modelRouter = connector
-            listing = source.discover ? .modelRouter(connector.clientPages()) : .none
-            fetch = { key throws(SourceError) in
-                guard case .modelRouter(let clientID) = key else { preconditionFailure("not a ModelRouter key") }
-                return try await connector.balance(clientID: clientID)
-            }
-        case .dms(let authentication):
-            let connector = DMSCreditConnector(
-                name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: authentication,
-                http: http)
-            listing = .none
-            fetch = { key throws(SourceError) in
-                guard case .dmsCredit(let orgID, let orgType) = key else { preconditionFailure("not a DMS key") }
-                return try await connector.credit(orgID: orgID, orgType: orgType)
-            }
-        case .twcc(let authentication):
-            let connector = TWCCWalletConnector(
-                name: source.name, baseURL: source.baseURL, authentication: authentication, http: http,
-                clock: engine.clock)
-            listing = source.discover ? .twcc(connector, projects: source.projects.uniqued()) : .none
-            fetch = { key throws(SourceError) in
-                guard case .twccWallet(let project, let wallet) = key else { preconditionFailure("not a TWCC key") }
-                return try await connector.wallet(projectCode: project, walletCode: wallet)
-            }
-        }
+        let connector = source.connector(http: engine.httpClient(for: source), clock: engine.clock)
 
         // Targets stream in as discovery lists them, so the sync holds pages and chunks, never the whole list.
-        let targets = SourceTargets(configured: source.accounts, listing: listing) {
-            failure, quarantined async throws(StoreError) in
-            try await settle(failure, quarantined)
+        let targets = SourceTargets(configured: source.accounts, listing: connector.discovery()) {
+            outcome async throws(StoreError) in
+            try await settle(outcome)
         }
         let progress = engine.progress
         let name = source.name
@@ -71,14 +35,12 @@ struct SourceSync: Sendable {
             load: { keys async throws(StoreError) in
                 try await database.accountStates(sourceID: thisSource, accounts: keys)
             })
-        let connector = modelRouter
         let unchanged = UnchangedTargets(batch: 512)
         // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
         // leaves its request slot to another (the source's HTTP client still caps requests in flight).
         try await forEach(feed, concurrency: source.limits.concurrency * 2) { target, stored async throws(StoreError) in
             try await process(
-                target.key, stored: stored, fetch: fetch, modelRouter: connector, displayName: target.name,
-                unchanged: unchanged)
+                target.key, stored: stored, connector: connector, displayName: target.name, unchanged: unchanged)
         }
         // The last unchanged targets (fewer than a batch) land now; then every write of this source is in.
         await touch(unchanged.drain())
@@ -130,20 +92,18 @@ struct SourceSync: Sendable {
         }, completion: { tally.add($0) })
     }
 
-    /// Records an incomplete discovery: its failure and undecodable pages, counted with the source's writes.
-    private func settle(_ failure: SourceError?, _ quarantined: [(problem: DecodingProblem, response: SourceResponse)])
-        async throws(StoreError)
-    {
+    /// Records an incomplete discovery: its failures and undecodable pages, counted with the source's writes.
+    private func settle(_ outcome: ListingOutcome) async throws(StoreError) {
         let sourceID = sourceID
         let runID = runID
         let name = source.name
         let counts = try await engine.database.transaction { tx in
             var counts = RunCounts()
-            if let failure {
+            for failure in outcome.failures {
                 try tx.recordFetchError(sourceID: sourceID, runID: runID, failure.record(account: nil))
                 counts.errors += 1
             }
-            for page in quarantined {
+            for page in outcome.quarantined {
                 try tx.recordQuarantine(
                     sourceID: sourceID, runID: runID, account: nil, target: "discovery of \(name)",
                     reason: page.problem.description, raw: page.response.record)
@@ -155,28 +115,28 @@ struct SourceSync: Sendable {
         tally.add(.success(counts))
         engine.logger.warning(
             "discovery incomplete; no account will be marked gone",
-            metadata: ["source": "\(source.name)", "reason": "\(failure?.description ?? "undecodable page")"])
+            metadata: ["source": "\(source.name)", "reason": "\(outcome.failures.first?.description ?? "undecodable page")"])
     }
 
     /// Fetches one target and writes everything it produced in one transaction.
     private func process(
-        _ key: AccountKey, stored: AccountState?, fetch: Fetch, modelRouter: ModelRouterConnector?, displayName: String?,
+        _ key: AccountKey, stored: AccountState?, connector: any SourceConnector, displayName: String?,
         unchanged: UnchangedTargets
     ) async throws(StoreError) {
         // A write of this source failed: the ledger itself is failing, so stop taking targets.
         try tally.check()
         let outcome: Result<FetchOutcome<BalanceObservation>, SourceError>
         do {
-            outcome = .success(try await fetch(key))
+            outcome = .success(try await connector.fetch(key))
         } catch {
             outcome = .failure(error)
         }
-        // ModelRouter movements: pulled after the balance, written with it.
-        var logs: Result<(entries: [BalanceLogEntry], responses: [SourceResponse]), SourceError>?
-        if let modelRouter, case .modelRouter(let clientID) = key, case .success(.decoded) = outcome {
+        // Movements, where the source has a log: pulled after the balance, written with it.
+        var logs: Result<MovementPages, SourceError>?
+        if case .success(.decoded) = outcome {
             let cursor = stored?.logCursor.map { ($0.gmtCreate, $0.remoteID) }
             do {
-                logs = .success(try await modelRouter.balanceLogs(clientID: clientID, after: cursor))
+                logs = try await connector.movements(of: key, after: cursor).map { .success($0) }
             } catch {
                 logs = .failure(error)
             }
@@ -235,11 +195,9 @@ struct SourceSync: Sendable {
                 }
                 switch logResult {
                 case .success(let page)?:
-                    if case .modelRouter(let clientID) = key {
-                        counts.logEntries = try tx.insertBalanceLogs(
-                            sourceID: sourceID, clientID: clientID, unit: observation.figures.unit,
-                            entries: page.entries, raws: page.raws, runID: runID)
-                    }
+                    counts.logEntries = try tx.insertBalanceLogs(
+                        sourceID: sourceID, account: key, unit: observation.figures.unit, entries: page.entries,
+                        raws: page.raws, runID: runID)
                 case .failure(let error)?:
                     try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
                     counts.errors += 1

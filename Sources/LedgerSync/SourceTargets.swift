@@ -8,18 +8,10 @@ import LedgerStore
 /// Nothing holds the whole list: memory is a page of discovery, the ids of its last pages, and the configured
 /// accounts (with a set of them when discovery must be told apart from them).
 actor SourceTargets {
-    /// How a source lists its accounts.
-    enum Listing: Sendable {
-        case none
-        case modelRouter(ModelRouterClientPages)
-        case twcc(TWCCWalletConnector, projects: [String])
-    }
+    /// Records an incomplete listing (its failures and undecodable pages).
+    typealias Settle = @Sendable (ListingOutcome) async throws(StoreError) -> Void
 
-    /// Records an incomplete listing (its failure and undecodable pages).
-    typealias Settle = @Sendable (SourceError?, [(problem: DecodingProblem, response: SourceResponse)])
-        async throws(StoreError) -> Void
-
-    private let listing: Listing
+    private let listing: (any AccountDiscovery)?
     private let configured: AccountList
     /// Configured accounts, to tell them apart from discovered ones; empty when nothing is discovered.
     private let configuredSet: Set<AccountKey>
@@ -28,7 +20,6 @@ actor SourceTargets {
     /// Configured accounts discovery listed (and so already handed out).
     private var listedConfigured = Set<AccountKey>()
     private var configuredPosition = 0
-    private var projectPosition = 0
     private var listingDone: Bool
     private var listingComplete = true
     /// How many targets were handed out.
@@ -39,9 +30,9 @@ actor SourceTargets {
     ///   - listing: The source's discovery, if it discovers.
     ///   - batchSize: Configured targets per batch.
     ///   - settle: Called for each incomplete listing, before the batches go on.
-    init(configured: AccountList, listing: Listing, batchSize: Int = 256, settle: @escaping Settle) {
+    init(configured: AccountList, listing: (any AccountDiscovery)?, batchSize: Int = 256, settle: @escaping Settle) {
         self.configured = configured
-        if case .none = listing {
+        if listing == nil {
             configuredSet = []
             listingDone = true
         } else {
@@ -56,7 +47,7 @@ actor SourceTargets {
     /// `none` without discovery; `complete` only when every listing reached a trustworthy end; `failed` when
     /// discovery found nothing and nothing is configured; else `partial`. Final once ``next()`` returned `nil`.
     var discovery: DiscoveryOutcome {
-        if case .none = listing { return .none }
+        if listing == nil { return .none }
         return listingComplete ? .complete : (count == 0 ? .failed : .partial)
     }
 
@@ -82,46 +73,27 @@ actor SourceTargets {
     }
 
     /// One listing step's new targets; `nil` when the step found nothing to hand out (the listing may be over).
+    ///
+    /// A configured account the listing also finds is handed out when the listing names it (so the name is
+    /// recorded), and at its configured place when the listing gives no name.
     private func nextDiscovered() async throws(StoreError) -> [Target]? {
-        switch listing {
-        case .none:
+        guard let listing else {
             listingDone = true
             return nil
-        case .modelRouter(let pages):
-            guard let clients = await pages.next() else {
-                listingDone = true
-                let result = await pages.discovery
-                if !result.complete {
-                    listingComplete = false
-                    try await settle(result.failure, result.quarantined)
-                }
-                return nil
-            }
-            return clients.map { client in
-                let key = AccountKey.modelRouter(clientID: client.id)
-                if configuredSet.contains(key) { listedConfigured.insert(key) }
-                return Target(key: key, name: client.name)
-            }
-        case .twcc(let connector, let projects):
-            guard projectPosition < projects.count else {
-                listingDone = true
-                return nil
-            }
-            let project = projects[projectPosition]
-            projectPosition += 1
-            let found = await connector.discoverWallets(projectCode: project)
-            if !found.complete {
+        }
+        guard let accounts = await listing.next() else {
+            listingDone = true
+            let outcome = await listing.outcome()
+            if !outcome.complete {
                 listingComplete = false
-                try await settle(found.failure, found.quarantined)
+                try await settle(outcome)
             }
-            var batch: [Target] = []
-            for wallet in found.items.map({ AccountKey.twccWallet(projectCode: project, walletCode: $0.walletCode) })
-                .uniqued()
-            {
-                // A configured wallet keeps its configured place (TWCC listings carry no name to give it).
-                if !configuredSet.contains(wallet) { batch.append(Target(key: wallet, name: nil)) }
-            }
-            return batch
+            return nil
+        }
+        return accounts.compactMap { account in
+            guard configuredSet.contains(account.key) else { return Target(key: account.key, name: account.name) }
+            guard account.name != nil, listedConfigured.insert(account.key).inserted else { return nil }
+            return Target(key: account.key, name: account.name)
         }
     }
 }

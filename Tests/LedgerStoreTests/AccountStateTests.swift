@@ -21,7 +21,7 @@ struct AccountStateTests {
         let logged = Instant(year: 2026, month: 3, day: 2)
         try await database.transaction { tx in
             _ = try tx.insertBalanceLogs(
-                sourceID: source, clientID: 17, unit: W.cny,
+                sourceID: source, account: .modelRouter(clientID: 17), unit: W.cny,
                 entries: [BalanceLogEntry(
                     remoteID: 42, clientID: 17, changeType: "recharge", changeAmount: try FixedDecimal(parsing: "100"),
                     balanceBefore: try FixedDecimal(parsing: "0"), balanceAfter: try FixedDecimal(parsing: "100"),

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerStore
+import LedgerSources
 @testable import LedgerSync
 import Testing
 
@@ -97,13 +98,52 @@ struct TargetFeedTests {
     @Test("Configured targets without discovery come in batches, each account once, in the configured order")
     func configuredOnly() async throws {
         let keys = [3, 1, 3, 2, 1, 4, 5].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) }
-        let targets = SourceTargets(configured: AccountList(keys), listing: .none, batchSize: 2) { _, _ async throws(StoreError) in }
+        let targets = SourceTargets(configured: AccountList(keys), listing: nil, batchSize: 2) { _ async throws(StoreError) in }
         var batches: [[AccountKey]] = []
         while let batch = try await targets.next() { batches.append(batch.map(\.key)) }
         #expect(batches.flatMap { $0 } == [3, 1, 2, 4, 5].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) })
         #expect(batches.allSatisfy { $0.count <= 2 })
         #expect(await targets.discovery == .none)
         #expect(await targets.count == 5)
+    }
+
+    actor Settled {
+        var entries: [[String]] = []
+        func add(_ messages: [String]) { entries.append(messages) }
+    }
+
+    /// A listing of any source: pages given up front, and how the listing ends.
+    actor FakeListing: AccountDiscovery {
+        private var pages: [[DiscoveredAccount]]
+        private let ending: ListingOutcome
+        init(_ pages: [[DiscoveredAccount]], ending: ListingOutcome) {
+            self.pages = pages
+            self.ending = ending
+        }
+        func next() async -> [DiscoveredAccount]? { pages.isEmpty ? nil : pages.removeFirst() }
+        func outcome() async -> ListingOutcome { ending }
+    }
+
+    @Test("Any source's listing: listed accounts first; a configured one listed with a name comes with it, without a name at its configured place; an incomplete listing is settled")
+    func anyListing() async throws {
+        func mr(_ id: Int64) -> AccountKey { .modelRouter(clientID: id) }
+        let failure = SourceError(kind: .paging, source: "x", target: "list", message: "repeated token", retryable: false)
+        let listing = FakeListing(
+            [[DiscoveredAccount(key: mr(1), name: "one"), DiscoveredAccount(key: mr(7), name: "seven")],
+                [DiscoveredAccount(key: mr(8), name: nil), DiscoveredAccount(key: mr(2), name: nil)]],
+            ending: ListingOutcome(complete: false, failures: [failure]))
+        let settled = Settled()
+        let targets = SourceTargets(configured: AccountList([mr(7), mr(8), mr(9)]), listing: listing, batchSize: 10) {
+            outcome async throws(StoreError) in
+            await settled.add(outcome.failures.map(\.message))
+        }
+        var handed: [(AccountKey, String?)] = []
+        while let batch = try await targets.next() { handed += batch.map { ($0.key, $0.name) } }
+        // 7 is listed with a name: handed at discovery, once. 8 is listed without one: at its configured place.
+        #expect(handed.map(\.0) == [mr(1), mr(7), mr(2), mr(8), mr(9)])
+        #expect(handed.map(\.1) == ["one", "seven", nil, nil, nil])
+        #expect(await targets.discovery == .partial)
+        #expect(await settled.entries == [["repeated token"]])
     }
 
     @Test("Unchanged targets come out in full batches, and the rest when drained")

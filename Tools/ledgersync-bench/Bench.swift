@@ -249,60 +249,35 @@ struct RawFetch: AsyncParsableCommand {
     }
 }
 
-/// The raw fetch's requests for one source, a page (or project, or 256 configured accounts) at a time. One
-/// connector per source, as the sync has (TWCC's keeps its token).
+/// The raw fetch's requests for one source, as the sync makes them: the listed accounts a page at a time (balance,
+/// then movements where the source has them), then the configured accounts 256 at a time. One connector per
+/// source, as the sync has (TWCC's keeps its token). The benchmark's configs never list an account they also name.
 actor RawJobs {
     typealias Job = @Sendable () async -> Void
-    private enum Connector {
-        case modelRouter(ModelRouterConnector, ModelRouterClientPages)
-        case dms(DMSCreditConnector)
-        case twcc(TWCCWalletConnector)
-    }
-    private let source: SourceConfiguration
-    private let connector: Connector
+    private let connector: any SourceConnector
+    private let listing: (any AccountDiscovery)?
+    private let configured: AccountList
     private var position = 0
 
     init(_ source: SourceConfiguration, http: SourceHTTPClient) {
-        self.source = source
-        switch source.credentials {
-        case .modelRouter(let id, let secret):
-            let connector = ModelRouterConnector(
-                name: source.name, baseURL: source.baseURL, currency: source.unit, accessKeyID: id,
-                accessKeySecret: secret, http: http)
-            self.connector = .modelRouter(connector, connector.clientPages())
-        case .dms(let auth):
-            connector = .dms(DMSCreditConnector(
-                name: source.name, baseURL: source.baseURL, currency: source.unit, authentication: auth, http: http))
-        case .twcc(let auth):
-            connector = .twcc(TWCCWalletConnector(
-                name: source.name, baseURL: source.baseURL, authentication: auth, http: http))
-        }
+        connector = source.connector(http: http, clock: SystemClock())
+        listing = connector.discovery()
+        configured = source.accounts
     }
 
     func next() async -> [Job]? {
-        switch connector {
-        case .modelRouter(let connector, let pages):
-            return await pages.next()?.map { client in
-                {
-                    _ = try? await connector.balance(clientID: client.id)
-                    _ = try? await connector.balanceLogs(clientID: client.id, after: nil)
-                }
-            }
-        case .dms(let connector):
-            guard position < source.accounts.count else { return nil }
-            let chunk = source.accounts[position..<min(position + 256, source.accounts.count)]
-            position += chunk.count
-            return chunk.compactMap { key in
-                guard case .dmsCredit(let org, let type) = key else { return nil }
-                return { _ = try? await connector.credit(orgID: org, orgType: type) }
-            }
-        case .twcc(let connector):
-            guard position < source.projects.count else { return nil }
-            let project = source.projects[position]
-            position += 1
-            return await connector.discoverWallets(projectCode: project).items.map { wallet in
-                { _ = try? await connector.wallet(projectCode: project, walletCode: wallet.walletCode) }
-            }
+        if let listing, let page = await listing.next() { return page.map { job($0.key) } }
+        guard position < configured.count else { return nil }
+        let chunk = configured[position..<min(position + 256, configured.count)]
+        position += chunk.count
+        return chunk.map(job)
+    }
+
+    private nonisolated func job(_ key: AccountKey) -> Job {
+        let connector = connector
+        return {
+            _ = try? await connector.fetch(key)
+            _ = try? await connector.movements(of: key, after: nil)
         }
     }
 }

@@ -29,7 +29,7 @@ public actor ModelRouterClientPages {
 
     /// The next page's clients not handed out before (deleted ones left out; possibly none), or `nil` once the
     /// list ended or failed.
-    public func next() async -> [ModelRouterClient]? {
+    public func nextClients() async -> [ModelRouterClient]? {
         guard !finished, page < connector.maximumPages else { return nil }
         page += 1
         var query: [(name: String, value: String)] = [

@@ -20,6 +20,8 @@ public struct ModelRouterConnector: Sendable {
     public var maximumPages = 100_000
     /// Empty pages in a row, with the list not finished, before paging is called endless.
     public var maximumEmptyPages = 3
+    /// Whether ``discovery()`` lists the clients (the configuration's `discover`).
+    public var discoversClients = false
 
     /// - Parameters:
     ///   - name: The source instance's name.
@@ -61,7 +63,7 @@ public struct ModelRouterConnector: Sendable {
     public func discoverClients() async -> Discovery<ModelRouterClient> {
         let pages = clientPages()
         var items: [ModelRouterClient] = []
-        while let page = await pages.next() { items += page }
+        while let page = await pages.nextClients() { items += page }
         var discovery = await pages.discovery
         discovery.items = items
         return discovery

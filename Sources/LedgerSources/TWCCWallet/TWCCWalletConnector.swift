@@ -21,6 +21,8 @@ public struct TWCCWalletConnector: Sendable {
     public var walletPath = "/api/projects/{project}/wallets/{wallet}"
     /// The wallet-list path; `{project}` is replaced.
     public var walletListPath = "/api/projects/{project}/wallets"
+    /// The projects whose wallets ``discovery()`` lists (the configuration's `projects` when it discovers).
+    public var discoveryProjects: [String] = []
 
     public init(
         name: String, baseURL: BaseURL, authentication: TWCCAuthentication, http: SourceHTTPClient,

@@ -78,7 +78,7 @@ enum ReportFixture {
             _ = try tx.record(modelRouter(18, "Ops =cmd", .tokens, "500000", modified: day(18, 0, 10), observed: day(18, 1)),
                 raw: raw("mr18-1", at: day(18, 1)), sourceID: s.mr, runID: run)
             _ = try tx.insertBalanceLogs(
-                sourceID: s.mr, clientID: 17, unit: cny,
+                sourceID: s.mr, account: .modelRouter(clientID: 17), unit: cny,
                 entries: [log(9001, 17, "recharge", "1000", "0", "1000", at: day(17, 10))],
                 raws: [raw("log-1", at: day(18, 1))], runID: run)
             _ = try tx.record(dms(101, "未认证", balance: "200", limit: "1000", used: "300", frozen: "50", total: "850",
@@ -98,7 +98,7 @@ enum ReportFixture {
             _ = try tx.record(modelRouter(17, "研发部", cny, "800", modified: day(19, 0, 20), observed: day(19, 1)),
                 raw: raw("mr17-2", at: day(19, 1)), sourceID: s.mr, runID: run)
             _ = try tx.insertBalanceLogs(
-                sourceID: s.mr, clientID: 17, unit: cny,
+                sourceID: s.mr, account: .modelRouter(clientID: 17), unit: cny,
                 entries: [log(9002, 17, "consume", "-200", "1000", "800", at: day(18, 12))],
                 raws: [raw("log-2", at: day(19, 1))], runID: run)
             _ = try tx.record(dms(101, "未认证", balance: "150", limit: "1000", used: "350", frozen: "50", total: "750",
@@ -118,7 +118,7 @@ enum ReportFixture {
             _ = try tx.record(modelRouter(18, "Ops =cmd", .tokens, "499000", modified: day(18, 0, 10), observed: day(20, 1)),
                 raw: raw("mr18-same", at: day(20, 1)), sourceID: s.mr, runID: run)
             _ = try tx.insertBalanceLogs(
-                sourceID: s.mr, clientID: 17, unit: cny,
+                sourceID: s.mr, account: .modelRouter(clientID: 17), unit: cny,
                 entries: [log(9003, 17, "consume", "-50", "800", "750", at: day(19, 12))],
                 raws: [raw("log-3", at: day(20, 1))], runID: run)
             try tx.markGone(sourceID: s.twcc, account: .twccWallet(projectCode: "MST000001", walletCode: "W0001"), runID: run)
