@@ -236,7 +236,8 @@ struct TableReader {
 
     func allowOnly(_ names: [String]) throws(ConfigError) {
         for name in table.keys where !names.contains(name) {
-            throw error(name, "unknown key (allowed here: \(names.sorted().joined(separator: ", ")))")
+            // The key is quoted in the problem too: it may be empty (`"" = 1`), which the dotted path cannot show.
+            throw error(name, "unknown key \"\(name.prefix(40))\" (allowed here: \(names.sorted().joined(separator: ", ")))")
         }
     }
 

@@ -53,10 +53,17 @@ struct ConfigurationTests {
             (validConfig.replacingOccurrences(of: "clients = [1, 2]", with: "clients = [\"a\"]"), "sources.mr.clients[0]", "integer"),
             (validConfig.replacingOccurrences(of: "clients = [1, 2]", with: ""), "sources.mr.clients", "no account"),
             ("[store\npath = 1", "", "not valid TOML at line"),
+            // Found by the config fuzz target: an empty key could not be named by its dotted path alone.
+            ("\"\" = \"\"\n", "", "unknown key \"\" (allowed here"),
             // Found by the config fuzz target: toml++ inside TOMLKit assumes a table header starts with a key
             // character, and fails an assertion (undefined behaviour in a release build) when it does not.
             ("[\u{FFFD}\u{FFFD}\"\"\"\"ore]\nd = 1\n", "", "line 1: a table header must start with a name"),
             ("[store]\npath = \"x\"\n[[ \u{1F600}]]\n", "", "line 3: a table header must start with a name"),
+            ("[store]\npath = \"x.sqlite\"\n[.sqlite\"\n", "", "line 3: a table header must start with a name"),
+            ("[store]\n[\npath = 1\n", "", "line 2: a table header must start with a name"),
+            ("\u{FEFF}[\np", "", "line 1: a table header must start with a name"),
+            ("[\u{030D}te]\na = 1\n", "", "line 1: a table header must start with a name"),
+            ("[store]\r\n[\u{FFFD}]\r\n", "", "line 2: a table header must start with a name"),
         ])
     func errors(text: String, key: String, problem: String) {
         let error = #expect(throws: ConfigError.self) { try Self.parse(text) }
