@@ -31,7 +31,7 @@ extension LedgerTransaction {
     /// - Returns: What was done.
     public func record(
         _ observation: BalanceObservation, raw: RawResponseRecord, sourceID: Int64, runID: Int64?,
-        clockSkewMilliseconds: Int64 = 300_000, contentHash: String? = nil
+        clockSkewMilliseconds: Int64 = LedgerDefaults.clockSkewSeconds * 1000, contentHash: String? = nil
     ) throws -> ObservationResult {
         try record(observation, evidence: .new(raw), sourceID: sourceID, runID: runID,
             clockSkewMilliseconds: clockSkewMilliseconds, contentHash: contentHash)

@@ -50,10 +50,10 @@ extension SyncConfiguration {
         let store = try reader.table("store")
         try store.allowOnly(["path"])
         let storePath = resolve(try store.string("path"), against: directory)
-        var skew: Int64 = 300
+        var skew = LedgerDefaults.clockSkewSeconds
         if let sync = try reader.optionalTable("sync") {
             try sync.allowOnly(["clock_skew_seconds"])
-            skew = Int64(try sync.optionalInt("clock_skew_seconds", range: 0...86_400) ?? 300)
+            skew = Int64(try sync.optionalInt("clock_skew_seconds", range: 0...86_400) ?? Int(LedgerDefaults.clockSkewSeconds))
         }
         let sourcesTable = try reader.table("sources")
         var sources: [SourceConfiguration] = []

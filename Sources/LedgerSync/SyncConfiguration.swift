@@ -9,7 +9,7 @@ public struct SyncConfiguration: Sendable {
     public var clockSkewSeconds: Int64
     public var sources: [SourceConfiguration]
 
-    public init(storePath: String, clockSkewSeconds: Int64 = 300, sources: [SourceConfiguration]) {
+    public init(storePath: String, clockSkewSeconds: Int64 = LedgerDefaults.clockSkewSeconds, sources: [SourceConfiguration]) {
         self.storePath = storePath
         self.clockSkewSeconds = clockSkewSeconds
         self.sources = sources

@@ -150,7 +150,9 @@ struct QueryListCommand<Spec: QueryKindSpec>: AsyncParsableCommand {
     @Flag(name: .long, help: "history: also show rows later knowledge replaced.")
     var includeSuperseded = false
 
-    @Option(name: .customLong("conflict-kind"), help: "conflicts: late_arrival, stale, same_timestamp_different_content or clock_skew (repeatable).")
+    @Option(
+        name: .customLong("conflict-kind"),
+        help: "conflicts: \(ConflictKind.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).")
     var conflictKind: [String] = []
 
     @Option(name: .long, help: "errors: only those of this run.")
@@ -166,7 +168,7 @@ struct QueryListCommand<Spec: QueryKindSpec>: AsyncParsableCommand {
         }
         if includeSuperseded, kind != .history { throw ValidationError("--include-superseded applies to history only") }
         if !conflictKind.isEmpty, kind != .conflicts { throw ValidationError("--conflict-kind applies to conflicts only") }
-        let known = ["late_arrival", "stale", "same_timestamp_different_content", "clock_skew"]
+        let known = ConflictKind.allCases.map(\.rawValue)
         if let bad = conflictKind.first(where: { !known.contains($0) }) {
             throw ValidationError("--conflict-kind \(bad): expected one of \(known.joined(separator: ", "))")
         }

@@ -77,11 +77,17 @@ struct CrashSafetyTests {
             let milliseconds = shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
             let window = max(milliseconds * 8 / 10, 40)
 
+            // The kill points come from a seed, printed so that a failure can be run again with
+            // LEDGERSYNC_KILL_SEED=<seed>.
+            let seed = ProcessInfo.processInfo.environment["LEDGERSYNC_KILL_SEED"].flatMap(UInt64.init)
+                ?? UInt64.random(in: 1...UInt64.max)
+            print("kill -9 test: seed \(seed), window \(window) ms (LEDGERSYNC_KILL_SEED=\(seed) repeats it)")
+            var points = SplitMix64(seed: seed)
             var killedMidway = 0
             for index in 0..<50 {
                 let config = try configFile(index)
                 let process = try launch(config)
-                try await Task.sleep(for: .milliseconds(Int64.random(in: 0...window)))
+                try await Task.sleep(for: .milliseconds(Int64(points.next() % UInt64(window + 1))))
                 if process.isRunning {
                     kill(process.processIdentifier, SIGKILL)
                     killedMidway += 1
@@ -92,22 +98,22 @@ struct CrashSafetyTests {
                     let queue = try DatabaseQueue(path: path)
                     let verdict = try await queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
                     try queue.close()
-                    #expect(verdict == ["ok"], "run \(index)")
+                    #expect(verdict == ["ok"], "run \(index), seed \(seed)")
                 }
                 // An uninterrupted sync afterwards (in-process, same capture) completes the ledger.
                 let configuration = try SyncConfiguration.load(path: config, environment: SyncHarness.environment)
                 guard case .finished(let after) = try await SyncCommandRunner.run(
                     configuration: configuration, replay: capture, logger: SyncHarness.quiet)
                 else { Issue.record("run \(index): still locked after the kill"); continue }
-                #expect(after.status == .complete, "run \(index)")
+                #expect(after.status == .complete, "run \(index), seed \(seed)")
                 let database = try LedgerDatabase.open(path: path, logger: SyncHarness.quiet)
-                #expect(try database.normalizedDigest() == referenceDigest, "run \(index)")
+                #expect(try database.normalizedDigest() == referenceDigest, "run \(index), seed \(seed)")
                 let interrupted = try LedgerReader(database).runs(page: .all).rows.filter { $0.status == .running }.count
-                #expect(interrupted == 0, "run \(index): a run is left 'running'")
+                #expect(interrupted == 0, "run \(index), seed \(seed): a run is left running")
                 try database.close()
             }
             // Most kills must land while the sync runs, or the test proves little.
-            #expect(killedMidway >= 25, "only \(killedMidway) of 50 kills hit a running sync")
+            #expect(killedMidway >= 25, "only \(killedMidway) of 50 kills hit a running sync (seed \(seed))")
         }
     }
 }

@@ -151,7 +151,7 @@ public struct ModelRouterConnector: Sendable {
             var headers: [(name: String, value: String)] = [
                 ("accept", "application/json"),
                 ("host", baseURL.authority),
-                ("user-agent", "LedgerSync/0.1"),
+                ("user-agent", LedgerDefaults.userAgent),
                 ("x-acs-action", action),
                 ("x-acs-content-sha256", ACS3Signer.emptyPayloadHash),
                 ("x-acs-date", Self.acsDate(clock.now())),

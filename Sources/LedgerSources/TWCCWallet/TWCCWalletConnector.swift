@@ -85,7 +85,7 @@ public struct TWCCWalletConnector: Sendable {
     }
 
     private func send(path: String, target: String, refresh: Bool) async throws(SourceError) -> SourceResponse {
-        var headers: [(name: String, value: String)] = [("accept", "application/json"), ("user-agent", "LedgerSync/0.1")]
+        var headers: [(name: String, value: String)] = [("accept", "application/json"), ("user-agent", LedgerDefaults.userAgent)]
         switch authentication {
         case .token(let account, let password, let tokenPath):
             let token = try await tokens.token(now: clock.now(), forceRefresh: refresh) { () async throws(SourceError) in
