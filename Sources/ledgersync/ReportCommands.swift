@@ -29,46 +29,19 @@ struct ReportOptions: ParsableArguments {
 
     /// The parameters, the statement and the read-only ledger, or a usage error naming the argument.
     func prepare(chartLimit: Int = 500) throws -> (ReportParameters, StatementFile?, LedgerReader) {
-        let zone: DisplayZone
-        do { zone = try DisplayZone(tz) } catch { throw CommandFailure(message: error.description, exitCode: .usage) }
-        var filter = try filters.filter(zone: zone)
-        let period = ReportParameters.lastCompleteDay(before: SystemClock().now(), zone: zone)
-        let from = filter.from ?? period.from
-        // --from alone means that one day.
-        let to = filter.to ?? (filters.from == nil ? period.to : zone.startOfNextDay(after: from))
-        guard from < to else {
-            throw CommandFailure(message: "--from \(zone.format(from)) is not before --to \(zone.format(to))", exitCode: .usage)
+        var request = ReportRequest()
+        request.zone = tz
+        request.tolerances = tolerance
+        request.staleAfterHours = staleAfter
+        request.statementPath = statement
+        request.chartLimit = chartLimit
+        do {
+            request.filter = try filters.filter(zone: try DisplayZone(tz))
+            let (parameters, statementFile) = try request.prepare(now: SystemClock().now())
+            return (parameters, statementFile, try LedgerReader.open(path: db))
+        } catch let error as ReportInputError {
+            throw CommandFailure(message: error.description, exitCode: .usage)
         }
-        filter.from = nil
-        filter.to = nil
-        var tolerances: [String: FixedDecimal] = [:]
-        for item in tolerance {
-            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-            guard parts.count == 2, ReconciliationRule(rawValue: parts[0]) != nil,
-                let value = try? FixedDecimal(parsing: parts[1]), !value.isNegative
-            else {
-                throw CommandFailure(
-                    message: "--tolerance \(item): expected RULE=AMOUNT with a known rule (\(ReconciliationRule.allCases.map(\.rawValue).joined(separator: ", "))) and an amount of at least 0",
-                    exitCode: .usage)
-            }
-            tolerances[parts[0]] = value
-        }
-        var statementFile: StatementFile?
-        if let statement {
-            guard let data = FileManager.default.contents(atPath: statement) else {
-                throw CommandFailure(message: "--statement \(statement): the file cannot be read", exitCode: .usage)
-            }
-            do {
-                statementFile = try StatementFile.parse(
-                    String(decoding: data, as: UTF8.self), name: (statement as NSString).lastPathComponent, zone: zone)
-            } catch {
-                throw CommandFailure(message: error.description, exitCode: .usage)
-            }
-        }
-        let parameters = ReportParameters(
-            from: from, to: to, zone: zone, filter: filter, tolerances: tolerances,
-            staleAfterSeconds: Int64(staleAfter) * 3600, htmlChartLimit: chartLimit)
-        return (parameters, statementFile, try LedgerReader.open(path: db))
     }
 
     static func reconcile(_ reader: LedgerReader, _ parameters: ReportParameters, _ statement: StatementFile?) throws
@@ -93,8 +66,9 @@ struct ExportCommand: AsyncParsableCommand {
             For each account and unit: opening (the balance valid at --from), movements (ModelRouter balance logs \
             by change type; version-to-version changes elsewhere), computed and reported closing, difference. \
             Invariant checks per source, an exceptions register, and --statement matching. Files: statements.csv, \
-            invariants.csv, exceptions.csv, matching.csv, report.json, report.html, manifest.json (parameters, \
-            row counts, control totals per unit, SHA-256 of each file). The same database and parameters give \
+            invariants.csv, exceptions.csv, control_totals.csv (per unit, opening + movements = closing over the \
+            accounts with an opening; those without one counted apart), matching.csv, report.json, report.html, \
+            manifest.json (parameters, row counts, control totals, SHA-256 of each file). The same database and parameters give \
             byte-identical files. Exit 0 when written (findings are in the files; use `check` to gate on them).
             """
     )

@@ -165,7 +165,7 @@ struct ExportTests {
         let json = try CLI.run(["check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--json"])
         #expect(json.status == 1 && json.stdout.hasPrefix("{\"schema\":\"ledgersync.reconciliation/2\",\"clean\":false"))
         let bad = try CLI.run(["check", "--db", path, "--tolerance", "nonsense=1"])
-        #expect(bad.status == 2 && bad.stderr.contains("--tolerance nonsense=1"))
+        #expect(bad.status == 2 && bad.stderr.contains("--tolerance \"nonsense=1\""))
         let badStatement = try CLI.run(["check", "--db", path, "--statement", "/nonexistent.csv"])
         #expect(badStatement.status == 2 && badStatement.stderr.contains("--statement"))
     }
