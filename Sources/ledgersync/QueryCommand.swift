@@ -17,9 +17,9 @@ struct QueryCommand: AsyncParsableCommand {
             error.
             """,
         subcommands: [
-            QueryListCommand<Balances>.self, QueryListCommand<History>.self, QueryListCommand<Changes>.self,
-            QueryListCommand<Conflicts>.self, QueryListCommand<Runs>.self, QueryListCommand<Errors>.self,
-            QueryListCommand<Movements>.self, QueryListCommand<Totals>.self, QuerySQLCommand.self,
+            QueryBalancesCommand.self, QueryHistoryCommand.self, QueryChangesCommand.self, QueryConflictsCommand.self,
+            QueryRunsCommand.self, QueryErrorsCommand.self, QueryMovementsCommand.self, QueryTotalsCommand.self,
+            QuerySQLCommand.self,
         ]
     )
 }
@@ -87,111 +87,6 @@ extension TimeAxis: ExpressibleByArgument {}
 func parseTime(_ text: String, _ argument: String, _ zone: DisplayZone) throws -> Instant {
     do { return try zone.parse(text, argument: argument) } catch {
         throw CommandFailure(message: error.description, exitCode: .usage)
-    }
-}
-
-/// What distinguishes one query subcommand from another.
-protocol QueryKindSpec {
-    static var kind: QueryKind { get }
-    static var abstract: String { get }
-}
-
-enum Balances: QueryKindSpec {
-    static let kind = QueryKind.balances
-    static let abstract = "Each account's balance now, or as of an instant on valid or recorded time."
-}
-enum History: QueryKindSpec {
-    static let kind = QueryKind.history
-    static let abstract = "Every version of the selected accounts, oldest first."
-}
-enum Changes: QueryKindSpec {
-    static let kind = QueryKind.changes
-    static let abstract = "What changed between --from and --to, with before, after and delta."
-}
-enum Conflicts: QueryKindSpec {
-    static let kind = QueryKind.conflicts
-    static let abstract = "Conflicts on gmtModified recorded by the sync."
-}
-enum Runs: QueryKindSpec {
-    static let kind = QueryKind.runs
-    static let abstract = "Sync runs, newest first, with their counts."
-}
-enum Errors: QueryKindSpec {
-    static let kind = QueryKind.errors
-    static let abstract = "Failed fetches and quarantined payloads."
-}
-enum Movements: QueryKindSpec {
-    static let kind = QueryKind.movements
-    static let abstract = "ModelRouter balance-log entries (movements)."
-}
-enum Totals: QueryKindSpec {
-    static let kind = QueryKind.totals
-    static let abstract = "Available balance summed per source and unit (never across units)."
-}
-
-/// `ledgersync query <kind>`.
-struct QueryListCommand<Spec: QueryKindSpec>: AsyncParsableCommand {
-    static var configuration: CommandConfiguration {
-        CommandConfiguration(commandName: Spec.kind.rawValue, abstract: Spec.abstract)
-    }
-
-    @OptionGroup var common: QueryCommonOptions
-    @OptionGroup var filters: QueryFilterOptions
-
-    @Option(name: .customLong("as-of"), help: "balances, totals: the valid-time instant (when it was true at the source).")
-    var asOf: String?
-
-    @Option(name: .customLong("recorded-as-of"), help: "balances, totals: the recorded-time instant (what the ledger knew then).")
-    var recordedAsOf: String?
-
-    @Option(name: .long, help: "changes: the time axis of the window, valid or recorded.")
-    var axis: TimeAxis = .valid
-
-    @Flag(name: .long, help: "history: also show rows later knowledge replaced.")
-    var includeSuperseded = false
-
-    @Option(
-        name: .customLong("conflict-kind"),
-        help: "conflicts: \(ConflictKind.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).")
-    var conflictKind: [String] = []
-
-    @Option(name: .long, help: "errors: only those of this run.")
-    var run: Int64?
-
-    func validate() throws {
-        let kind = Spec.kind
-        if asOf != nil || recordedAsOf != nil, kind != .balances, kind != .totals {
-            throw ValidationError("--as-of and --recorded-as-of apply to balances and totals only")
-        }
-        if filters.from != nil || filters.to != nil, kind == .balances || kind == .totals {
-            throw ValidationError("--from/--to do not apply to \(kind.rawValue); use --as-of")
-        }
-        if includeSuperseded, kind != .history { throw ValidationError("--include-superseded applies to history only") }
-        if !conflictKind.isEmpty, kind != .conflicts { throw ValidationError("--conflict-kind applies to conflicts only") }
-        let known = ConflictKind.allCases.map(\.rawValue)
-        if let bad = conflictKind.first(where: { !known.contains($0) }) {
-            throw ValidationError("--conflict-kind \(bad): expected one of \(known.joined(separator: ", "))")
-        }
-        if run != nil, kind != .errors { throw ValidationError("--run applies to errors only") }
-    }
-
-    func run() async throws {
-        let zone = try common.zone()
-        var options = QueryOptions()
-        options.format = common.format
-        options.zone = zone
-        options.filter = try filters.filter(zone: zone)
-        options.asOf = AsOf(
-            valid: try asOf.map { try parseTime($0, "--as-of", zone) },
-            recorded: try recordedAsOf.map { try parseTime($0, "--recorded-as-of", zone) })
-        options.axis = axis
-        options.includeSuperseded = includeSuperseded
-        options.conflictKinds = conflictKind
-        options.runID = run
-        options.page = PageRequest(limit: common.limit, after: common.after)
-        try QueryCommand.print(db: common.db) { reader throws(QueryError) in
-            try QueryRunner.run(Spec.kind, reader: reader, options: options)
-        }
     }
 }
 

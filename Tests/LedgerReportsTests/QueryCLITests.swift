@@ -72,7 +72,12 @@ struct QueryCLITests {
             (["query", "balances", "--db", path, "--tz", "Mars/Olympus"], "--tz"),
             (["query", "balances", "--db", path, "--format", "xml"], "--format"),
             (["query", "balances", "--db", path, "--after", "bm90LWEtY3Vyc29y"], "--after"),
-            (["query", "balances", "--db", path, "--from", "2026-11-19"], "--from/--to do not apply"),
+            // Each list has only its own options: a window does not apply to balances, a conflict kind only to
+            // conflicts, a run only to errors.
+            (["query", "balances", "--db", path, "--from", "2026-11-19"], "Unknown option '--from'"),
+            (["query", "history", "--db", path, "--conflict-kind", "stale"], "Unknown option '--conflict-kind'"),
+            (["query", "runs", "--db", path, "--account", "17"], "Unknown option '--account'"),
+            (["query", "conflicts", "--db", path, "--conflict-kind", "nope"], "--conflict-kind nope"),
         ]
         for (arguments, expected) in cases {
             let result = try CLI.run(arguments)
@@ -129,6 +134,20 @@ struct QueryCLITests {
         #expect(first.stdout.split(separator: "\n").count == 5)
         #expect(second.stdout.split(separator: "\n").count == 3)
         #expect(second.stderr.isEmpty)
+    }
+
+    @Test("Each query's help lists only the options that apply to it")
+    func helpPerList() throws {
+        let balances = try CLI.run(["query", "balances", "--help"])
+        #expect(balances.status == 0)
+        for option in ["--as-of", "--recorded-as-of", "--account", "--format"] {
+            #expect(balances.stdout.contains(option), "balances --help lacks \(option)")
+        }
+        for option in ["--from", "--conflict-kind", "--run ", "--axis", "--include-superseded"] {
+            #expect(!balances.stdout.contains(option), "balances --help offers \(option)")
+        }
+        let conflicts = try CLI.run(["query", "conflicts", "--help"])
+        #expect(conflicts.stdout.contains("same_timestamp_different_content") && !conflicts.stdout.contains("--as-of"))
     }
 
     @Test("table output aligns columns with wide characters counted as two")
