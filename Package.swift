@@ -139,7 +139,7 @@ let package = Package(
 
         // Test helpers shared by the test targets (oracles independent of the code under test).
         .target(name: "LedgerTestSupport", path: "Tests/LedgerTestSupport"),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore"]),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
         .testTarget(
             name: "LedgerReportsTests",
             dependencies: [
@@ -154,7 +154,7 @@ let package = Package(
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [
-                "LedgerStore", "LedgerCore", .product(name: "GRDB", package: "GRDB.swift"),
+                "LedgerStore", "LedgerCore", "LedgerTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(
             name: "LedgerSourcesTests",
             dependencies: [
-                "LedgerSources", "LedgerSimulator", "LedgerCore", "LedgerStore",
+                "LedgerSources", "LedgerSimulator", "LedgerCore", "LedgerStore", "LedgerTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),

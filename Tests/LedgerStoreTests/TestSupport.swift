@@ -3,22 +3,8 @@ import Foundation
 import GRDB
 import LedgerCore
 import LedgerStore
+@_exported import LedgerTestSupport
 import Logging
-
-/// A fresh directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-tests-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 /// A clock that stays where a test puts it.
 final class TestClock: LedgerClock, @unchecked Sendable {

@@ -1,6 +1,7 @@
 import Foundation
 import LedgerCore
 import LedgerStore
+@_exported import LedgerTestSupport
 import Logging
 
 /// A small ledger written through the real write path at fixed times, so every query and report over it is
@@ -164,21 +165,6 @@ struct FixedClock: LedgerClock {
     let instant: Instant
     init(_ instant: Instant) { self.instant = instant }
     func now() -> Instant { instant }
-}
-
-/// A fresh directory under the system temporary directory, removed when the value is released.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-reports-\(UUID().uuidString)")
-            .path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
 }
 
 /// The fixture ledger, written once per test process into a temporary directory (one task, so concurrent tests

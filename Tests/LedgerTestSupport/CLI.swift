@@ -1,0 +1,54 @@
+import Foundation
+
+/// Runs the real `ledgersync` binary built beside the tests.
+public enum CLI {
+    /// The `ledgersync` binary of this build.
+    public static func binary() throws -> String {
+        let candidates = [
+            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
+            Bundle.main.bundleURL.deletingLastPathComponent(),
+            Bundle.main.bundleURL,
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent(".build/debug"),
+        ]
+        for directory in candidates {
+            let path = directory.appendingPathComponent("ledgersync").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "ledgersync next to the tests"])
+    }
+
+    public struct Result: Sendable {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+    }
+
+    /// Runs `ledgersync` with `arguments` and waits for it.
+    ///
+    /// Standard output and error go to files, not pipes: a child that fills one pipe's buffer while the parent
+    /// reads the other to its end would wait forever.
+    public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+        let scratch = try TemporaryDirectory()
+        let outPath = scratch.file("stdout")
+        let errPath = scratch.file("stderr")
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+    }
+}
