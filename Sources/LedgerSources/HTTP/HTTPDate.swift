@@ -6,15 +6,21 @@ public enum HTTPDate {
     private static let weekdays = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"]  // 1970-01-01 was a Thursday
 
     /// Parses an IMF-fixdate; `nil` for anything else.
+    ///
+    /// The fields have their fixed widths (a two-digit day, a four-digit year: a longer one made the date
+    /// arithmetic overflow, found by the http-date fuzz target) and the day exists in its month.
     public static func parse(_ text: String) -> Instant? {
         let parts = text.split(separator: " ")
         guard parts.count == 6, parts[0].hasSuffix(","), parts[5] == "GMT",
+            parts[1].count == 2, parts[3].count == 4, parts[4].count == 8,
+            parts[1].allSatisfy(\.isASCIIDigit), parts[3].allSatisfy(\.isASCIIDigit),
             let day = Int(parts[1]), let month = months.firstIndex(of: String(parts[2])).map({ $0 + 1 }),
-            let year = Int(parts[3]), parts[4].count == 8
+            let year = Int(parts[3])
         else { return nil }
-        let time = parts[4].split(separator: ":")
-        guard time.count == 3, let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
-            (1...31).contains(day), hour < 24, minute < 60, second < 61
+        let time = parts[4].split(separator: ":", omittingEmptySubsequences: false)
+        guard time.count == 3, time.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCIIDigit) }),
+            let hour = Int(time[0]), let minute = Int(time[1]), let second = Int(time[2]),
+            day >= 1, day <= Instant.daysIn(month: month, year: year), hour < 24, minute < 60, second < 61
         else { return nil }
         return Instant(year: year, month: month, day: day, hour: hour, minute: minute, second: min(second, 59))
     }
@@ -31,4 +37,9 @@ public enum HTTPDate {
         return "\(weekday), \(two(date.day)) \(months[date.month - 1]) \(date.year) "
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
+}
+
+extension Character {
+    /// `0` to `9` (Character.isNumber also takes other scripts' digits).
+    var isASCIIDigit: Bool { isASCII && isWholeNumber }
 }
