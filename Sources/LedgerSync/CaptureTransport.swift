@@ -34,7 +34,9 @@ public struct CapturingTransport: HTTPTransport {
     {
         let answer = try await base.send(request, timeout: timeout, maximumBodyBytes: maximumBodyBytes)
         guard !request.isCredentialExchange else { return answer }
-        let headers = answer.headers.filter { ["date", "content-type", "retry-after", "x-acs-request-id"].contains($0.name) }
+        // The headers the sync reads: Date (valid time), Retry-After, and the source's request id, if it has one.
+        let kept = ["date", "content-type", "retry-after"] + (request.requestIDHeader.map { [$0] } ?? [])
+        let headers = answer.headers.filter { kept.contains($0.name.lowercased()) }
         let document = JSONValue.object(JSONObject([
             ("method", .string(request.method)),
             ("url", .string(request.redactedURL)),

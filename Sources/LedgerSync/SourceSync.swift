@@ -38,7 +38,7 @@ struct SourceSync: Sendable {
         let unchanged = UnchangedTargets(batch: 512)
         // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
         // leaves its request slot to another (the source's HTTP client still caps requests in flight).
-        try await forEach(feed, concurrency: source.limits.concurrency * 2) { target, stored async throws(StoreError) in
+        try await forEachTarget(feed, concurrency: source.limits.concurrency * 2) { target, stored async throws(StoreError) in
             try await process(
                 target.key, stored: stored, connector: connector, displayName: target.name, unchanged: unchanged)
         }
@@ -224,130 +224,9 @@ struct SourceSync: Sendable {
     }
 }
 
-/// Runs `body` for every target of the feed with at most `concurrency` at once; stops taking targets at the first
-/// failure and throws it. A target is taken from the feed only when a slot is free, so memory stays bounded by the
-/// window and the feed's chunks, not by the number of targets.
-func forEach(
-    _ feed: TargetFeed, concurrency: Int,
-    _ body: @escaping @Sendable (Target, AccountState?) async throws(StoreError) -> Void
-) async throws(StoreError) {
-    let failure = await withTaskGroup(of: StoreError?.self) { group in
-        var failure: StoreError?
-        var running = 0
-        /// Starts the next target; false when the feed ended or failed.
-        func add() async -> Bool {
-            let element: (target: Target, state: AccountState?)?
-            do throws(StoreError) {
-                element = try await feed.next()
-            } catch {
-                failure = failure ?? error
-                return false
-            }
-            guard let element else { return false }
-            running += 1
-            group.addTask {
-                do throws(StoreError) { try await body(element.target, element.state) } catch { return error }
-                return nil
-            }
-            return true
-        }
-        var more = true
-        while more, running < concurrency { more = await add() }
-        while running > 0, let result = await group.next() {
-            running -= 1
-            if let result { failure = failure ?? result }
-            if failure == nil, more { more = await add() }
-        }
-        return failure
-    }
-    if let failure { throw failure }
-}
-
-extension SourceResponse {
-    /// The store's record of this response: redacted URL, exact bytes.
-    var record: RawResponseRecord {
-        RawResponseRecord(
-            method: method, url: redactedURL, action: action, httpStatus: status, dateHeaderAt: date,
-            receivedAt: receivedAt, requestID: header("x-acs-request-id"), body: body)
-    }
-}
-
-extension SourceError {
-    func record(account: AccountKey?) -> FetchErrorRecord {
-        FetchErrorRecord(
-            account: account, target: target, kind: kind.rawValue, httpStatus: httpStatus, remoteCode: remoteCode,
-            message: message, requestID: requestID, retryable: retryable, attempts: attempts)
-    }
-}
-
 /// A fetch's outcome with its response already in the form the store keeps, ready for the writer.
 private enum PreparedOutcome: Sendable {
     case decoded(BalanceObservation, RawResponseRecord)
     case quarantined(DecodingProblem, RawResponseRecord)
     case failed(SourceError)
-}
-
-/// One account a source sync fetches, with the display name its discovery gave it.
-struct Target: Sendable {
-    let key: AccountKey
-    var name: String?
-}
-
-extension Sequence where Element: Hashable {
-    /// The elements without repeats, in their first order.
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}
-
-/// What a source's submitted writes came to as their groups committed: the counts, and the first failure.
-final class WriteTally: @unchecked Sendable {
-    private let lock = NSLock()
-    private var counts = RunCounts()
-    private var failure: StoreError?
-
-    func add(_ result: Result<RunCounts, StoreError>) {
-        lock.withLock {
-            switch result {
-            case .success(let added): counts = counts + added
-            case .failure(let error): failure = failure ?? error
-            }
-        }
-    }
-
-    /// Throws the first failure, if a write failed.
-    func check() throws(StoreError) {
-        if let failure = lock.withLock({ failure }) { throw failure }
-    }
-
-    /// The counts of every committed write.
-    /// - Throws: The first failure, if a write failed.
-    func total() throws(StoreError) -> RunCounts {
-        try check()
-        return lock.withLock { counts }
-    }
-}
-
-/// The targets of a source that changed nothing, collected into batches that are written as one unit each: the
-/// writer is spared a transaction per unchanged target, and memory holds one batch, not the whole source.
-final class UnchangedTargets: @unchecked Sendable {
-    private let lock = NSLock()
-    private let batch: Int
-    private var keys: [AccountKey] = []
-
-    init(batch: Int) { self.batch = max(1, batch) }
-
-    /// Adds a key; returns a full batch to write, if this key completed one.
-    func add(_ key: AccountKey) -> [AccountKey]? {
-        lock.withLock {
-            keys.append(key)
-            guard keys.count >= batch else { return nil }
-            defer { keys = [] }
-            return keys
-        }
-    }
-
-    /// The keys not yet handed out in a batch.
-    func drain() -> [AccountKey] { lock.withLock { defer { keys = [] }; return keys } }
 }

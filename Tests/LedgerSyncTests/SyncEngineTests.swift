@@ -151,6 +151,26 @@ struct SyncEngineTests {
         }
     }
 
+    @Test("A raw response keeps the request id in the header its connector names; sources without one keep none")
+    func requestIDs() async throws {
+        try await withSyncHarness { harness in
+            _ = try await harness.sync()
+            // ModelRouter names the request in x-acs-request-id (and in the body's requestId): the same id.
+            #expect(try harness.count("""
+                SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
+                WHERE s.kind = 'modelrouter' AND (r.request_id IS NULL OR instr(CAST(r.body AS TEXT), r.request_id) = 0)
+                """) == 0)
+            #expect(try harness.count("""
+                SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
+                WHERE s.kind = 'modelrouter'
+                """) > 0)
+            #expect(try harness.count("""
+                SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
+                WHERE s.kind <> 'modelrouter' AND r.request_id IS NOT NULL
+                """) == 0)
+        }
+    }
+
     @Test("A client both configured and discovered is one account, named by the discovery")
     func configuredAndDiscovered() async throws {
         try await withSyncHarness { harness in

@@ -40,12 +40,14 @@ extension Simulator {
         case .literalAmount?: rule?.amount ?? "0"
         default: Self.amount(nanos: balance, digits: digits)
         }
+        // Alibaba Cloud names each request in the body and in the x-acs-request-id header.
+        let requestID = requestID()
         return SimAnswer(status: 200, body: """
-            {"requestId":"\(requestID())","success":true,"errCode":"UNKNOWN_ERROR","errMessage":"未知错误",\
+            {"requestId":"\(requestID)","success":true,"errCode":"UNKNOWN_ERROR","errMessage":"未知错误",\
             "httpStatusCode":200,"data":{"id":\(client.id - 1000),"clientId":\(client.id),"balance":\(balanceText),\
             "balanceType":"\(client.balanceType)","enableBalance":true,"gmtCreate":"\(client.gmtCreate.iso8601)",\
             "gmtModified":"\(modified.iso8601)"}}
-            """)
+            """, headers: [("x-acs-request-id", requestID)])
     }
 
     func modelRouterClients(query: [String: String], rule: FaultRule?) -> SimAnswer {
@@ -78,11 +80,13 @@ extension Simulator {
             """
         }
         let listText = rule?.kind == .wrongTypes ? "\"not a list\"" : "[\(list.joined(separator: ","))]"
+        // Alibaba Cloud names each request in the body and in the x-acs-request-id header.
+        let requestID = requestID()
         return SimAnswer(status: 200, body: """
-            {"requestId":"\(requestID())","success":true,"httpStatusCode":200,"data":{"list":\(listText),\
+            {"requestId":"\(requestID)","success":true,"httpStatusCode":200,"data":{"list":\(listText),\
             "total":\(total ?? "null"),"page":\(page),"pageSize":\(pageSize),"maxResults":"\(pageSize)",\
             "nextToken":\(nextToken.map { "\"\($0)\"" } ?? "null")}}
-            """)
+            """, headers: [("x-acs-request-id", requestID)])
     }
 
     func modelRouterLogs(id: String, query: [String: String], rule: FaultRule?) -> SimAnswer {
@@ -106,11 +110,13 @@ extension Simulator {
             "balanceAfter":\(Self.amount(nanos: log.after, digits: digits)),"remark":null,"gmtCreate":"\(log.gmtCreate.iso8601)"}
             """
         }
+        // Alibaba Cloud names each request in the body and in the x-acs-request-id header.
+        let requestID = requestID()
         return SimAnswer(status: 200, body: """
-            {"requestId":"\(requestID())","success":true,"httpStatusCode":200,"data":{"list":[\(list.joined(separator: ","))],\
+            {"requestId":"\(requestID)","success":true,"httpStatusCode":200,"data":{"list":[\(list.joined(separator: ","))],\
             "page":\(page),"pageSize":\(pageSize),"total":\(filtered.count),"maxResults":\(pageSize),\
             "nextToken":\(nextToken.map { "\"\($0)\"" } ?? "null")}}
-            """)
+            """, headers: [("x-acs-request-id", requestID)])
     }
 
     func dmsCredit(query: [String: String], rule: FaultRule?) -> SimAnswer {

@@ -99,7 +99,7 @@ public final class SourceHTTPClient: Sendable {
                 let response = SourceResponse(
                     status: answer.status, headers: answer.headers, body: answer.body, receivedAt: clock.now(),
                     method: request.method, redactedURL: request.redactedURL, action: request.action,
-                    attempts: attempt)
+                    attempts: attempt, requestIDHeader: request.requestIDHeader)
                 guard attempt < policy.maximumAttempts, shouldRetry(response) else { return response }
                 let backoff = policy.backoff(after: attempt, random: random)
                 let delay: Duration

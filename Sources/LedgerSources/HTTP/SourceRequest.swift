@@ -13,10 +13,14 @@ public struct SourceRequest: Sendable {
     public var action: String?
     /// A request that trades credentials for a token: its answer is a secret, never captured or stored.
     public var isCredentialExchange: Bool
+    /// The response header in which the source names its request id (ModelRouter's `x-acs-request-id`), if it
+    /// has one: the connector knows it, the response carries the id as ``SourceResponse/requestID``, and a
+    /// capture keeps that header.
+    public var requestIDHeader: String?
 
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], redactedURL: String,
-        action: String? = nil, isCredentialExchange: Bool = false
+        action: String? = nil, isCredentialExchange: Bool = false, requestIDHeader: String? = nil
     ) {
         self.method = method
         self.url = url
@@ -24,6 +28,7 @@ public struct SourceRequest: Sendable {
         self.redactedURL = redactedURL
         self.action = action
         self.isCredentialExchange = isCredentialExchange
+        self.requestIDHeader = requestIDHeader?.lowercased()
     }
 }
 
@@ -42,10 +47,12 @@ public struct SourceResponse: Sendable {
     public var action: String?
     /// How many attempts it took.
     public var attempts: Int
+    /// The source's id for this request, from the header its connector named.
+    public var requestID: String?
 
     public init(
         status: Int, headers: [(name: String, value: String)], body: [UInt8], receivedAt: Instant, method: String,
-        redactedURL: String, action: String?, attempts: Int = 1
+        redactedURL: String, action: String?, attempts: Int = 1, requestIDHeader: String? = nil
     ) {
         self.status = status
         // Lowercased once here, so a lookup compares names as they are.
@@ -57,6 +64,7 @@ public struct SourceResponse: Sendable {
         self.redactedURL = redactedURL
         self.action = action
         self.attempts = attempts
+        self.requestID = requestIDHeader.flatMap { name in self.headers.first { $0.name == name.lowercased() }?.value }
     }
 
     /// The first value of a header, by case-insensitive name.

@@ -4,6 +4,8 @@ import Logging
 /// Reads ModelRouter balances, the client list and balance logs, signing every request with ACS3-HMAC-SHA256.
 public struct ModelRouterConnector: Sendable {
     public static let apiVersion = "20240611"
+    /// Where Alibaba Cloud names each request: the id its support asks for.
+    public static let requestIDHeader = "x-acs-request-id"
     static let root = "/api/v1/modelRouter/open"
 
     public let name: String
@@ -161,7 +163,8 @@ public struct ModelRouterConnector: Sendable {
             let authorization = signer.authorization(
                 method: "GET", path: baseURL.path(path), query: query, headers: headers)
             headers.append(("authorization", authorization))
-            return SourceRequest(url: url, headers: headers, redactedURL: url, action: action)
+            return SourceRequest(
+                url: url, headers: headers, redactedURL: url, action: action, requestIDHeader: Self.requestIDHeader)
         }
     }
 
