@@ -21,6 +21,11 @@ public protocol SourceConnector: Sendable {
     /// without a movement log.
     /// - Throws: ``SourceError`` if a page fails: nothing is stored, and the next run asks again.
     func movements(of key: AccountKey, after cursor: MovementCursor?) async throws(SourceError) -> MovementPages?
+
+    /// Decodes a response stored earlier (for `ledgersync rebuild`) the way the connector decoded it when it
+    /// arrived; ``StoredResponseDecoder/Content/nothing`` for a list page, an error answer, or one that no longer
+    /// decodes.
+    static func decodeStored(_ stored: StoredResponse) -> StoredResponseDecoder.Content
 }
 
 extension SourceConnector {

@@ -12,3 +12,15 @@ extension DMSCreditConnector: SourceConnector {
         return try await credit(orgID: orgID, orgType: orgType)
     }
 }
+
+extension DMSCreditConnector {
+    /// A stored credit answer, by its path and its org_id and org_type parameters.
+    public static func decodeStored(_ stored: StoredResponse) -> StoredResponseDecoder.Content {
+        guard stored.path.hasSuffix("/dms/purchase/app-credit"), let orgID = stored.query["org_id"].flatMap(Int64.init),
+            let orgType = stored.query["org_type"].flatMap(Int64.init),
+            case .value(let observation) = DMSCreditDecoder.credit(
+                stored.response, orgID: orgID, orgType: orgType, currency: stored.unit, source: stored.source)
+        else { return .nothing }
+        return .balance(observation)
+    }
+}

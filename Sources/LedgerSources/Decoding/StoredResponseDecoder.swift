@@ -30,37 +30,36 @@ public enum StoredResponseDecoder {
             status: status, headers: dateHeader.map { [("date", HTTPDate.format($0))] } ?? [], body: body,
             receivedAt: receivedAt, method: "GET", redactedURL: url, action: nil)
         let components = URLComponents(string: url)
-        let path = components?.path ?? ""
-        let query = Dictionary(
-            (components?.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first })
-        let segments = path.split(separator: "/").map(String.init)
-        switch kind {
-        case .modelRouter:
-            guard let index = segments.firstIndex(of: "clients"), index + 2 < segments.count,
-                let clientID = Int64(segments[index + 1]), segments[index + 2] == "balance"
-            else { return .nothing }
-            if index + 3 < segments.count, segments[index + 3] == "logs" {
-                guard case .value(let page) = ModelRouterDecoder.logPage(response, clientID: clientID, source: source)
-                else { return .nothing }
-                return .balanceLog(clientID: clientID, entries: page.entries)
-            }
-            guard case .value(let observation) = ModelRouterDecoder.balance(
-                response, clientID: clientID, currency: unit, source: source)
-            else { return .nothing }
-            return .balance(observation)
-        case .dmsCredit:
-            guard path.hasSuffix("/dms/purchase/app-credit"), let orgID = query["org_id"].flatMap(Int64.init),
-                let orgType = query["org_type"].flatMap(Int64.init),
-                case .value(let observation) = DMSCreditDecoder.credit(
-                    response, orgID: orgID, orgType: orgType, currency: unit, source: source)
-            else { return .nothing }
-            return .balance(observation)
-        case .twccWallet:
-            guard let index = segments.firstIndex(of: "wallets"), index == segments.count - 2, index >= 1,
-                case .value(let observation) = TWCCWalletDecoder.wallet(
-                    response, projectCode: segments[index - 1], walletCode: segments[index + 1], source: source)
-            else { return .nothing }
-            return .balance(observation)
+        let stored = StoredResponse(
+            response: response, path: components?.path ?? "",
+            query: Dictionary(
+                (components?.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first }),
+            unit: unit, source: source)
+        return kind.connectorType.decodeStored(stored)
+    }
+}
+
+/// A stored response with its URL taken apart, for a connector to decode again.
+public struct StoredResponse: Sendable {
+    public var response: SourceResponse
+    /// The URL's path, and its path segments.
+    public var path: String
+    public var segments: [String] { path.split(separator: "/").map(String.init) }
+    /// The URL's query parameters (the first of each name).
+    public var query: [String: String]
+    /// The source's unit of plain amounts.
+    public var unit: MoneyUnit
+    /// The source instance's name.
+    public var source: String
+}
+
+extension SourceKind {
+    /// The connector type of each source kind: the registration of a kind's implementation in LedgerSources.
+    public var connectorType: any SourceConnector.Type {
+        switch self {
+        case .modelRouter: ModelRouterConnector.self
+        case .dmsCredit: DMSCreditConnector.self
+        case .twccWallet: TWCCWalletConnector.self
         }
     }
 }

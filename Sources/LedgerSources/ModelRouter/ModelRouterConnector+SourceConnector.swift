@@ -35,3 +35,23 @@ extension ModelRouterClientPages: AccountDiscovery {
             complete: state.complete, failures: state.failure.map { [$0] } ?? [], quarantined: state.quarantined)
     }
 }
+
+extension ModelRouterConnector {
+    /// A stored balance or balance-log page, by its path `…/clients/{id}/balance[/logs]`.
+    public static func decodeStored(_ stored: StoredResponse) -> StoredResponseDecoder.Content {
+        let segments = stored.segments
+        guard let index = segments.firstIndex(of: "clients"), index + 2 < segments.count,
+            let clientID = Int64(segments[index + 1]), segments[index + 2] == "balance"
+        else { return .nothing }
+        if index + 3 < segments.count, segments[index + 3] == "logs" {
+            guard case .value(let page) = ModelRouterDecoder.logPage(
+                stored.response, clientID: clientID, source: stored.source)
+            else { return .nothing }
+            return .balanceLog(clientID: clientID, entries: page.entries)
+        }
+        guard case .value(let observation) = ModelRouterDecoder.balance(
+            stored.response, clientID: clientID, currency: stored.unit, source: stored.source)
+        else { return .nothing }
+        return .balance(observation)
+    }
+}

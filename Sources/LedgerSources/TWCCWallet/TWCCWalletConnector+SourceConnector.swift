@@ -45,3 +45,15 @@ public actor TWCCWalletDiscovery: AccountDiscovery {
 
     public func outcome() async -> ListingOutcome { result }
 }
+
+extension TWCCWalletConnector {
+    /// A stored wallet, by its path `…/{project}/wallets/{wallet}`.
+    public static func decodeStored(_ stored: StoredResponse) -> StoredResponseDecoder.Content {
+        let segments = stored.segments
+        guard let index = segments.firstIndex(of: "wallets"), index == segments.count - 2, index >= 1,
+            case .value(let observation) = TWCCWalletDecoder.wallet(
+                stored.response, projectCode: segments[index - 1], walletCode: segments[index + 1], source: stored.source)
+        else { return .nothing }
+        return .balance(observation)
+    }
+}
