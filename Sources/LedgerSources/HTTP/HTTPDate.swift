@@ -34,7 +34,10 @@ public enum HTTPDate {
         let weekday = weekdays[Int(((days % 7) + 7) % 7)]
         let date = instant.utcDate
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        return "\(weekday), \(two(date.day)) \(months[date.month - 1]) \(date.year) "
+        // The year has four digits (0974, not 974: found by the http-date fuzz target), as the format says.
+        let year = String(date.year)
+        let fourDigitYear = date.year >= 0 ? String(repeating: "0", count: max(0, 4 - year.count)) + year : year
+        return "\(weekday), \(two(date.day)) \(months[date.month - 1]) \(fourDigitYear) "
             + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 }
