@@ -195,97 +195,25 @@ public enum Reconciler {
 
     // MARK: Invariants
 
+    /// The invariant checks of one account's closing version: each source's rules (see ``InvariantContext``).
     static func invariantChecks(
         account: AccountRef, close: BalanceRow?, details: SourceDetails?, open: BalanceRow?, versions: [BalanceRow],
         logs: [MovementRow], logBefore: MovementRow?, parameters p: ReportParameters
     ) throws -> [InvariantCheck] {
         let rules = ReconciliationRule.rules(for: account.kind)
         guard let close else {
-            return rules.map {
-                InvariantCheck(account: account, rule: $0, unit: nil, expected: nil, actual: nil, difference: nil,
-                    tolerance: p.tolerance($0), verdict: .skipped, note: "no balance at the period's end", relation: .equal)
-            }
+            return rules.map { InvariantContext.skipped(account, $0, unit: nil, p, "no balance at the period's end") }
         }
-        func check(_ rule: ReconciliationRule, expected: FixedDecimal?, actual: FixedDecimal?, relation: CheckRelation = .equal,
-            missing: String, note: String? = nil) throws -> InvariantCheck
-        {
-            let tolerance = p.tolerance(rule)
-            guard let expected, let actual else {
-                return InvariantCheck(account: account, rule: rule, unit: close.unit, expected: expected, actual: actual,
-                    difference: nil, tolerance: tolerance, verdict: .skipped, note: missing, relation: relation)
-            }
-            let difference = try actual.subtracting(expected)
-            let holds = relation == .atMost
-                ? difference <= tolerance
-                : try difference.magnitude() <= tolerance
-            return InvariantCheck(account: account, rule: rule, unit: close.unit, expected: expected, actual: actual,
-                difference: difference, tolerance: tolerance, verdict: holds ? .pass : .fail, note: note,
-                relation: relation)
-        }
+        let context = InvariantContext(
+            account: account, close: close, open: open, versions: versions, logs: logs, logBefore: logBefore,
+            parameters: p)
         switch details {
-        case .dmsCredit(let d):
-            let total = try check(.dmsTotalAvailable,
-                expected: try close.availableBalance.flatMap { b in try d.availableAmount.map { try b.adding($0) } },
-                actual: close.totalAvailable, missing: "balance, available_amount or total_available_amount not reported")
-            let available: InvariantCheck
-            if d.isUnlimitedCredit {
-                available = InvariantCheck(account: account, rule: .dmsAvailableAmount, unit: close.unit, expected: nil,
-                    actual: d.availableAmount, difference: nil, tolerance: p.tolerance(.dmsAvailableAmount),
-                    verdict: .skipped, note: "credit is unlimited", relation: .equal)
-            } else {
-                var expected: FixedDecimal?
-                if let limit = close.creditLimit, let used = close.used, let frozen = close.frozen {
-                    expected = try limit.subtracting(used).subtracting(frozen)
-                }
-                available = try check(.dmsAvailableAmount, expected: expected, actual: d.availableAmount,
-                    missing: "credit_limit, used_limit, freezing_amount or available_amount not reported")
-            }
-            return [total, available]
-        case .twccWallet(let d):
-            var ceiling: FixedDecimal?
-            if let original = d.originalQuota, let credit = d.projectCreditQuota, let poc = d.projectPocQuota {
-                ceiling = try original.adding(credit).adding(poc)
-            }
-            return [try check(.twccQuotaCeiling, expected: ceiling, actual: close.availableBalance, relation: .atMost,
-                missing: "original_quota, prj_credit_quota or prj_poc_quota not reported")]
-        case .modelRouter:
-            let ordered = logs.sorted { ($0.at, $0.remoteID) < ($1.at, $1.remoteID) }
-            guard let latest = ordered.last else {
-                return [.modelRouterLogChain, .modelRouterLogMatchesBalance].map {
-                    InvariantCheck(account: account, rule: $0, unit: close.unit, expected: nil, actual: nil,
-                        difference: nil, tolerance: p.tolerance($0), verdict: .skipped,
-                        note: "no balance logs in the period", relation: .equal)
-                }
-            }
-            // The chain: the first broken link, or the last link when all hold.
-            var previous = logBefore
-            var link: (expected: FixedDecimal?, actual: FixedDecimal?, note: String?) = (nil, nil, nil)
-            var links = 0
-            for entry in ordered {
-                if let before = previous?.balanceAfter, let after = entry.balanceBefore {
-                    links += 1
-                    link = (before, after, "entry \(entry.remoteID) at \(p.zone.format(entry.at)) after entry \(previous!.remoteID)")
-                    if before != after { break }
-                }
-                previous = entry
-            }
-            let chain = links == 0
-                ? InvariantCheck(account: account, rule: .modelRouterLogChain, unit: latest.unit, expected: nil,
-                    actual: nil, difference: nil, tolerance: p.tolerance(.modelRouterLogChain), verdict: .skipped,
-                    note: "only one log entry and none before the period: no link to check", relation: .equal)
-                : try check(.modelRouterLogChain, expected: link.expected, actual: link.actual, missing: "", note: link.note)
-            // The version valid when the latest entry was made.
-            let candidates = ([open].compactMap { $0 } + versions).filter { $0.validFrom <= latest.at }
-            let valid = candidates.max { $0.validFrom < $1.validFrom }
-            let matches = try check(.modelRouterLogMatchesBalance, expected: latest.balanceAfter,
-                actual: valid?.state == .present ? valid?.availableBalance : nil,
-                missing: "no balance version valid at the latest entry's time",
-                note: "entry \(latest.remoteID) at \(p.zone.format(latest.at)) against the balance valid then")
-            return [chain, matches]
+        case .dmsCredit(let details): return try DMSCreditRules.checks(context, details)
+        case .twccWallet(let details): return try TWCCWalletRules.checks(context, details)
+        case .modelRouter: return try ModelRouterRules.checks(context)
         case nil:
             return rules.map {
-                InvariantCheck(account: account, rule: $0, unit: close.unit, expected: nil, actual: nil, difference: nil,
-                    tolerance: p.tolerance($0), verdict: .skipped, note: "the version has no source details", relation: .equal)
+                InvariantContext.skipped(account, $0, unit: close.unit, p, "the version has no source details")
             }
         }
     }
