@@ -46,90 +46,24 @@ public enum Reconciler {
         let logsBefore = try reader.lastMovements(before: p.from, filter: filter)
         let details = try reader.details(versionIDs: closing.values.filter { $0.state == .present }.map(\.versionID))
 
-        var statements: [StatementLine] = []
-        var checks: [InvariantCheck] = []
-        var exceptions: [ReportException] = []
-        var series: [Int64: [BalancePoint]] = [:]
-        func exception(
-            _ kind: ReportException.Kind, _ account: AccountRef, rule: String, message: String, at: Instant,
-            unit: MoneyUnit? = nil, expected: FixedDecimal? = nil, actual: FixedDecimal? = nil,
-            difference: FixedDecimal? = nil, tolerance: FixedDecimal? = nil
-        ) {
-            exceptions.append(ReportException(
-                id: stableID(kind, account.source, account.key, rule), kind: kind, source: account.source,
-                account: account.key, rule: rule, unit: unit, expected: expected, actual: actual,
-                difference: difference, tolerance: tolerance, message: message, firstSeen: at, lastSeen: at,
-                ageBucket: ageBucket(from: at, to: p.to)))
-        }
-
+        var findings = ReportFindings(parameters: p)
         for (index, summary) in accounts.enumerated() {
-            let account = summary.account
-            let id = account.accountID
-            let open = opening[id].flatMap { $0.state == .present ? $0 : nil }
-            let close = closing[id].flatMap { $0.state == .present ? $0 : nil }
-            let inPeriod = try versions.versions(at: index)
-            guard open != nil || close != nil || !inPeriod.isEmpty else { continue }
-
-            // The statement.
-            let line = try statementLine(
-                account: account, open: open, close: close, versions: inPeriod, logs: logs[id] ?? [],
-                tolerance: p.tolerance(.statement))
-            statements.append(line)
-            switch line.status {
-            case .noOpening:
-                exception(.noOpening, account, rule: "statement",
-                    message: "no balance was valid at the period's start \(p.zone.format(p.from)); the opening is unknown, not 0",
-                    at: close?.validFrom ?? p.from, unit: line.unit)
-            case .missingClosing:
-                exception(.missingAccount, account, rule: "statement",
-                    message: closing[id]?.state == .gone
-                        ? "the source no longer lists this account (gone since \(p.zone.format(closing[id]!.validFrom)))"
-                        : "no balance is valid at the period's end",
-                    at: closing[id]?.validFrom ?? p.to, unit: line.unit)
-            case .unexplainedDifference:
-                exception(.unexplainedDifference, account, rule: "statement",
-                    message: "opening + movements does not reach the reported closing", at: close?.validFrom ?? p.to,
-                    unit: line.unit, expected: line.computedClosing, actual: line.reportedClosing,
-                    difference: line.difference, tolerance: line.tolerance)
-            default: break
-            }
-
-            // Invariants on the closing version.
-            let accountChecks = try invariantChecks(
-                account: account, close: close, details: close.flatMap { details[$0.versionID] },
-                open: open, versions: inPeriod, logs: logs[id] ?? [], logBefore: logsBefore[id], parameters: p)
-            for check in accountChecks where check.verdict == .fail {
-                exception(.invariantFailed, account, rule: check.rule.rawValue,
-                    message: check.note ?? "\(check.rule.rawValue) does not hold", at: close?.validFrom ?? p.to,
-                    unit: check.unit, expected: check.expected, actual: check.actual, difference: check.difference,
-                    tolerance: check.tolerance)
-            }
-            checks += accountChecks
-
-            // Staleness: the source has not reported the account recently enough before the period's end.
-            if summary.lastSeenAt.adding(seconds: p.staleAfterSeconds) < p.to, close != nil {
-                exception(.stale, account, rule: "stale_after",
-                    message: "no fresh data since \(p.zone.format(summary.lastSeenAt)) (limit \(p.staleAfterSeconds / 3600) h)",
-                    at: summary.lastSeenAt.adding(seconds: p.staleAfterSeconds))
-            }
-
-            // Chart points only for the accounts the HTML report draws.
-            if statements.count <= p.htmlChartLimit {
-                var points = [BalancePoint(at: p.from, balance: open?.availableBalance)]
-                points += inPeriod.filter { $0.validFrom > p.from }.map { BalancePoint(at: $0.validFrom, balance: $0.availableBalance) }
-                points.append(BalancePoint(at: p.to, balance: close?.availableBalance))
-                series[id] = points
-            }
+            let id = summary.account.accountID
+            try findings.add(
+                summary, opening: opening[id], closing: closing[id], versions: try versions.versions(at: index),
+                logs: logs[id] ?? [], logBefore: logsBefore[id],
+                details: closing[id].flatMap { details[$0.versionID] })
         }
-
+        var exceptions = findings.exceptions
         exceptions += try fetchFailures(reader: reader, filter: windowed, parameters: p)
         exceptions += try conflicts(reader: reader, filter: filter, parameters: p)
         exceptions.sort { ($0.kind.rawValue, $0.source, $0.account ?? "", $0.rule) < ($1.kind.rawValue, $1.source, $1.account ?? "", $1.rule) }
 
         let matching = try statement.map { try match($0, reader: reader, filter: filter, closing: closing, parameters: p) }
         return ReconciliationReport(
-            parameters: p, schemaVersion: try reader.schemaVersion(), statements: statements, checks: checks,
-            exceptions: exceptions, matching: matching, series: series, scales: try reader.unitScales())
+            parameters: p, schemaVersion: try reader.schemaVersion(), statements: findings.statements,
+            checks: findings.checks, exceptions: exceptions, matching: matching, series: findings.series,
+            scales: try reader.unitScales())
     }
 
     // MARK: Statements
