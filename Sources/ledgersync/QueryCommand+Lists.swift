@@ -109,16 +109,14 @@ struct QueryHistoryCommand: QueryListCommand {
     static let kind = QueryKind.history
     static let configuration: CommandConfiguration = listConfiguration("Every version of the selected accounts, oldest first.")
     @OptionGroup var common: QueryCommonOptions
-    @OptionGroup var sources: QuerySourceOptions
-    @OptionGroup var accounts: QueryAccountOptions
-    @OptionGroup var window: QueryWindowOptions
+    @OptionGroup var selection: QueryFilterOptions
 
     @Flag(name: .long, help: "Also show rows later knowledge replaced.")
     var includeSuperseded = false
 
     func options(zone: DisplayZone) throws -> QueryOptions {
         var options = QueryOptions()
-        options.filter = try Self.filter(sources, accounts, window, zone: zone)
+        options.filter = try selection.filter(zone: zone)
         options.includeSuperseded = includeSuperseded
         return options
     }
@@ -128,16 +126,14 @@ struct QueryChangesCommand: QueryListCommand {
     static let kind = QueryKind.changes
     static let configuration: CommandConfiguration = listConfiguration("What changed between --from and --to, with before, after and delta.")
     @OptionGroup var common: QueryCommonOptions
-    @OptionGroup var sources: QuerySourceOptions
-    @OptionGroup var accounts: QueryAccountOptions
-    @OptionGroup var window: QueryWindowOptions
+    @OptionGroup var selection: QueryFilterOptions
 
     @Option(name: .long, help: "The time axis of the window, valid or recorded.")
     var axis: TimeAxis = .valid
 
     func options(zone: DisplayZone) throws -> QueryOptions {
         var options = QueryOptions()
-        options.filter = try Self.filter(sources, accounts, window, zone: zone)
+        options.filter = try selection.filter(zone: zone)
         options.axis = axis
         return options
     }
@@ -147,9 +143,7 @@ struct QueryConflictsCommand: QueryListCommand {
     static let kind = QueryKind.conflicts
     static let configuration: CommandConfiguration = listConfiguration("Conflicts on gmtModified recorded by the sync.")
     @OptionGroup var common: QueryCommonOptions
-    @OptionGroup var sources: QuerySourceOptions
-    @OptionGroup var accounts: QueryAccountOptions
-    @OptionGroup var window: QueryWindowOptions
+    @OptionGroup var selection: QueryFilterOptions
 
     @Option(
         name: .customLong("conflict-kind"),
@@ -165,7 +159,7 @@ struct QueryConflictsCommand: QueryListCommand {
 
     func options(zone: DisplayZone) throws -> QueryOptions {
         var options = QueryOptions()
-        options.filter = try Self.filter(sources, accounts, window, zone: zone)
+        options.filter = try selection.filter(zone: zone)
         options.conflictKinds = conflictKind
         return options
     }
@@ -189,16 +183,14 @@ struct QueryErrorsCommand: QueryListCommand {
     static let kind = QueryKind.errors
     static let configuration: CommandConfiguration = listConfiguration("Failed fetches and quarantined payloads.")
     @OptionGroup var common: QueryCommonOptions
-    @OptionGroup var sources: QuerySourceOptions
-    @OptionGroup var accounts: QueryAccountOptions
-    @OptionGroup var window: QueryWindowOptions
+    @OptionGroup var selection: QueryFilterOptions
 
     @Option(name: .long, help: "Only those of this run.")
     var run: Int64?
 
     func options(zone: DisplayZone) throws -> QueryOptions {
         var options = QueryOptions()
-        options.filter = try Self.filter(sources, accounts, window, zone: zone)
+        options.filter = try selection.filter(zone: zone)
         options.runID = run
         return options
     }
@@ -208,13 +200,11 @@ struct QueryMovementsCommand: QueryListCommand {
     static let kind = QueryKind.movements
     static let configuration: CommandConfiguration = listConfiguration("ModelRouter balance-log entries (movements).")
     @OptionGroup var common: QueryCommonOptions
-    @OptionGroup var sources: QuerySourceOptions
-    @OptionGroup var accounts: QueryAccountOptions
-    @OptionGroup var window: QueryWindowOptions
+    @OptionGroup var selection: QueryFilterOptions
 
     func options(zone: DisplayZone) throws -> QueryOptions {
         var options = QueryOptions()
-        options.filter = try Self.filter(sources, accounts, window, zone: zone)
+        options.filter = try selection.filter(zone: zone)
         return options
     }
 }

@@ -50,33 +50,17 @@ struct QueryCommonOptions: ParsableArguments {
     }
 }
 
-/// Which accounts a query covers.
+/// Which sources and accounts, and which time window, a query or a report covers.
 struct QueryFilterOptions: ParsableArguments {
-    @Option(name: .long, help: "A source instance name (repeatable).")
-    var source: [String] = []
-
-    @Option(name: .long, help: "A source kind: modelrouter, dms_credit or twcc_wallet (repeatable).")
-    var kind: [SourceKind] = []
-
-    @Option(name: .long, help: "An account key such as 17, 101:2 or MST123456/W0001 (repeatable).")
-    var account: [String] = []
-
-    @Option(name: .long, help: "Accounts whose key or name matches this pattern (* and ?), case-insensitive.")
-    var name: String?
-
-    @Option(name: .long, help: "A unit such as CNY, tokens or SU (repeatable).")
-    var unit: [String] = []
-
-    @Option(name: .long, help: "The start of the time window (inclusive).")
-    var from: String?
-
-    @Option(name: .long, help: "The end of the time window (exclusive).")
-    var to: String?
+    @OptionGroup var sources: QuerySourceOptions
+    @OptionGroup var accounts: QueryAccountOptions
+    @OptionGroup var window: QueryWindowOptions
 
     func filter(zone: DisplayZone) throws -> QueryFilter {
         QueryFilter(
-            sources: source, kinds: kind, accounts: account, namePattern: name, units: unit,
-            from: try from.map { try parseTime($0, "--from", zone) }, to: try to.map { try parseTime($0, "--to", zone) })
+            sources: sources.source, kinds: sources.kind, accounts: accounts.account, namePattern: accounts.name,
+            units: accounts.unit, from: try window.from.map { try parseTime($0, "--from", zone) },
+            to: try window.to.map { try parseTime($0, "--to", zone) })
     }
 }
 

@@ -3,30 +3,15 @@ import GRDB
 import LedgerCore
 import LedgerSimulator
 import LedgerStore
+import LedgerTestSupport
 @testable import LedgerSync
 import Testing
 
 @Suite("Crash safety")
 struct CrashSafetyTests {
-    /// The `ledgersync` binary built beside this test bundle.
-    static func binary() throws -> String {
-        let candidates = [
-            URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent(),
-            Bundle.main.bundleURL.deletingLastPathComponent(),
-            Bundle.main.bundleURL,
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-                .deletingLastPathComponent().appendingPathComponent(".build/debug"),
-        ]
-        for directory in candidates {
-            let path = directory.appendingPathComponent("ledgersync").path
-            if FileManager.default.isExecutableFile(atPath: path) { return path }
-        }
-        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "ledgersync next to the tests"])
-    }
-
     @Test("kill -9 at random points in 50 runs: integrity holds, and a full sync afterwards equals an uninterrupted one")
     func killNine() async throws {
-        let binary = try Self.binary()
+        let binary = try CLI.binary()
         try await withSyncHarness(SimulatorConfiguration(
             modelRouterClients: 150, dmsOrgs: 60, twccProjects: 10, childWalletsPerProject: 3, changePercent: 100)
         ) { harness in

@@ -63,11 +63,7 @@ enum JSONFuzz {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                index += 1
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
-                }
-                index += 1
+                index = afterString(bytes, from: index) + 1
             } else if byte == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
                 let start = index
                 while index < bytes.count, Array("0123456789+-.eE".utf8).contains(bytes[index]) { index += 1 }
@@ -86,10 +82,7 @@ enum JSONFuzz {
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
-                index += 1
-                while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
-                    index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
-                }
+                index = afterString(bytes, from: index)
                 lastSignificant = UInt8(ascii: "\"")
             } else if ![0x20, 0x0A, 0x0D, 0x09].contains(byte) {
                 if (byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}")) && lastSignificant == UInt8(ascii: ",") {
@@ -100,6 +93,15 @@ enum JSONFuzz {
             index += 1
         }
         return false
+    }
+
+    /// The index of the quote that closes the string opening at `start` (or the end of the bytes).
+    static func afterString(_ bytes: [UInt8], from start: Int) -> Int {
+        var index = start + 1
+        while index < bytes.count, bytes[index] != UInt8(ascii: "\"") {
+            index += bytes[index] == UInt8(ascii: "\\") ? 2 : 1
+        }
+        return index
     }
 
     static func hasNumberBeyondDouble(_ value: JSONValue) -> Bool {
