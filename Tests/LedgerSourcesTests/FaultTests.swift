@@ -111,8 +111,10 @@ struct FaultTests {
     func slow() async throws {
         try await withSimulator { harness in
             harness.simulator.faults.add(FaultRule(.slow, source: .modelRouter, times: 1, delayMilliseconds: 3_000))
+            // A timeout well under the fault's 3 s delay, and well over a normal answer even on a loaded machine
+            // (at 0.3 s the retried, healthy request itself timed out while other suites ran beside it).
             let connector = try harness.modelRouter(limits: SourceLimits(
-                requestTimeout: .milliseconds(300), retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1))))
+                requestTimeout: .seconds(1), retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1))))
             let outcome = try await connector.balance(clientID: 1001)
             #expect(outcome.decoded() != nil)
             #expect(outcome.response.attempts == 2)
