@@ -23,6 +23,8 @@ public struct MoneyUnit: Hashable, Comparable, Sendable, CustomStringConvertible
     public static let tokens = MoneyUnit(known: "tokens")
     /// TWCC service units.
     public static let serviceUnits = MoneyUnit(known: "SU")
+    /// Chinese yuan: the unit of ModelRouter amount balances and DMS figures unless a source names another.
+    public static let yuan = MoneyUnit(known: "CNY")
 
     public var description: String { name }
 

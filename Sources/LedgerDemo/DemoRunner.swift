@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerSources
 import LedgerSimulator
 import LedgerStore
 import LedgerSync

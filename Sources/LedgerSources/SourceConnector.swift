@@ -3,9 +3,13 @@ import LedgerCore
 /// One remote source, as the engine, the benchmark and rebuild see it: how it lists its accounts, how it fetches
 /// one, and its movements where it has a movement log.
 ///
-/// Each source's folder holds its connector and its conformance; the sync engine holds no per-source branch.
-/// Adding a source is its folder, its decoder tests and one case where the configuration builds connectors.
+/// Each source's folder holds its connector, its conformance and its ``SourceSettings``; the sync engine and the
+/// configuration reader hold no per-source branch. Adding a source is its folder, its decoder tests, its
+/// ``SourceKind`` case and one line in ``SourceKind/connectorType``.
 public protocol SourceConnector: Sendable {
+    /// The type that reads the kind's configuration keys and builds its connector.
+    static var settingsType: any SourceSettings.Type { get }
+
     /// The source instance's name (the config's `[sources.NAME]`), for errors.
     var name: String { get }
 

@@ -168,16 +168,20 @@ extension LedgerDatabase {
 }
 
 extension LedgerTransaction {
-    /// Links each TWCC child wallet to its project's mother wallet (the one whose current version says 是; the
-    /// first registered if several do).
+    /// Links each account to its parent where its source has parents: a TWCC child wallet to its project's mother
+    /// wallet (the one whose current version says 是; the first registered if several do). Other sources have no
+    /// parents; for them it reads one row.
     ///
     /// SQLite finds each wallet's mother through the account-key index and updates only the links that changed,
     /// a range of account ids per statement: nothing the size of the source is read into memory, and a statement's
     /// journal (kept in memory) covers one range, not the table.
     /// - Parameters:
-    ///   - sourceID: The TWCC source.
+    ///   - sourceID: The source.
     ///   - idsPerStatement: The width of each statement's range of account ids.
-    public func linkTWCCMotherWallets(sourceID: Int64, idsPerStatement: Int64 = 2_000) throws {
+    public func linkParentAccounts(sourceID: Int64, idsPerStatement: Int64 = 2_000) throws {
+        guard try String.fetchOne(db, sql: "SELECT kind FROM source_instance WHERE id = ?", arguments: [sourceID])
+            == SourceKind.twccWallet.rawValue
+        else { return }
         guard let range = try Row.fetchOne(db, sql: """
             SELECT min(id), max(id) FROM account WHERE source_id = ? AND kind = 'twcc_wallet'
             """, arguments: [sourceID]), let low = range[0] as Int64?, let high = range[1] as Int64?

@@ -41,7 +41,7 @@ public struct Rebuilder: Sendable {
                 case .raw(let id, _):
                     guard let raw = try tx.storedRaw(id: id) else { return delta }
                     delta.responses = 1
-                    let unit = try units[raw.sourceName] ?? (raw.kind == .twccWallet ? .serviceUnits : MoneyUnit("CNY"))
+                    let unit = units[raw.sourceName] ?? raw.kind.connectorType.settingsType.defaultUnit
                     switch StoredResponseDecoder.decode(
                         kind: raw.kind, url: raw.url, status: raw.httpStatus, body: raw.body, dateHeader: raw.dateHeaderAt,
                         receivedAt: raw.receivedAt, unit: unit, source: raw.sourceName)
@@ -53,11 +53,11 @@ public struct Rebuilder: Sendable {
                         {
                             delta.versions = 1
                         }
-                    case .balanceLog(let clientID, let entries):
-                        // Movements carry the unit of the client's balance.
-                        let logUnit = try tx.currentUnit(sourceID: raw.sourceID, account: .modelRouter(clientID: clientID)) ?? unit
+                    case .balanceLog(let account, let entries):
+                        // Movements carry the unit of the account's balance.
+                        let logUnit = try tx.currentUnit(sourceID: raw.sourceID, account: account) ?? unit
                         delta.movements = try tx.insertBalanceLogs(
-                            sourceID: raw.sourceID, account: .modelRouter(clientID: clientID), unit: logUnit,
+                            sourceID: raw.sourceID, account: account, unit: logUnit,
                             entries: entries, raws: [],
                             runID: nil, storedRawID: raw.id)
                     case .nothing:

@@ -2,19 +2,21 @@ import LedgerCore
 import LedgerSources
 
 extension SourceConfiguration {
-    /// The keys every source table may have; each kind adds its own (``SourceTable/kindKeys(_:)``).
+    /// The keys every source table may have; each kind adds its own (``SourceSettings/keys``).
     static let commonKeys = ["kind", "base_url", "unit", "discover", "concurrency", "requests_per_second",
         "timeout_seconds", "max_response_bytes", "max_attempts"]
 
-    /// Reads one `[sources.NAME]` table: the keys every source has, then its kind's accounts and credentials.
+    /// Reads one `[sources.NAME]` table: the keys every source has, then its kind's settings.
     static func parse(_ table: TableReader, name: String, secrets: [String: String], directory: String)
         throws(ConfigError) -> SourceConfiguration
     {
         let kindText = try table.string("kind")
         guard let kind = SourceKind(rawValue: kindText) else {
-            throw table.error("kind", "\"\(kindText)\" is not a source kind; use modelrouter, dms_credit or twcc_wallet")
+            let kinds = SourceKind.allCases.map(\.rawValue).joined(separator: ", ")
+            throw table.error("kind", "\"\(kindText.prefix(40))\" is not a source kind; use one of \(kinds)")
         }
-        try table.allowOnly(commonKeys + SourceTable.kindKeys(kind))
+        let settingsType = kind.connectorType.settingsType
+        try table.allowOnly(commonKeys + settingsType.keys)
         let baseURL: BaseURL
         do {
             baseURL = try BaseURL(try table.string("base_url"), source: name)
@@ -25,31 +27,23 @@ extension SourceConfiguration {
         }
         let unit: MoneyUnit
         do {
-            unit = try MoneyUnit(try table.optionalString("unit") ?? (kind == .twccWallet ? "SU" : "CNY"))
+            unit = try table.optionalString("unit").map { text throws in try MoneyUnit(text) } ?? settingsType.defaultUnit
         } catch let error as ConfigError {
             throw error
         } catch {
             throw table.error("unit", "\(error)")
         }
-        let source = SourceTable(table: table, secrets: secrets, directory: directory)
-        let part = switch kind {
-        case .modelRouter: try source.modelRouter()
-        case .dmsCredit: try source.dmsCredit()
-        case .twccWallet: try source.twccWallet()
+        let discover: Bool
+        switch (settingsType.listing, try table.optionalBool("discover")) {
+        case (.unavailable(let reason), true): throw table.error("discover", reason)
+        case (.unavailable, _): discover = false
+        case (.available(let byDefault), let set): discover = set ?? byDefault
         }
-        let discover = try table.optionalBool("discover") ?? (kind != .dmsCredit)
-        if discover, kind == .dmsCredit {
-            throw table.error("discover", "the DMS credit API has no account list; name customers in orgs")
-        }
-        if part.accounts.isEmpty, !discover || (kind == .twccWallet && part.projects.isEmpty) {
-            throw table.error(
-                part.accountsKey,
-                "no account to read: list some (here or in a file named by the _file key), or set discover = true"
-                    + (kind == .twccWallet ? " with projects" : ""))
-        }
+        let settings = try settingsType.init(
+            reading: SourceTable(table: table, secrets: secrets, directory: directory), discover: discover)
         return SourceConfiguration(
-            name: name, kind: kind, baseURL: baseURL, unit: unit, discover: discover, accounts: part.accounts,
-            projects: part.projects, credentials: part.credentials, limits: try limits(table))
+            name: name, kind: kind, baseURL: baseURL, unit: unit, discover: discover, settings: settings,
+            limits: try limits(table))
     }
 
     /// The source's limits: each key's default is ``SourceLimits``' own.

@@ -49,19 +49,17 @@ struct SourceSync: Sendable {
         let discovery = await targets.discovery
 
         // Only a complete discovery may say an account is gone: a present account this run did not target.
-        let kind = source.kind
+        // Then accounts are linked to their parents where the source has them (TWCC mother wallets).
         let runID = runID
         let complete = discovery == .complete
-        if complete || kind == .twccWallet {
-            totals.gone += try await engine.database.transaction { tx in
-                var counts = RunCounts()
-                if complete {
-                    counts.gone = try tx.markUntargetedGone(sourceID: thisSource, runID: runID)
-                    try tx.addCounts(runID: runID, sourceID: thisSource, counts)
-                }
-                if kind == .twccWallet { try tx.linkTWCCMotherWallets(sourceID: thisSource) }
-                return counts.gone
+        totals.gone += try await engine.database.transaction { tx in
+            var counts = RunCounts()
+            if complete {
+                counts.gone = try tx.markUntargetedGone(sourceID: thisSource, runID: runID)
+                try tx.addCounts(runID: runID, sourceID: thisSource, counts)
             }
+            try tx.linkParentAccounts(sourceID: thisSource)
+            return counts.gone
         }
 
         let status: RunStatus =

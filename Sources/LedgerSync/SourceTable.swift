@@ -2,76 +2,22 @@ import LedgerCore
 import LedgerSources
 
 /// One source table of the config with what reading its kind's keys needs: the secrets and the config's directory
-/// (for `*_file` lists).
-struct SourceTable {
+/// (for `*_file` lists). The kinds' ``SourceSettings`` read it.
+struct SourceTable: SourceSettingsReader {
     let table: TableReader
     let secrets: [String: String]
     let directory: String
 
-    /// What a kind's keys give: its accounts, projects to discover (TWCC) and credentials.
-    struct KindPart {
-        var accounts: AccountList
-        var projects: [String] = []
-        var credentials: SourceCredentials
-        /// The key that names accounts, for the error when there are none.
-        var accountsKey: String
+    func optionalString(_ key: String) throws(ConfigError) -> String? {
+        try table.optionalString(key)
     }
 
-    /// The keys a kind adds to ``SourceConfiguration/commonKeys``.
-    static func kindKeys(_ kind: SourceKind) -> [String] {
-        switch kind {
-        case .modelRouter: ["clients", "clients_file", "access_key_id_env", "access_key_secret_env"]
-        case .dmsCredit: ["orgs", "orgs_file", "org_type", "token_env", "token_header", "token_prefix", "token_query"]
-        case .twccWallet: ["wallets", "wallets_file", "projects", "projects_file", "account_env", "password_env",
-            "api_key_env", "api_host", "token_path"]
-        }
+    func optionalInt(_ key: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        try table.optionalInt(key, range: range)
     }
 
-    func modelRouter() throws(ConfigError) -> KindPart {
-        KindPart(
-            accounts: AccountList(modelRouterClients: try ids("clients")),
-            credentials: .modelRouter(
-                accessKeyID: try secret("access_key_id_env").reveal(), accessKeySecret: try secret("access_key_secret_env")),
-            accountsKey: "clients")
-    }
-
-    func dmsCredit() throws(ConfigError) -> KindPart {
-        let orgType = Int64(try table.optionalInt("org_type", range: 0...1_000_000) ?? 2)
-        let accounts = AccountList(dmsOrgs: try ids("orgs"), orgType: orgType)
-        let credentials: SourceCredentials
-        if try table.optionalString("token_env") == nil {
-            credentials = .dms(.none)
-        } else if let query = try table.optionalString("token_query") {
-            credentials = .dms(.query(name: query, value: try secret("token_env")))
-        } else {
-            let header = try table.optionalString("token_header") ?? "Authorization"
-            let prefix = try table.optionalString("token_prefix") ?? (header.lowercased() == "authorization" ? "Bearer " : "")
-            credentials = .dms(.header(name: header, value: Secret(prefix + (try secret("token_env")).reveal())))
-        }
-        return KindPart(accounts: accounts, credentials: credentials, accountsKey: "orgs")
-    }
-
-    func twccWallet() throws(ConfigError) -> KindPart {
-        var wallets: [AccountKey] = []
-        for (text, place) in try strings("wallets") {
-            guard let key = AccountKey(text, kind: .twccWallet) else {
-                throw table.error(
-                    place == nil ? "wallets" : "wallets_file",
-                    (place.map { "\($0): " } ?? "") + "\"\(text)\" is not PRJ_SYS_CODE/WALLET_CODE")
-            }
-            wallets.append(key)
-        }
-        let credentials: SourceCredentials
-        if try table.optionalString("api_key_env") != nil {
-            credentials = .twcc(.apiKey(key: try secret("api_key_env"), host: try table.optionalString("api_host") ?? ""))
-        } else {
-            credentials = .twcc(.token(
-                account: try secret("account_env").reveal(), password: try secret("password_env"),
-                tokenPath: try table.optionalString("token_path") ?? "/api/token"))
-        }
-        return KindPart(
-            accounts: AccountList(wallets), projects: try strings("projects").map(\.text), credentials: credentials,
-            accountsKey: "wallets")
+    func error(_ key: String, _ problem: String) -> ConfigError {
+        table.error(key, problem)
     }
 
     /// A secret named by an `*_env` key: from the environment, else the secrets file.

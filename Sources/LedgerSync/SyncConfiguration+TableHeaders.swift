@@ -1,3 +1,4 @@
+import LedgerSources
 extension SyncConfiguration {
     /// Refuses a table header whose name does not start with a key character, naming its line.
     ///

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerSources
 
 /// The single-writer lock of a ledger: an exclusive `flock` on `<database>.lock`, which the kernel releases when
 /// the holder exits, even by `kill -9`. The file says who holds it.

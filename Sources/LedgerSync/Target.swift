@@ -5,11 +5,3 @@ struct Target: Sendable {
     let key: AccountKey
     var name: String?
 }
-
-extension Sequence where Element: Hashable {
-    /// The elements without repeats, in their first order.
-    func uniqued() -> [Element] {
-        var seen = Set<Element>()
-        return filter { seen.insert($0).inserted }
-    }
-}

@@ -1,3 +1,4 @@
+import LedgerSources
 import ArgumentParser
 import Foundation
 import LedgerStore

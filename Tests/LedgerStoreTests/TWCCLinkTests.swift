@@ -47,7 +47,7 @@ struct TWCCLinkTests {
             try db.execute(sql: "UPDATE account SET parent_account_id = ? WHERE id = ?", arguments: [ids["P3/W8"], ids["P1/W2"]])
             try db.execute(sql: "UPDATE account SET parent_account_id = ? WHERE id = ?", arguments: [ids["P1/W0"], ids["17"]])
         }
-        try database.transaction { tx in try tx.linkTWCCMotherWallets(sourceID: twcc, idsPerStatement: idsPerStatement) }
+        try database.transaction { tx in try tx.linkParentAccounts(sourceID: twcc, idsPerStatement: idsPerStatement) }
         let parents = try database.writer.read { db in
             Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
                 SELECT c.account_key, p.account_key FROM account c LEFT JOIN account p ON p.id = c.parent_account_id

@@ -1,5 +1,7 @@
 import Foundation
 import LedgerCore
+import LedgerSources
+import Logging
 @testable import LedgerSync
 import Testing
 
@@ -35,9 +37,9 @@ struct ConfigurationTests {
         #expect(source.accounts == [.modelRouter(clientID: 1), .modelRouter(clientID: 2)])
         #expect(source.limits.concurrency == 4)
         #expect(source.limits.requestsPerSecond == 20)
-        guard case .modelRouter(let id, let secret) = source.credentials else { Issue.record("credentials"); return }
-        #expect(id == "id")
-        #expect(secret.reveal() == "secret")
+        let settings = try #require(source.settings as? ModelRouterSettings)
+        #expect(settings.accessKeyID == "id")
+        #expect(settings.accessKeySecret.reveal() == "secret")
     }
 
     @Test(
@@ -98,9 +100,9 @@ struct ConfigurationTests {
 
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secrets)
         let loaded = try SyncConfiguration.load(path: config, environment: ["SK": "from-env"])
-        guard case .modelRouter(let id, let secret) = loaded.sources[0].credentials else { Issue.record("credentials"); return }
-        #expect(id == "from-file")
-        #expect(secret.reveal() == "from-env")
+        let settings = try #require(loaded.sources[0].settings as? ModelRouterSettings)
+        #expect(settings.accessKeyID == "from-file")
+        #expect(settings.accessKeySecret.reveal() == "from-env")
 
         try Data("AK=from-file\nthis line is the secret itself\n".utf8).write(to: URL(fileURLWithPath: secrets))
         let malformed = #expect(throws: ConfigError.self) { try SyncConfiguration.load(path: config, environment: [:]) }
@@ -143,7 +145,7 @@ struct ConfigurationTests {
         // Inline first, then the file; each org once, in the order first named.
         #expect(Array(dms.accounts) == [101, 3, 105, 7].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) })
         let twcc = try #require(config.sources.first { $0.name == "twcc" })
-        #expect(twcc.projects == ["MST000001", "MST000002", "MST000003"])
+        #expect((twcc.settings as? TWCCWalletSettings)?.projects == ["MST000001", "MST000002", "MST000003"])
         #expect(Array(twcc.accounts) == [.twccWallet(projectCode: "MST000009", walletCode: "W0001")])
 
         try write("orgs.txt", "101\n# ok\n10x\n")
@@ -176,5 +178,42 @@ struct ConfigurationTests {
         #expect(AccountList(modelRouterClients: [9, 8, 9]) == clients)
         #expect(Array(AccountList(dmsOrgs: [4, 4, 5], orgType: 7)) == [4, 5].map { .dmsCredit(orgID: $0, orgType: 7) })
         #expect(AccountList([]).isEmpty)
+    }
+
+    @Test("Each kind's settings type reads its keys and builds its own connector; kinds share no key", arguments: SourceKind.allCases)
+    func registration(kind: SourceKind) throws {
+        let settingsType = kind.connectorType.settingsType
+        #expect(Set(settingsType.keys).isDisjoint(with: SourceConfiguration.commonKeys), "\(kind)")
+        let accounts = switch kind {
+        case .modelRouter: "clients = [1]\naccess_key_id_env = \"AK\"\naccess_key_secret_env = \"SK\""
+        case .dmsCredit: "orgs = [1]\ntoken_env = \"TOKEN\""
+        case .twccWallet: "wallets = [\"P/W\"]\naccount_env = \"AK\"\npassword_env = \"SK\""
+        }
+        let text = """
+            [store]
+            path = "ledger.sqlite"
+            [sources.one]
+            kind = "\(kind.rawValue)"
+            base_url = "http://127.0.0.1:1"
+            \(accounts)
+            """
+        let source = try #require(try Self.parse(text).sources.first)
+        #expect(type(of: source.settings) == settingsType)
+        #expect(source.unit == settingsType.defaultUnit)
+        #expect(source.discover == (settingsType.listing == .available(byDefault: true)))
+        let http = SourceHTTPClient(
+            source: source.name, transport: RefusingTransport(), limits: source.limits, logger: Logger(label: "test"))
+        let connector = source.connector(http: http, clock: SystemClock())
+        #expect(type(of: connector) == kind.connectorType)
+        #expect(connector.name == "one")
+    }
+}
+
+/// A transport that is never reached: the registration test builds connectors without sending.
+private struct RefusingTransport: HTTPTransport {
+    func send(_ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int) async throws(TransportFailure)
+        -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
+    {
+        throw .invalidRequest("not sent")
     }
 }

@@ -1,6 +1,8 @@
 import LedgerCore
 
 extension DMSCreditConnector: SourceConnector {
+    public static var settingsType: any SourceSettings.Type { DMSCreditSettings.self }
+
     /// DMS has no listing: its accounts are the configured orgs.
     public func discovery() -> (any AccountDiscovery)? { nil }
 

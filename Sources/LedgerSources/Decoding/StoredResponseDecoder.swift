@@ -6,7 +6,8 @@ public enum StoredResponseDecoder {
     /// What a stored response holds.
     public enum Content: Sendable {
         case balance(BalanceObservation)
-        case balanceLog(clientID: Int64, entries: [BalanceLogEntry])
+        /// Movements of one account (a page of its log).
+        case balanceLog(account: AccountKey, entries: [BalanceLogEntry])
         /// A list page, an error answer, or a response that no longer decodes: nothing to derive.
         case nothing
     }
@@ -54,7 +55,8 @@ public struct StoredResponse: Sendable {
 }
 
 extension SourceKind {
-    /// The connector type of each source kind: the registration of a kind's implementation in LedgerSources.
+    /// The connector type of each source kind: the one registration of a kind's implementation. Its
+    /// ``SourceConnector/settingsType`` reads the kind's configuration keys.
     public var connectorType: any SourceConnector.Type {
         switch self {
         case .modelRouter: ModelRouterConnector.self

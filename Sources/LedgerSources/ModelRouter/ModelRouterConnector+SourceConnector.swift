@@ -1,6 +1,8 @@
 import LedgerCore
 
 extension ModelRouterConnector: SourceConnector {
+    public static var settingsType: any SourceSettings.Type { ModelRouterSettings.self }
+
     public func discovery() -> (any AccountDiscovery)? {
         discoversClients ? clientPages() : nil
     }
@@ -47,7 +49,7 @@ extension ModelRouterConnector {
             guard case .value(let page) = ModelRouterDecoder.logPage(
                 stored.response, clientID: clientID, source: stored.source)
             else { return .nothing }
-            return .balanceLog(clientID: clientID, entries: page.entries)
+            return .balanceLog(account: .modelRouter(clientID: clientID), entries: page.entries)
         }
         guard case .value(let observation) = ModelRouterDecoder.balance(
             stored.response, clientID: clientID, currency: stored.unit, source: stored.source)

@@ -1,6 +1,8 @@
 import LedgerCore
 
 extension TWCCWalletConnector: SourceConnector {
+    public static var settingsType: any SourceSettings.Type { TWCCWalletSettings.self }
+
     public func discovery() -> (any AccountDiscovery)? {
         discoveryProjects.isEmpty ? nil : TWCCWalletDiscovery(connector: self, projects: discoveryProjects)
     }

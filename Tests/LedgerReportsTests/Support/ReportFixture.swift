@@ -91,7 +91,7 @@ enum ReportFixture {
                 poc: "0", suQuota: "5500", at: day(18, 1)), raw: raw("tw0-1", at: day(18, 1)), sourceID: s.twcc, runID: run)
             _ = try tx.record(twcc("W0001", "子錢包1", mother: false, balance: "1200", original: "1200", credit: "0",
                 poc: "0", suQuota: "5500", at: day(18, 1)), raw: raw("tw1-1", at: day(18, 1)), sourceID: s.twcc, runID: run)
-            try tx.linkTWCCMotherWallets(sourceID: s.twcc)
+            try tx.linkParentAccounts(sourceID: s.twcc)
             return .complete
         }
         // Run 2, 2026-11-19 01:00: changes, a log, a fetch error.
