@@ -24,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        // Already in the graph through Hummingbird; named because the simulator and `serve` build their servers
+        // from HummingbirdCore's parts and run them in a service group.
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Domain types: exact money, account keys, observations. No I/O.
@@ -105,6 +109,10 @@ let package = Package(
                 "LedgerSources",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -138,7 +146,22 @@ let package = Package(
         ),
 
         // Test helpers shared by the test targets (oracles independent of the code under test).
-        .target(name: "LedgerTestSupport", path: "Tests/LedgerTestSupport"),
+        .target(
+            name: "LedgerTestSupport",
+            dependencies: [
+                "LedgerCore", "LedgerSources", "LedgerSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/LedgerTestSupport"
+        ),
+        .testTarget(
+            name: "LedgerSimulatorTests",
+            dependencies: [
+                "LedgerSimulator", "LedgerSources", "LedgerCore", "LedgerTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
         .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
         .testTarget(
             name: "LedgerReportsTests",

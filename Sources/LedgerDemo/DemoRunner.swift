@@ -73,9 +73,9 @@ public struct DemoRunner: Sendable {
             simulator.world.advance(seconds: 86_400)
             try await sync("round 5: one more day")
             await simulator.stop()
-            // Simulated gmtModified times start at `start`; DMS and TWCC versions are valid from the responses' Date,
-            // so the period ends after the day the last round ran (which may be after midnight).
-            let period = (from: Self.day(start), to: Self.day(clock.now().adding(seconds: 86_400)))
+            // Every valid time is simulated (gmtModified, and the Date header DMS and TWCC versions are valid
+            // from), so the period runs from the simulated start to the day after the last simulated round.
+            let period = (from: Self.day(start), to: Self.day(simulator.world.now.adding(seconds: 86_400)))
             let report = URL(fileURLWithPath: directory).appendingPathComponent("report").path
             say("""
 

@@ -3,6 +3,7 @@ import Foundation
 import LedgerCore
 import LedgerSimulator
 @testable import LedgerSources
+import LedgerTestSupport
 import Logging
 import Testing
 
@@ -42,22 +43,21 @@ final class SleepRecorder: @unchecked Sendable {
 }
 
 /// A simulator on a free loopback port with connectors for all three sources pointed at it.
-final class SimulatorHarness: @unchecked Sendable {
-    let simulator: Simulator
-    let port: Int
-    let client: HTTPClient
+final class SimulatorHarness: Sendable {
+    let running: RunningSimulator
     let logs = LogCapture()
     let sleeps = SleepRecorder()
 
     init(_ configuration: SimulatorConfiguration = SimulatorConfiguration()) async throws {
-        simulator = Simulator(configuration: configuration, logger: Logger(label: "sim") { _ in SwiftLogNoOpLogHandler() })
-        port = try await simulator.start()
-        client = AsyncHTTPClientTransport.makeClient()
+        running = try await RunningSimulator(configuration)
     }
 
+    var simulator: Simulator { running.simulator }
+    var port: Int { running.port }
+    var client: HTTPClient { running.client }
+
     func shutdown() async {
-        try? await client.shutdown()
-        await simulator.stop()
+        await running.shutdown()
     }
 
     var baseURL: String { "http://127.0.0.1:\(port)" }

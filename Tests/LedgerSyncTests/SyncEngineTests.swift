@@ -3,31 +3,39 @@ import Foundation
 import GRDB
 import LedgerCore
 import LedgerDemo
+import LedgerReports
 import LedgerSimulator
 import LedgerSources
 import LedgerStore
 @testable import LedgerSync
+import LedgerTestSupport
 import Logging
 import Testing
 
 /// A simulator, a ledger file and a config pointing at them.
-final class SyncHarness: @unchecked Sendable {
-    let simulator: Simulator
-    let port: Int
+final class SyncHarness: Sendable {
+    let running: RunningSimulator
     let directory: String
-    let client = AsyncHTTPClientTransport.makeClient()
     static let quiet = Logger(label: "sync-tests") { _ in SwiftLogNoOpLogHandler() }
 
-    init(_ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100)) async throws {
-        simulator = Simulator(configuration: configuration, logger: Self.quiet)
-        port = try await simulator.start()
+    /// - Parameters:
+    ///   - configuration: The simulated world.
+    ///   - simulatedTime: Whether the engine and the simulator's checks run on the world's time (then nothing in
+    ///     the ledger depends on the wall clock) rather than the wall clock.
+    init(_ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100), simulatedTime: Bool = false)
+        async throws
+    {
+        running = try await RunningSimulator(configuration, simulatedTime: simulatedTime)
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("ledgersync-sync-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
+    var simulator: Simulator { running.simulator }
+    var port: Int { running.port }
+    var client: HTTPClient { running.client }
+
     func shutdown() async {
-        try? await client.shutdown()
-        await simulator.stop()
+        await running.shutdown()
         try? FileManager.default.removeItem(atPath: directory)
     }
 
@@ -77,7 +85,7 @@ final class SyncHarness: @unchecked Sendable {
 
     /// One sync with retries that do not sleep.
     func sync(_ configuration: SyncConfiguration? = nil) async throws -> SyncReport {
-        let database = try LedgerDatabase.open(path: databasePath, logger: Self.quiet)
+        let database = try LedgerDatabase.open(path: databasePath, clock: simulator.clock, logger: Self.quiet)
         defer { try? database.close() }
         return try await sync(configuration, database: database)
     }
@@ -87,7 +95,7 @@ final class SyncHarness: @unchecked Sendable {
         let configuration = try configuration ?? self.configuration()
         return try await SyncEngine(
             configuration: configuration, database: database, transport: AsyncHTTPClientTransport(client: client),
-            sleep: { _ in }, logger: Self.quiet
+            clock: simulator.clock, sleep: { _ in }, logger: Self.quiet
         ).run()
     }
 
@@ -113,10 +121,10 @@ final class SyncHarness: @unchecked Sendable {
 }
 
 func withSyncHarness(
-    _ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
+    _ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100), simulatedTime: Bool = false,
     _ body: (SyncHarness) async throws -> Void
 ) async throws {
-    let harness = try await SyncHarness(configuration)
+    let harness = try await SyncHarness(configuration, simulatedTime: simulatedTime)
     do { try await body(harness) } catch {
         await harness.shutdown()
         throw error
@@ -341,6 +349,13 @@ struct SyncEngineTests {
         #expect(to - from <= 33 * 86_400_000)
         #expect(lines.all.contains { $0.contains("export --db \(result.databasePath) --from \(result.period.from) --to \(result.period.to)") })
         try queue.close()
+        // Its report tells only what the demo stages: the late arrival and the same-timestamp conflict. Every
+        // valid time is simulated, so no account lacks an opening because of the wall clock.
+        let reader = try LedgerReader.open(path: result.databasePath)
+        let report = try Reconciler.report(reader: reader, parameters: ReportParameters(
+            from: Instant(iso8601: result.period.from + "T00:00:00Z"), to: Instant(iso8601: result.period.to + "T00:00:00Z")))
+        try reader.close()
+        #expect(report.exceptions.map { "\($0.kind.rawValue) \($0.account ?? "-")" }.sorted() == ["CONFLICT 1001", "CONFLICT 1002"])
         let mode = try FileManager.default.attributesOfItem(atPath: directory + "/secrets.env")[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }

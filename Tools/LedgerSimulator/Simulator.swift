@@ -1,5 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import LedgerSources
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
 import LedgerCore
 import Logging
 
@@ -11,6 +16,8 @@ public final class Simulator: Sendable {
     public let configuration: SimulatorConfiguration
     public let world: SimulatorWorld
     public let faults: FaultPlan
+    /// The clock of the simulator's signature-date and token checks: the wall clock, or simulated time.
+    public let clock: any LedgerClock
     let auth: SimulatorAuth
     let logger: Logger
     private let running = RunningServer()
@@ -19,11 +26,24 @@ public final class Simulator: Sendable {
     ///   - configuration: The world's size, seed and credentials.
     ///   - wallClock: The real clock for token expiry and x-acs-date checks.
     ///   - logger: The server's logger.
-    public init(configuration: SimulatorConfiguration, wallClock: any LedgerClock = SystemClock(), logger: Logger) {
+    public convenience init(configuration: SimulatorConfiguration, wallClock: any LedgerClock = SystemClock(), logger: Logger) {
+        self.init(configuration: configuration, clock: { _ in wallClock }, logger: logger)
+    }
+
+    /// A simulator whose signature-date and token checks run on simulated time: give its ``clock`` to the sync
+    /// engine, and every time in the ledger (received, recorded, observed) follows the simulated world.
+    public static func onSimulatedTime(configuration: SimulatorConfiguration, logger: Logger) -> Simulator {
+        Simulator(configuration: configuration, clock: { SimulatedClock(world: $0) }, logger: logger)
+    }
+
+    private init(
+        configuration: SimulatorConfiguration, clock: (SimulatorWorld) -> any LedgerClock, logger: Logger
+    ) {
         self.configuration = configuration
         self.world = SimulatorWorld(configuration: configuration)
         self.faults = FaultPlan()
-        self.auth = SimulatorAuth(configuration: configuration, wallClock: wallClock)
+        self.clock = clock(world)
+        self.auth = SimulatorAuth(configuration: configuration, wallClock: self.clock)
         self.logger = logger
     }
 
@@ -34,15 +54,11 @@ public final class Simulator: Sendable {
     /// - Returns: The port bound.
     public func start(host: String = "127.0.0.1", port: Int = 0) async throws -> Int {
         let ready = AsyncStream<Int>.makeStream()
-        let app = Application(
-            router: makeRouter(),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in
-                ready.continuation.yield(channel.localAddress?.port ?? 0)
-                ready.continuation.finish()
-            },
-            logger: logger)
-        let task = Task { try await app.run() }
+        let server = makeServer(host: host, port: port) { bound in
+            ready.continuation.yield(bound)
+            ready.continuation.finish()
+        }
+        let task = Task { try await server.run() }
         running.set(task)
         for await bound in ready.stream { return bound }
         task.cancel()
@@ -57,12 +73,39 @@ public final class Simulator: Sendable {
         _ = try? await task.value
     }
 
-    /// Serves until cancelled (for the `ledgersync-sim` executable).
+    /// Serves until SIGTERM or SIGINT (for the `ledgersync-sim` executable).
     public func run(host: String, port: Int, onReady: @escaping @Sendable (Int) -> Void) async throws {
-        let app = Application(
-            router: makeRouter(), configuration: .init(address: .hostname(host, port: port), serverName: nil),
-            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) }, logger: logger)
-        try await app.runService()
+        let group = ServiceGroup(configuration: .init(
+            services: [makeServer(host: host, port: port, onReady: onReady)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+    }
+
+    /// The HTTP server. It is built from HummingbirdCore's parts rather than `Application` because every answer's
+    /// `Date` header must carry simulated time (the APIs' Date is the observation time of DMS and TWCC), and
+    /// `Application` stamps the wall clock over whatever the router set.
+    private func makeServer(host: String, port: Int, onReady: @escaping @Sendable (Int) -> Void) -> some Service {
+        let responder = makeRouter().buildResponder()
+        let logger = logger
+        let world = world
+        return Server(
+            childChannelSetup: HTTP1Channel(responder: { request, writer, channel in
+                let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                var response: Response
+                do {
+                    response = try await responder.respond(to: request, context: context)
+                } catch let error as any HTTPResponseError {
+                    response = try error.response(from: request, context: context)
+                } catch {
+                    response = Response(status: .internalServerError)
+                }
+                response.headers[.date] = HTTPDate.format(world.now)
+                try await writer.write(response: response.head, body: response.body)
+            }),
+            configuration: ServerConfiguration(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger)
     }
 }
 

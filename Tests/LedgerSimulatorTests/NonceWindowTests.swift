@@ -2,6 +2,7 @@ import Foundation
 import LedgerCore
 @testable import LedgerSources
 @testable import LedgerSimulator
+import LedgerTestSupport
 import Testing
 
 @Suite("The simulator's signature nonce window")
@@ -86,13 +87,4 @@ struct NonceWindowTests {
 /// Inserts a nonce outside `#expect`, which cannot take a mutating call.
 private func accept(_ window: inout NonceWindow, _ nonce: String, _ milliseconds: Int64) -> Bool {
     window.insert(nonce, at: Instant(millisecondsSinceEpoch: milliseconds))
-}
-
-/// A clock that moves only when told.
-final class SteppedClock: LedgerClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var instant: Instant
-    init(_ start: Instant) { instant = start }
-    func now() -> Instant { lock.withLock { instant } }
-    func advance(milliseconds: Int64) { lock.withLock { instant = instant.adding(milliseconds: milliseconds) } }
 }
