@@ -50,12 +50,14 @@ public struct FixedDecimal: Hashable, Comparable, Sendable {
         self.init(units: integer, scale: 0)
     }
 
+    /// Zero.
     public static let zero = FixedDecimal(checkedNanos: 0)
 
     public static func < (lhs: FixedDecimal, rhs: FixedDecimal) -> Bool {
         lhs.nanos < rhs.nanos
     }
 
+    /// Whether the amount is below zero.
     public var isNegative: Bool { nanos < 0 }
 
     /// The fractional digits the value needs: 0 for whole numbers, 9 at most.

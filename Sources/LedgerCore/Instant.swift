@@ -1,7 +1,9 @@
 /// A point in time: whole milliseconds since 1970-01-01T00:00:00Z, as the store keeps every instant.
 public struct Instant: Hashable, Comparable, Sendable {
+    /// Milliseconds since 1970-01-01T00:00:00Z (negative before it).
     public let millisecondsSinceEpoch: Int64
 
+    /// The instant `millisecondsSinceEpoch` after the Unix epoch.
     public init(millisecondsSinceEpoch: Int64) {
         self.millisecondsSinceEpoch = millisecondsSinceEpoch
     }
@@ -28,7 +30,9 @@ public struct Instant: Hashable, Comparable, Sendable {
 
 /// Why a time could not be read.
 public struct InstantParseError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The text that did not parse.
     public let text: String
+    /// The form expected.
     public let expected: String
 
     public var description: String {

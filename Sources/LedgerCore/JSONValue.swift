@@ -26,6 +26,7 @@ public enum JSONValue: Hashable, Sendable {
 
 /// A JSON object with its members in document order. Keys are unique: the parser refuses a duplicate.
 public struct JSONObject: Hashable, Sendable {
+    /// The members in document order, repeats kept as sent.
     public let members: [(key: String, value: JSONValue)]
     private let index: [String: Int]
 
@@ -50,6 +51,7 @@ public struct JSONObject: Hashable, Sendable {
         index[key].map { members[$0].value }
     }
 
+    /// The member names, in order.
     public var keys: [String] { members.map(\.key) }
 
     public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
@@ -69,6 +71,7 @@ public struct JSONObject: Hashable, Sendable {
 public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The zero-based byte offset where parsing stopped.
     public let offset: Int
+    /// What is wrong, with the byte offset.
     public let reason: String
 
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }

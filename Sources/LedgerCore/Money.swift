@@ -1,8 +1,11 @@
 /// An exact amount with its unit.
 public struct Money: Hashable, Sendable, CustomStringConvertible {
+    /// The exact amount.
     public let amount: FixedDecimal
+    /// Its unit.
     public let unit: MoneyUnit
 
+    /// An amount in a unit.
     public init(_ amount: FixedDecimal, _ unit: MoneyUnit) {
         self.amount = amount
         self.unit = unit
@@ -36,6 +39,7 @@ public struct Money: Hashable, Sendable, CustomStringConvertible {
 public struct MoneyTotals: Hashable, Sendable {
     public private(set) var totals: [MoneyUnit: FixedDecimal] = [:]
 
+    /// No totals yet.
     public init() {}
 
     /// Adds an amount to the total of its unit.

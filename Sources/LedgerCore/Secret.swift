@@ -5,6 +5,7 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
 {
     private let value: String
 
+    /// Wraps a secret value.
     public init(_ value: String) {
         self.value = value
     }
@@ -12,6 +13,7 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     /// The credential itself, for signing or a header; never for logging.
     public func reveal() -> String { value }
 
+    /// Whether the secret is empty (a config error).
     public var isEmpty: Bool { value.isEmpty }
     public var description: String { "<redacted>" }
     public var debugDescription: String { "<redacted>" }

@@ -9,10 +9,12 @@ import Logging
 /// `ledgersync demo`: the simulator in-process on a free loopback port, a demo config with a private secrets file,
 /// and several sync rounds over simulated time, so that history, movements and conflicts appear.
 public struct DemoRunner: Sendable {
+    /// Where the demo writes its config, secrets, ledger and report.
     public let directory: String
     let logger: Logger
     let clock: any LedgerClock
 
+    /// A demo into `directory`; `clock` stamps the ledger's recorded times.
     public init(directory: String, clock: any LedgerClock = SystemClock(), logger: Logger) {
         self.directory = directory
         self.clock = clock
@@ -21,8 +23,11 @@ public struct DemoRunner: Sendable {
 
     /// What the demo produced.
     public struct Result: Sendable {
+        /// The config it wrote.
         public var configPath: String
+        /// The ledger it synced.
         public var databasePath: String
+        /// Each sync round's report.
         public var rounds: [SyncReport]
         /// A report period that holds everything the demo synced: from the first simulated day (inclusive) to
         /// tomorrow (exclusive), as `YYYY-MM-DD` for `export` and `check`.

@@ -48,9 +48,12 @@ public typealias MovementPages = (entries: [BalanceLogEntry], responses: [Source
 
 /// An account a listing found, with the name the listing gives it (if it gives one).
 public struct DiscoveredAccount: Sendable, Hashable {
+    /// The account.
     public var key: AccountKey
+    /// The name the listing gives it, if any.
     public var name: String?
 
+    /// An account found by a listing.
     public init(key: AccountKey, name: String?) {
         self.key = key
         self.name = name
@@ -59,12 +62,14 @@ public struct DiscoveredAccount: Sendable, Hashable {
 
 /// How a listing went: complete only when it reached a trustworthy end; otherwise why not.
 public struct ListingOutcome: Sendable {
+    /// Whether the listing reached a trustworthy end, so that an account it missed may be called gone.
     public var complete: Bool
     /// The failures that stopped it (one per listing that failed).
     public var failures: [SourceError]
     /// Pages that did not decode.
     public var quarantined: [(problem: DecodingProblem, response: SourceResponse)]
 
+    /// An outcome; complete listings usually have no failures.
     public init(
         complete: Bool, failures: [SourceError] = [],
         quarantined: [(problem: DecodingProblem, response: SourceResponse)] = []

@@ -13,7 +13,9 @@ public struct AccountState: Sendable, Equatable {
 
     /// The last balance log entry stored for a ModelRouter client.
     public struct LogCursor: Sendable, Equatable {
+        /// The newest movement's time.
         public var gmtCreate: Instant
+        /// Its id, to order movements of the same time.
         public var remoteID: Int64
 
         public init(gmtCreate: Instant, remoteID: Int64) {

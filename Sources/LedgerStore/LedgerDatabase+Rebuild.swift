@@ -4,15 +4,25 @@ import LedgerCore
 
 /// A stored raw response, as ``LedgerDatabase/rebuildEvents()`` hands it back for decoding.
 public struct StoredRaw: Sendable {
+    /// The stored response's id.
     public var id: Int64
+    /// The source it came from.
     public var sourceID: Int64
+    /// That source's name.
     public var sourceName: String
+    /// That source's kind.
     public var kind: SourceKind
+    /// The HTTP method.
     public var method: String
+    /// The URL, without credentials.
     public var url: String
+    /// The answer's status.
     public var httpStatus: Int
+    /// Its Date header, if any.
     public var dateHeaderAt: Instant?
+    /// When it arrived.
     public var receivedAt: Instant
+    /// The body, byte for byte.
     public var body: [UInt8]
 }
 
@@ -23,6 +33,7 @@ public enum RebuildEvent: Sendable {
     /// A complete discovery no longer listed the account.
     case gone(sourceID: Int64, account: AccountKey, at: Instant, runID: Int64?)
 
+    /// When it happened: the order rebuild replays events in.
     public var at: Instant {
         switch self {
         case .raw(_, let at), .gone(_, _, let at, _): at

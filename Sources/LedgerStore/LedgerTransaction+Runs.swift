@@ -5,14 +5,23 @@ import LedgerCore
 
 /// Counts of what a run did for one source; added to the run's row in the same transaction as each target.
 public struct RunCounts: Sendable, Equatable {
+    /// Accounts targeted.
     public var targets = 0
+    /// Accounts fetched (decoded or quarantined).
     public var fetched = 0
+    /// New versions recorded.
     public var versionsAdded = 0
+    /// Accounts fetched and found unchanged.
     public var unchanged = 0
+    /// Accounts marked gone.
     public var gone = 0
+    /// Conflicts met.
     public var conflicts = 0
+    /// Failed fetches.
     public var errors = 0
+    /// Payloads that did not decode.
     public var quarantined = 0
+    /// Movements added.
     public var logEntries = 0
 
     public init() {}

@@ -15,7 +15,9 @@ public struct MigrationStatus: Sendable, Equatable {
         case unknown
     }
 
+    /// The migration's id (its file name without `.sql`).
     public var id: String
+    /// Whether it is applied, pending, or unknown to this build.
     public var state: State
     /// The checksum of the file this build ships, if it ships it.
     public var shippedSHA256: String?

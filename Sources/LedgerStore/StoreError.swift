@@ -24,10 +24,12 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case invalidData(String)
     }
 
+    /// What went wrong.
     public let code: Code
     /// The database file concerned, when there is one.
     public let path: String?
 
+    /// An error of `code` about the database at `path`.
     public init(_ code: Code, path: String? = nil) {
         self.code = code
         self.path = path

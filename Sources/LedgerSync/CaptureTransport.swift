@@ -57,6 +57,7 @@ public struct CapturingTransport: HTTPTransport {
 public struct ReplayTransport: HTTPTransport {
     let directory: URL
 
+    /// A replay of the capture in `directory`.
     public init(directory: String) throws {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {

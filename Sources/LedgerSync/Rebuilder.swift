@@ -10,6 +10,7 @@ public struct Rebuilder: Sendable {
     let database: LedgerDatabase
     let logger: Logger
 
+    /// A rebuild of `database` with the sources' units from `configuration`.
     public init(configuration: SyncConfiguration, database: LedgerDatabase, logger: Logger) {
         self.configuration = configuration
         self.database = database
@@ -18,9 +19,13 @@ public struct Rebuilder: Sendable {
 
     /// What a rebuild re-derived.
     public struct Report: Sendable, Equatable {
+        /// Stored responses read.
         public var responses = 0
+        /// Versions recorded.
         public var versions = 0
+        /// Movements recorded.
         public var movements = 0
+        /// Accounts marked gone.
         public var gone = 0
     }
 

@@ -11,7 +11,9 @@ import Logging
 /// (a savepoint of a group transaction, see ``GroupCommitter``), so a failure in one target never undoes or blocks
 /// another, and a killed run loses at most the targets fetched but not yet committed.
 public struct SyncEngine: Sendable {
+    /// The sources to read and where the ledger is.
     public let configuration: SyncConfiguration
+    /// The ledger written.
     public let database: LedgerDatabase
     let transport: any HTTPTransport
     let clock: any LedgerClock

@@ -5,11 +5,13 @@ import LedgerSources
 /// The single-writer lock of a ledger: an exclusive `flock` on `<database>.lock`, which the kernel releases when
 /// the holder exits, even by `kill -9`. The file says who holds it.
 public final class SyncLock: Sendable {
+    /// The lock file (the ledger's path with `.lock`).
     public let path: String
     private let descriptor: Int32
 
     /// Why the lock could not be taken.
     public struct Held: Error, Sendable, CustomStringConvertible {
+        /// The lock file.
         public let path: String
         /// What the holder wrote: `pid 123 on host x since 2026-…`.
         public let holder: String

@@ -4,10 +4,13 @@ import LedgerStore
 /// Live progress of a run, per source: what is done of what is known, and how fast.
 public final class SyncProgress: @unchecked Sendable {
     public struct Line: Sendable, Equatable {
+        /// The source instance's name.
         public var source: String
+        /// Targets fetched (or failed) so far.
         public var done: Int
         /// Targets known so far (discovery may still add to it).
         public var total: Int
+        /// Failed fetches so far.
         public var errors: Int
     }
 

@@ -9,7 +9,9 @@ public enum ExportFormat: String, Sendable, CaseIterable, Hashable {
 
 /// Why an export could not be written.
 public struct ExportError: Error, Sendable, CustomStringConvertible {
+    /// The file or directory.
     public let path: String
+    /// What the system said.
     public let reason: String
     public var description: String { "cannot write the export to \(path): \(reason)" }
 }

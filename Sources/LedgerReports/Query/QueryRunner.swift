@@ -3,13 +3,31 @@ import LedgerStore
 
 /// What `ledgersync query` can list.
 public enum QueryKind: String, Sendable, CaseIterable {
-    case balances, history, changes, conflicts, runs, errors, movements, totals
+    /// Each account's balance as of an instant on each time axis.
+    case balances
+    /// An account's versions over time.
+    case history
+    /// Versions that started in a window, beside the ones they followed.
+    case changes
+    /// The gmtModified conflicts the sync met.
+    case conflicts
+    /// Sync runs and their counts.
+    case runs
+    /// Failed fetches and quarantined payloads.
+    case errors
+    /// ModelRouter balance-log entries.
+    case movements
+    /// Sums of available balances per source and unit.
+    case totals
 }
 
 /// Everything a `ledgersync query` invocation asks, already parsed and checked.
 public struct QueryOptions: Sendable {
+    /// How the rows are printed.
     public var format: ReportTable.Format = .table
+    /// The zone times are shown in (stored times are UTC).
     public var zone: DisplayZone = .utc
+    /// Which sources, accounts and units.
     public var filter = QueryFilter()
     /// balances and totals: the instant on each axis.
     public var asOf = AsOf.now
@@ -21,15 +39,20 @@ public struct QueryOptions: Sendable {
     public var conflictKinds: [String] = []
     /// errors: one run only.
     public var runID: Int64?
+    /// Where the page starts and how long it is.
     public var page = PageRequest()
 
+    /// Every option at its default: current balances of everything, as a table in UTC.
     public init() {}
 }
 
 /// The printed answer of a query and the cursor for its next page.
 public struct QueryOutput: Sendable {
+    /// The rows, printed.
     public var text: String
+    /// The `--after` value of the next page; `nil` on the last.
     public var nextCursor: String?
+    /// Rows on this page.
     public var rowCount: Int
 }
 

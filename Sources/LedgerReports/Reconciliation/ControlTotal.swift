@@ -8,16 +8,21 @@ import LedgerCore
 public struct ControlTotal: Sendable, Equatable {
     /// The figures of the accounts without an opening balance.
     public struct WithoutOpening: Sendable, Equatable {
+        /// Statement lines without an opening.
         public var accounts = 0
+        /// Their movements in the period.
         public var movements = FixedDecimal.zero
         /// Their reported closing balances (those that have one).
         public var reportedClosing = FixedDecimal.zero
     }
 
+    /// The unit every figure is in.
     public var unit: MoneyUnit
     /// Statement lines with an opening balance.
     public var accounts = 0
+    /// The sum of their opening balances.
     public var opening = FixedDecimal.zero
+    /// The sum of their movements.
     public var movements = FixedDecimal.zero
     /// opening + movements: the closing these accounts roll forward to.
     public var closing = FixedDecimal.zero
@@ -27,8 +32,10 @@ public struct ControlTotal: Sendable, Equatable {
     public var difference = FixedDecimal.zero
     /// Accounts with an opening but no reported closing (gone, or no balance at the period's end).
     public var missingClosing = 0
+    /// The accounts without an opening, apart.
     public var noOpening = WithoutOpening()
 
+    /// Zero totals in `unit`.
     public init(unit: MoneyUnit) {
         self.unit = unit
     }

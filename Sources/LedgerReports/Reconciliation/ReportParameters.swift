@@ -5,6 +5,7 @@ import LedgerStore
 public struct ReportParameters: Sendable, Equatable {
     /// The period `[from, to)`.
     public var from: Instant
+    /// The period's end (exclusive).
     public var to: Instant
     /// The zone the period was given in and times are shown in.
     public var zone: DisplayZone
@@ -17,6 +18,7 @@ public struct ReportParameters: Sendable, Equatable {
     /// At most this many accounts get a chart in the HTML report (every account is in the CSV and JSON).
     public var htmlChartLimit: Int
 
+    /// Parameters of the period [`from`, `to`).
     public init(
         from: Instant, to: Instant, zone: DisplayZone = .utc, filter: QueryFilter = QueryFilter(),
         tolerances: [String: FixedDecimal] = [:], staleAfterSeconds: Int64 = 36 * 3600, htmlChartLimit: Int = 500

@@ -18,6 +18,7 @@ public struct ReportRequest: Sendable {
     /// How many accounts the HTML report charts.
     public var chartLimit = 500
 
+    /// A request with every option at its default (the last full day, 36 h stale limit, no tolerance).
     public init() {}
 
     /// The report's parameters and statement file.

@@ -6,16 +6,23 @@ import LedgerStore
 /// as_of` (in any order, extra columns ignored).
 public struct StatementFile: Sendable, Equatable {
     public struct Line: Sendable, Equatable {
+        /// The line in the file (1 is the header).
         public var lineNumber: Int
+        /// The source instance's name.
         public var source: String
+        /// The account's key.
         public var account: String
+        /// The unit, as written.
         public var unit: String
+        /// The statement's balance.
         public var amount: FixedDecimal
+        /// The instant the balance is as of.
         public var asOf: Instant
     }
 
     /// The file name as given.
     public var name: String
+    /// The lines that parsed, in file order.
     public var lines: [Line]
     /// Lines that could not be read, with their number and why.
     public var malformed: [(lineNumber: Int, reason: String)]

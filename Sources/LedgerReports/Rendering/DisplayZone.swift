@@ -9,6 +9,7 @@ public struct DisplayZone: Sendable, Equatable, CustomStringConvertible {
     private let fixedOffsetMinutes: Int?
     private let zone: TimeZone?
 
+    /// Coordinated Universal Time, the default of every output.
     public static let utc = DisplayZone(name: "UTC", fixedOffsetMinutes: 0, zone: nil)
 
     private init(name: String, fixedOffsetMinutes: Int?, zone: TimeZone?) {
@@ -100,7 +101,9 @@ public struct DisplayZone: Sendable, Equatable, CustomStringConvertible {
 public struct ReportInputError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The option or file location (`--from`, `statement.csv line 7`).
     public let argument: String
+    /// The value given.
     public let value: String
+    /// Why it is refused, and what would be accepted.
     public let reason: String
 
     public init(argument: String, value: String, reason: String) {

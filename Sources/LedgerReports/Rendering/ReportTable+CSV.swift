@@ -105,6 +105,8 @@ public enum CSV {
 
 /// CSV text that cannot be split into records.
 public struct CSVParseError: Error, Sendable, Equatable {
+    /// The line of the file.
     public let line: Int
+    /// What is wrong with it.
     public let reason: String
 }

@@ -12,12 +12,18 @@ public enum DMSAuthentication: Sendable {
 
 /// Reads one DMS customer's credit position: `GET {base}/dms/purchase/app-credit?org_id=&org_type=&app_mark=1`.
 public struct DMSCreditConnector: Sendable {
+    /// The source instance's name, for errors and logs.
     public let name: String
+    /// Where the API answers.
     public let baseURL: BaseURL
+    /// The unit of every figure.
     public let currency: MoneyUnit
+    /// How requests authenticate.
     public let authentication: DMSAuthentication
+    /// The source's HTTP client, with its limits.
     public let http: SourceHTTPClient
 
+    /// A connector reading credits in `currency`.
     public init(
         name: String, baseURL: BaseURL, currency: MoneyUnit, authentication: DMSAuthentication,
         http: SourceHTTPClient

@@ -7,9 +7,12 @@ public struct DMSCreditSettings: SourceSettings {
     public static let listing = AccountListing.unavailable(
         reason: "the DMS credit API has no account list; name customers in orgs")
 
+    /// The accounts the table names, each once.
     public let accounts: AccountList
+    /// How requests authenticate.
     public let authentication: DMSAuthentication
 
+    /// Reads the table; see ``SourceSettings/init(reading:discover:)``.
     public init(reading table: some SourceSettingsReader, discover: Bool) throws(ConfigError) {
         let orgType = Int64(try table.optionalInt("org_type", range: 0...1_000_000) ?? 2)
         accounts = AccountList(dmsOrgs: try table.ids("orgs"), orgType: orgType)

@@ -42,9 +42,11 @@ public enum StoredResponseDecoder {
 
 /// A stored response with its URL taken apart, for a connector to decode again.
 public struct StoredResponse: Sendable {
+    /// The response as stored.
     public var response: SourceResponse
     /// The URL's path, and its path segments.
     public var path: String
+    /// The path's segments.
     public var segments: [String] { path.split(separator: "/").map(String.init) }
     /// The URL's query parameters (the first of each name).
     public var query: [String: String]

@@ -1,5 +1,6 @@
 /// A source's base URL, checked once: `http(s)://host[:port][/prefix]`.
 public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
+    /// `https`, or `http` for loopback tests and simulators.
     public let scheme: String
     /// `host` or `host:port`, as the Host header carries it.
     public let authority: String
@@ -46,6 +47,7 @@ public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
 
 /// Accounts found by listing a source, and whether the listing is complete enough to mark others gone.
 public struct Discovery<Item: Sendable>: Sendable {
+    /// What was found.
     public var items: [Item]
     /// True only when paging reached a trustworthy end; a partial discovery marks nothing gone.
     public var complete: Bool

@@ -31,22 +31,26 @@ public struct SourceError: Error, Sendable, Hashable, CustomStringConvertible {
         case cancelled
     }
 
+    /// What went wrong, as a category the sync and the reports act on.
     public var kind: Kind
     /// The source instance's configured name.
     public var source: String
     /// What was asked for: `client 17`, `org 101 (type 2)`, `wallet MST123456/W0001`, `client list`.
     public var target: String
+    /// The answer's HTTP status, if one came.
     public var httpStatus: Int?
     /// The source's own error code: ModelRouter errCode, DMS errCode, TWCC errors[].code.
     public var remoteCode: String?
     /// The source's message, or what went wrong.
     public var message: String
+    /// The source's id of the request, for its support.
     public var requestID: String?
     /// Whether a later attempt could succeed.
     public var retryable: Bool
     /// How many attempts were made.
     public var attempts: Int
 
+    /// An error of `kind` fetching `target` from `source`.
     public init(
         kind: Kind, source: String, target: String, httpStatus: Int? = nil, remoteCode: String? = nil,
         message: String, requestID: String? = nil, retryable: Bool, attempts: Int = 1

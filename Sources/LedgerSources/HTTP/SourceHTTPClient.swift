@@ -6,6 +6,7 @@ import Logging
 public final class SourceHTTPClient: Sendable {
     /// The configured name of the source instance, for errors and logs.
     public let source: String
+    /// The source's limits.
     public let limits: SourceLimits
     private let transport: any HTTPTransport
     private let clock: any LedgerClock

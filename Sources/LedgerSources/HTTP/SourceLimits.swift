@@ -8,8 +8,10 @@ public struct SourceLimits: Sendable, Hashable {
     public var requestTimeout: Duration
     /// The largest response body accepted.
     public var maximumBodyBytes: Int
+    /// When and how often a failed request is tried again.
     public var retry: RetryPolicy
 
+    /// Limits; the defaults are those a config gets when it sets none.
     public init(
         concurrency: Int = 8, requestsPerSecond: Int? = nil, requestTimeout: Duration = .seconds(30),
         maximumBodyBytes: Int = 4 * 1024 * 1024, retry: RetryPolicy = RetryPolicy()
@@ -34,6 +36,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// The longest Retry-After honoured; a server asking for more gets no retry in this run.
     public var maximumRetryAfter: Duration
 
+    /// A policy; the defaults are those a config gets when it sets none.
     public init(
         maximumAttempts: Int = 4, baseDelay: Duration = .milliseconds(250), maximumDelay: Duration = .seconds(20),
         maximumRetryAfter: Duration = .seconds(120)

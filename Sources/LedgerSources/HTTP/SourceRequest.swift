@@ -2,6 +2,7 @@ import LedgerCore
 
 /// One HTTP request to a source, with the identity that may be logged and stored.
 public struct SourceRequest: Sendable {
+    /// The HTTP method.
     public var method: String
     /// The full URL, which may carry a credential in its query (DMS token mode): never log or store it.
     public var url: String
@@ -18,6 +19,7 @@ public struct SourceRequest: Sendable {
     /// capture keeps that header.
     public var requestIDHeader: String?
 
+    /// A request; `redactedURL` must hold no credential.
     public init(
         method: String = "GET", url: String, headers: [(name: String, value: String)] = [], redactedURL: String,
         action: String? = nil, isCredentialExchange: Bool = false, requestIDHeader: String? = nil
@@ -34,6 +36,7 @@ public struct SourceRequest: Sendable {
 
 /// A response as received, before the connector decodes it.
 public struct SourceResponse: Sendable {
+    /// The HTTP status.
     public var status: Int
     /// Response headers, names in lowercase.
     public let headers: [(name: String, value: String)]
@@ -43,13 +46,16 @@ public struct SourceResponse: Sendable {
     public var receivedAt: Instant
     /// The redacted identity of the request that produced it.
     public var method: String
+    /// The request's URL with every credential removed.
     public var redactedURL: String
+    /// The API action, where the source names one.
     public var action: String?
     /// How many attempts it took.
     public var attempts: Int
     /// The source's id for this request, from the header its connector named.
     public var requestID: String?
 
+    /// A response; the request id is read from `requestIDHeader` when the connector names one.
     public init(
         status: Int, headers: [(name: String, value: String)], body: [UInt8], receivedAt: Instant, method: String,
         redactedURL: String, action: String?, attempts: Int = 1, requestIDHeader: String? = nil

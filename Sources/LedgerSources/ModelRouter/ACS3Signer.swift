@@ -9,13 +9,16 @@ import LedgerCore
 /// Signature        = hex(HMAC-SHA256(AccessKeySecret, StringToSign))
 /// ```
 public struct ACS3Signer: Sendable {
+    /// The signature algorithm named in the Authorization header.
     public static let algorithm = "ACS3-HMAC-SHA256"
     /// The hex SHA-256 of an empty body.
     public static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
+    /// The AccessKey id named in every signature.
     public let accessKeyID: String
     private let accessKeySecret: Secret
 
+    /// A signer with an AccessKey pair.
     public init(accessKeyID: String, accessKeySecret: Secret) {
         self.accessKeyID = accessKeyID
         self.accessKeySecret = accessKeySecret

@@ -3,15 +3,19 @@ import Logging
 
 /// Reads ModelRouter balances, the client list and balance logs, signing every request with ACS3-HMAC-SHA256.
 public struct ModelRouterConnector: Sendable {
+    /// The API version every request names (`x-acs-version`).
     public static let apiVersion = "20240611"
     /// Where Alibaba Cloud names each request: the id its support asks for.
     public static let requestIDHeader = "x-acs-request-id"
     static let root = "/api/v1/modelRouter/open"
 
+    /// The source instance's name, for errors and logs.
     public let name: String
+    /// Where the API answers.
     public let baseURL: BaseURL
     /// The unit of `balanceType: amount` balances.
     public let currency: MoneyUnit
+    /// The source's HTTP client, with its limits.
     public let http: SourceHTTPClient
     let signer: ACS3Signer
     let clock: any LedgerClock

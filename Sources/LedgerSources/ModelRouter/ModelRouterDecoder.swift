@@ -5,15 +5,21 @@ import LedgerCore
 public enum ModelRouterDecoder {
     /// One page of the client list.
     public struct ClientPage: Sendable, Hashable {
+        /// The clients on the page.
         public var clients: [ModelRouterClient]
+        /// The total the API claims, if it sends one.
         public var total: Int64?
+        /// The token of the next page; `nil` or empty on the last.
         public var nextToken: String?
     }
 
     /// One page of a client's balance log.
     public struct LogPage: Sendable, Hashable {
+        /// The entries on the page.
         public var entries: [BalanceLogEntry]
+        /// The total the API claims, if it sends one.
         public var total: Int64?
+        /// The token of the next page; `nil` or empty on the last.
         public var nextToken: String?
     }
 
@@ -183,8 +189,11 @@ public enum ModelRouterDecoder {
 
 /// A ModelRouter client (department) from the client list.
 public struct ModelRouterClient: Sendable, Hashable {
+    /// The client (department) id.
     public var id: Int64
+    /// Its name (a remote string).
     public var name: String?
+    /// Its parent department, if any.
     public var parentID: Int64?
     /// `deleteTag` set: the client is deleted at the source.
     public var deleted: Bool

@@ -6,11 +6,14 @@ public struct ModelRouterSettings: SourceSettings {
     public static let defaultUnit = MoneyUnit.yuan
     public static let listing = AccountListing.available(byDefault: true)
 
+    /// The accounts the table names, each once.
     public let accounts: AccountList
     /// The AccessKey id (not a secret by itself, but never logged beside its secret).
     public let accessKeyID: String
+    /// The AccessKey secret.
     public let accessKeySecret: Secret
 
+    /// Reads the table; see ``SourceSettings/init(reading:discover:)``.
     public init(reading table: some SourceSettingsReader, discover: Bool) throws(ConfigError) {
         accounts = AccountList(modelRouterClients: try table.ids("clients"))
         if accounts.isEmpty, !discover { throw table.noAccounts("clients") }

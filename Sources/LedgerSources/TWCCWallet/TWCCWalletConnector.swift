@@ -11,9 +11,13 @@ public enum TWCCAuthentication: Sendable {
 
 /// Reads TWCC project wallets, one at a time, and lists a project's wallets.
 public struct TWCCWalletConnector: Sendable {
+    /// The source instance's name, for errors and logs.
     public let name: String
+    /// Where the API answers.
     public let baseURL: BaseURL
+    /// How requests authenticate.
     public let authentication: TWCCAuthentication
+    /// The source's HTTP client, with its limits.
     public let http: SourceHTTPClient
     let tokens: TokenCache
     let clock: any LedgerClock
@@ -24,6 +28,7 @@ public struct TWCCWalletConnector: Sendable {
     /// The projects whose wallets ``discovery()`` lists (the configuration's `projects` when it discovers).
     public var discoveryProjects: [String] = []
 
+    /// A connector; `clock` decides when a token has expired.
     public init(
         name: String, baseURL: BaseURL, authentication: TWCCAuthentication, http: SourceHTTPClient,
         clock: any LedgerClock = SystemClock()

@@ -6,7 +6,9 @@ import LedgerCore
 public enum TWCCWalletDecoder {
     /// A wallet listed by a project's wallet list.
     public struct ListedWallet: Sendable, Hashable {
+        /// The wallet's code (the list's key).
         public var walletCode: String
+        /// Its name, if listed.
         public var walletName: String?
     }
 

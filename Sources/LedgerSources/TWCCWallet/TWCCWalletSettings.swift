@@ -8,11 +8,14 @@ public struct TWCCWalletSettings: SourceSettings {
     public static let defaultUnit = MoneyUnit.serviceUnits
     public static let listing = AccountListing.available(byDefault: true)
 
+    /// The accounts the table names, each once.
     public let accounts: AccountList
     /// The projects whose wallets are listed when the source discovers.
     public let projects: [String]
+    /// How requests authenticate.
     public let authentication: TWCCAuthentication
 
+    /// Reads the table; see ``SourceSettings/init(reading:discover:)``.
     public init(reading table: some SourceSettingsReader, discover: Bool) throws(ConfigError) {
         var wallets: [AccountKey] = []
         for (text, place) in try table.strings("wallets") {

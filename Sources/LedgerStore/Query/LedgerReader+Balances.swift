@@ -8,6 +8,7 @@ public struct AsOf: Sendable, Equatable {
     /// The recorded-time instant (`nil`: what the ledger knows now).
     public var recorded: Instant?
 
+    /// Instants on each axis; `nil` is now.
     public init(valid: Instant? = nil, recorded: Instant? = nil) {
         self.valid = valid
         self.recorded = recorded

@@ -3,8 +3,11 @@ import LedgerCore
 
 /// An account with when the ledger first and last saw it at its source.
 public struct AccountSummary: Sendable, Equatable {
+    /// The account.
     public var account: AccountRef
+    /// When the ledger first recorded it.
     public var firstSeenAt: Instant
+    /// When a fetch last reached it (recorded time).
     public var lastSeenAt: Instant
 }
 

@@ -2,7 +2,9 @@ import GRDB
 
 /// The result of `query sql`: column names and rows of cells.
 public struct SQLResult: Sendable, Equatable {
+    /// The column names, as SQLite names them.
     public var columns: [String]
+    /// The rows, one cell per column.
     public var rows: [[SQLCell]]
     /// More rows matched than the limit let through.
     public var truncated: Bool

@@ -18,8 +18,10 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
         case store(String)
     }
 
+    /// What is wrong with the query.
     public let code: Code
 
+    /// An error of `code`.
     public init(_ code: Code) { self.code = code }
 
     /// Whether the fault is in what the user asked (exit code 2) rather than in the store.

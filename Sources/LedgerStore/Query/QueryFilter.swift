@@ -20,6 +20,7 @@ public struct QueryFilter: Sendable, Equatable {
     /// accounts at a time; at most 900 per query.
     public var accountIDs: [Int64] = []
 
+    /// A filter; empty lists select everything.
     public init(
         sources: [String] = [], kinds: [SourceKind] = [], accounts: [String] = [], namePattern: String? = nil,
         units: [String] = [], from: Instant? = nil, to: Instant? = nil
@@ -44,9 +45,12 @@ public enum TimeAxis: String, Sendable, CaseIterable {
 
 /// At most `limit` rows after `after` (a cursor from the previous page's ``Page/nextCursor``).
 public struct PageRequest: Sendable, Equatable {
+    /// The most rows on a page.
     public var limit: Int
+    /// The cursor of the last row of the previous page; `nil` for the first.
     public var after: String?
 
+    /// A page of at most `limit` rows after the cursor `after`.
     public init(limit: Int = 1000, after: String? = nil) {
         self.limit = max(1, limit)
         self.after = after
@@ -58,6 +62,7 @@ public struct PageRequest: Sendable, Equatable {
 
 /// One page of a result in a stable order.
 public struct Page<Row: Sendable>: Sendable {
+    /// The rows of the page, in key order.
     public var rows: [Row]
     /// The cursor for the next page, or `nil` when this was the last.
     public var nextCursor: String?
