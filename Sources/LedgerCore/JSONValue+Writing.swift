@@ -38,7 +38,9 @@ extension JSONValue {
         output += "\""
         // Most text needs no escape: append it whole. 0xE2 leads U+2028 and U+2029 (and other scalars, which the
         // scalar loop then copies as they are).
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2 }) {
+        if !text.utf8.contains(where: {
+            $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 == 0xE2
+        }) {
             output += text
             output += "\""
             return

@@ -9,10 +9,12 @@ public struct MoneyUnit: Hashable, Comparable, Sendable, CustomStringConvertible
     /// - Parameter name: 1 to 16 ASCII letters, digits, `_` or `-`.
     /// - Throws: ``MoneyError/invalidUnit(_:)`` for anything else.
     public init(_ name: String) throws(MoneyError) {
-        let valid = (1...16).contains(name.utf8.count) && name.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
-                || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
-        }
+        let valid =
+            (1...16).contains(name.utf8.count)
+            && name.utf8.allSatisfy { byte in
+                (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                    || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
+            }
         guard valid else { throw .invalidUnit(name) }
         self.name = name
     }

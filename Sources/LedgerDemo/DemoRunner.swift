@@ -41,7 +41,9 @@ public struct DemoRunner: Sendable {
     public func run(say: @Sendable (String) -> Void) async throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let databasePath = URL(fileURLWithPath: directory).appendingPathComponent("ledger.sqlite").path
-        for suffix in ["", "-wal", "-shm", ".lock"] { try? FileManager.default.removeItem(atPath: databasePath + suffix) }
+        for suffix in ["", "-wal", "-shm", ".lock"] {
+            try? FileManager.default.removeItem(atPath: databasePath + suffix)
+        }
         // Simulated time starts 30 days ago, so every gmtModified stays in the past.
         let today = clock.now().utcDate
         let start = Instant(year: today.year, month: today.month, day: today.day).adding(seconds: -30 * 86_400)
@@ -73,7 +75,8 @@ public struct DemoRunner: Sendable {
             try await sync("round 3: two simulated days later")
             // A late answer (an older gmtModified this ledger never saw) and a same-time answer with other content.
             simulator.faults.add(FaultRule(.staleGmtModified, source: .modelRouter, target: "1001", times: 1))
-            simulator.faults.add(FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
+            simulator.faults.add(
+                FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
             try await sync("round 4: a late arrival and a same-timestamp conflict")
             simulator.world.advance(seconds: 86_400)
             try await sync("round 5: one more day")
@@ -82,7 +85,8 @@ public struct DemoRunner: Sendable {
             // from), so the period runs from the simulated start to the day after the last simulated round.
             let period = (from: Self.day(start), to: Self.day(simulator.world.now.adding(seconds: 86_400)))
             let report = URL(fileURLWithPath: directory).appendingPathComponent("report").path
-            say("""
+            say(
+                """
 
                 The ledger is \(databasePath)
                 Try:
@@ -114,7 +118,8 @@ public struct DemoRunner: Sendable {
         let secretsPath = base.appendingPathComponent("secrets.env").path
         // Born 0600 so the secrets are never readable by others; if this fails, the write below throws the reason.
         _ = FileManager.default.createFile(atPath: secretsPath, contents: nil, attributes: [.posixPermissions: 0o600])
-        try Data("""
+        try Data(
+            """
             # Credentials of the simulator; a real deployment sets these in the environment instead.
             DEMO_MR_AK=sim-access-key-id
             DEMO_MR_SK=sim-access-key-secret
@@ -122,10 +127,12 @@ public struct DemoRunner: Sendable {
             DEMO_TWCC_ACCOUNT=sim-user
             DEMO_TWCC_PASSWORD=sim-password
 
-            """.utf8).write(to: URL(fileURLWithPath: secretsPath))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: secretsPath))
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: secretsPath)
         let configPath = base.appendingPathComponent("ledgersync.toml").path
-        try Data("""
+        try Data(
+            """
             # Written by `ledgersync demo`: three sources on the in-process simulator.
             secrets_file = "secrets.env"
 
@@ -157,7 +164,8 @@ public struct DemoRunner: Sendable {
             account_env = "DEMO_TWCC_ACCOUNT"
             password_env = "DEMO_TWCC_PASSWORD"
 
-            """.utf8).write(to: URL(fileURLWithPath: configPath))
+            """.utf8
+        ).write(to: URL(fileURLWithPath: configPath))
         return configPath
     }
 }

@@ -33,7 +33,9 @@ public protocol SourceConnector: Sendable {
 }
 
 extension SourceConnector {
-    public func movements(of key: AccountKey, after cursor: MovementCursor?) async throws(SourceError)
+    public func movements(
+        of key: AccountKey, after cursor: MovementCursor?
+    ) async throws(SourceError)
         -> MovementPages?
     {
         nil

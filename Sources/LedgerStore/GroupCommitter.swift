@@ -71,13 +71,18 @@ public actor GroupCommitter {
     /// Runs `body` in a savepoint of the next group transaction, without waiting for the group to fill.
     /// - Returns: What `body` returns, once its group has committed.
     /// - Throws: ``StoreError`` if `body` or the group's commit fails.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) async throws(StoreError)
+    public func write<T: Sendable>(
+        _ body: @escaping @Sendable (LedgerTransaction) throws -> T
+    ) async throws(StoreError)
         -> T
     {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<T, StoreError>, Never>) in
+        let result = await withCheckedContinuation {
+            (continuation: CheckedContinuation<Result<T, StoreError>, Never>) in
             urgentWaiting += 1
-            enqueue(Job(
-                body: { try body($0) }, complete: { continuation.resume(returning: $0.map { $0 as! T }) }, urgent: true))
+            enqueue(
+                Job(
+                    body: { try body($0) }, complete: { continuation.resume(returning: $0.map { $0 as! T }) },
+                    urgent: true))
         }
         return try result.get()
     }
@@ -124,7 +129,9 @@ public actor GroupCommitter {
 
 extension LedgerDatabase {
     /// One transaction, one savepoint per body; a throwing body rolls back its savepoint only.
-    func commitGroup(_ bodies: [@Sendable (LedgerTransaction) throws -> any Sendable]) async
+    func commitGroup(
+        _ bodies: [@Sendable (LedgerTransaction) throws -> any Sendable]
+    ) async
         -> [Result<any Sendable, any Error>]
     {
         let now = clock.now()

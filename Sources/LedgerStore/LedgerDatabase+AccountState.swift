@@ -49,7 +49,9 @@ extension LedgerDatabase {
     ///   - accounts: The accounts; at most 900 (SQLite's default limit on bound parameters is 999).
     /// - Returns: The state of each account the ledger knows; accounts it does not know are absent.
     /// - Throws: ``StoreError`` if the read fails.
-    public func accountStates(sourceID: Int64, accounts: [AccountKey]) async throws(StoreError)
+    public func accountStates(
+        sourceID: Int64, accounts: [AccountKey]
+    ) async throws(StoreError)
         -> [AccountKey: AccountState]
     {
         precondition(accounts.count <= 900, "at most 900 accounts per read")
@@ -59,13 +61,15 @@ extension LedgerDatabase {
             return try await writer.read { db in
                 let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
                 // `current` is the partial unique index's condition, so the join is one index probe per account.
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: """
-                    SELECT a.account_key, a.display_name, v.state, v.content_hash, c.last_gmt_create, c.last_remote_id
-                    FROM account a
-                    LEFT JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
-                    LEFT JOIN modelrouter_log_cursor c ON c.account_id = a.id
-                    WHERE a.source_id = ? AND a.account_key IN (\(placeholders))
-                    """), arguments: StatementArguments([sourceID] + Array(keys.keys)))
+                let rows = try Row.fetchCursor(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT a.account_key, a.display_name, v.state, v.content_hash, c.last_gmt_create, c.last_remote_id
+                            FROM account a
+                            LEFT JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                            LEFT JOIN modelrouter_log_cursor c ON c.account_id = a.id
+                            WHERE a.source_id = ? AND a.account_key IN (\(placeholders))
+                            """), arguments: StatementArguments([sourceID] + Array(keys.keys)))
                 var states: [AccountKey: AccountState] = [:]
                 while let row = try rows.next() {
                     guard let key = keys[row[0] as String] else { continue }

@@ -96,7 +96,9 @@ extension LedgerDatabase {
     /// Writes a consistent copy of the database beside it with SQLite's online backup API, then verifies that the
     /// copy opens and passes `integrity_check`.
     /// - Returns: The backup's path.
-    static func backup(path: String, lastApplied: String, clock: any LedgerClock, logger: Logger) throws(StoreError)
+    static func backup(
+        path: String, lastApplied: String, clock: any LedgerClock, logger: Logger
+    ) throws(StoreError)
         -> String
     {
         // Whole seconds in UTC, 20261121T203000Z: the first 19 characters of the ISO form leave out milliseconds.

@@ -48,24 +48,37 @@ extension LedgerDatabase {
         do {
             return try writer.read { db in
                 var events: [(Int64, Int, RebuildEvent)] = []
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT r.id, r.received_at FROM raw_response r
-                    WHERE EXISTS (SELECT 1 FROM balance_version v WHERE v.raw_response_id = r.id)
-                       OR EXISTS (SELECT 1 FROM modelrouter_balance_log l WHERE l.raw_response_id = r.id)
-                       OR EXISTS (SELECT 1 FROM conflict c WHERE c.incoming_raw_response_id = r.id)
-                       OR r.url LIKE '%/balance/logs%'
-                    """) {
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT r.id, r.received_at FROM raw_response r
+                        WHERE EXISTS (SELECT 1 FROM balance_version v WHERE v.raw_response_id = r.id)
+                           OR EXISTS (SELECT 1 FROM modelrouter_balance_log l WHERE l.raw_response_id = r.id)
+                           OR EXISTS (SELECT 1 FROM conflict c WHERE c.incoming_raw_response_id = r.id)
+                           OR r.url LIKE '%/balance/logs%'
+                        """)
+                {
                     let at: Int64 = row[1]
                     events.append((at, 0, .raw(id: row[0], at: Instant(millisecondsSinceEpoch: at))))
                 }
-                for row in try Row.fetchAll(db, sql: """
-                    SELECT a.source_id, a.kind, a.account_key, v.recorded_at, v.run_id
-                    FROM balance_version v JOIN account a ON a.id = v.account_id
-                    WHERE v.state = 'gone' AND v.superseded_at IS NULL
-                    """) {
-                    guard let kind = SourceKind(rawValue: row[1]), let key = AccountKey(row[2], kind: kind) else { continue }
+                for row in try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT a.source_id, a.kind, a.account_key, v.recorded_at, v.run_id
+                        FROM balance_version v JOIN account a ON a.id = v.account_id
+                        WHERE v.state = 'gone' AND v.superseded_at IS NULL
+                        """)
+                {
+                    guard let kind = SourceKind(rawValue: row[1]), let key = AccountKey(row[2], kind: kind) else {
+                        continue
+                    }
                     let at: Int64 = row[3]
-                    events.append((at, 1, .gone(sourceID: row[0], account: key, at: Instant(millisecondsSinceEpoch: at), runID: row[4])))
+                    events.append(
+                        (
+                            at, 1,
+                            .gone(
+                                sourceID: row[0], account: key, at: Instant(millisecondsSinceEpoch: at), runID: row[4])
+                        ))
                 }
                 return events.sorted { ($0.0, $0.1) < ($1.0, $1.1) }.map(\.2)
             }
@@ -75,7 +88,9 @@ extension LedgerDatabase {
     }
 
     /// Runs `body` in one write transaction stamped with a given time (a rebuild replays each fact at its time).
-    public func transaction<T: Sendable>(at now: Instant, _ body: @escaping @Sendable (LedgerTransaction) throws -> T)
+    public func transaction<T: Sendable>(
+        at now: Instant, _ body: @escaping @Sendable (LedgerTransaction) throws -> T
+    )
         async throws(StoreError) -> T
     {
         do {
@@ -90,19 +105,23 @@ extension LedgerTransaction {
     /// Deletes every row derived from raw responses (versions, details, conflicts, movements, cursors), keeping
     /// sources, accounts, runs, raw responses, fetch errors and quarantine.
     public func clearDerivedTables() throws {
-        for table in ["conflict", "modelrouter_balance_detail", "dms_credit_detail", "twcc_wallet_detail",
-            "balance_version", "modelrouter_balance_log", "modelrouter_log_cursor"]
-        {
+        for table in [
+            "conflict", "modelrouter_balance_detail", "dms_credit_detail", "twcc_wallet_detail",
+            "balance_version", "modelrouter_balance_log", "modelrouter_log_cursor",
+        ] {
             try db.execute(sql: "DELETE FROM \(table)")
         }
     }
 
     /// A stored raw response.
     public func storedRaw(id: Int64) throws -> StoredRaw? {
-        try Row.fetchOne(db, sql: """
-            SELECT r.*, s.name AS source_name, s.kind AS source_kind FROM raw_response r
-            JOIN source_instance s ON s.id = r.source_id WHERE r.id = ?
-            """, arguments: [id]).flatMap { row in
+        try Row.fetchOne(
+            db,
+            sql: """
+                SELECT r.*, s.name AS source_name, s.kind AS source_kind FROM raw_response r
+                JOIN source_instance s ON s.id = r.source_id WHERE r.id = ?
+                """, arguments: [id]
+        ).flatMap { row in
             guard let kind = SourceKind(rawValue: row["source_kind"]) else { return nil }
             return StoredRaw(
                 id: row["id"], sourceID: row["source_id"], sourceName: row["source_name"], kind: kind,
@@ -116,10 +135,13 @@ extension LedgerTransaction {
 extension LedgerTransaction {
     /// The unit of an account's current present version.
     public func currentUnit(sourceID: Int64, account: AccountKey) throws -> MoneyUnit? {
-        try String.fetchOne(db, sql: """
-            SELECT v.unit FROM balance_version v JOIN account a ON a.id = v.account_id
-            WHERE a.source_id = ? AND a.account_key = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL
-              AND v.state = 'present'
-            """, arguments: [sourceID, account.description]).flatMap { try? MoneyUnit($0) }
+        try String.fetchOne(
+            db,
+            sql: """
+                SELECT v.unit FROM balance_version v JOIN account a ON a.id = v.account_id
+                WHERE a.source_id = ? AND a.account_key = ? AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                  AND v.state = 'present'
+                """, arguments: [sourceID, account.description]
+        ).flatMap { try? MoneyUnit($0) }
     }
 }

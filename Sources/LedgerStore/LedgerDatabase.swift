@@ -104,7 +104,8 @@ public final class LedgerDatabase: Sendable {
         pageCacheKiB: Int? = nil,
         logger: Logger
     ) throws(StoreError) -> LedgerDatabase {
-        try open(path: path, migrations: migrations, clock: clock, pageCacheKiB: pageCacheKiB, logger: logger,
+        try open(
+            path: path, migrations: migrations, clock: clock, pageCacheKiB: pageCacheKiB, logger: logger,
             statementObserver: nil)
     }
 
@@ -120,7 +121,8 @@ public final class LedgerDatabase: Sendable {
             let state = try inspect(path: path)
             let pending = try plan.pending(given: state, path: path)
             if !pending.isEmpty, !state.applied.isEmpty {
-                report.backupPath = try backup(path: path, lastApplied: state.applied.last!, clock: clock, logger: logger)
+                report.backupPath = try backup(
+                    path: path, lastApplied: state.applied.last!, clock: clock, logger: logger)
             }
         } else {
             try createFile(path: path)
@@ -176,7 +178,9 @@ public final class LedgerDatabase: Sendable {
         }
     }
 
-    private static func migrate(_ writer: any DatabaseWriter, plan: MigrationPlan, clock: any LedgerClock) throws
+    private static func migrate(
+        _ writer: any DatabaseWriter, plan: MigrationPlan, clock: any LedgerClock
+    ) throws
         -> [String]
     {
         let before = try writer.read { db in try plan.migrator(clock: clock).appliedIdentifiers(db) }

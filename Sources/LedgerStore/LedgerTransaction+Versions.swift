@@ -33,7 +33,8 @@ extension LedgerTransaction {
         _ observation: BalanceObservation, raw: RawResponseRecord, sourceID: Int64, runID: Int64?,
         clockSkewMilliseconds: Int64 = LedgerDefaults.clockSkewSeconds * 1000, contentHash: String? = nil
     ) throws -> ObservationResult {
-        try record(observation, evidence: .new(raw), sourceID: sourceID, runID: runID,
+        try record(
+            observation, evidence: .new(raw), sourceID: sourceID, runID: runID,
             clockSkewMilliseconds: clockSkewMilliseconds, contentHash: contentHash)
     }
 
@@ -42,7 +43,8 @@ extension LedgerTransaction {
         _ observation: BalanceObservation, storedRawID: Int64, sourceID: Int64, runID: Int64?,
         clockSkewMilliseconds: Int64 = 300_000
     ) throws -> ObservationResult {
-        try record(observation, evidence: .stored(storedRawID), sourceID: sourceID, runID: runID,
+        try record(
+            observation, evidence: .stored(storedRawID), sourceID: sourceID, runID: runID,
             clockSkewMilliseconds: clockSkewMilliseconds)
     }
 
@@ -87,7 +89,9 @@ extension LedgerTransaction {
         }
         if validFrom > current.validFrom {
             let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
-            try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [validFrom, current.id])
+            try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [
+                validFrom, current.id,
+            ])
             let id = try insertVersion(
                 observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: nil, rawID: rawID,
                 runID: runID)
@@ -102,7 +106,9 @@ extension LedgerTransaction {
                         .stale, accountID: accountID, stored: same, incoming: observation, raw: raw,
                         sourceID: sourceID, runID: runID, resolution: .ignored)
             }
-            try db.cachedStatement(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?").execute(arguments: [same.id])
+            try db.cachedStatement(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?").execute(arguments: [
+                same.id
+            ])
             return try conflict(
                 .sameTimestampDifferentContent, accountID: accountID, stored: same, incoming: observation, raw: raw,
                 sourceID: sourceID, runID: runID, resolution: .keptStored)
@@ -113,7 +119,8 @@ extension LedgerTransaction {
         let validTo: Int64
         if let covering {
             validTo = covering.validTo ?? current.validFrom
-            try db.cachedStatement(sql: "UPDATE balance_version SET superseded_at = ? WHERE id = ?").execute(arguments: [now.millisecondsSinceEpoch, covering.id])
+            try db.cachedStatement(sql: "UPDATE balance_version SET superseded_at = ? WHERE id = ?").execute(
+                arguments: [now.millisecondsSinceEpoch, covering.id])
             try copyVersion(covering.id, validTo: validFrom)
         } else {
             validTo = try firstLiveVersion(accountID, after: validFrom)?.validFrom ?? current.validFrom
@@ -137,11 +144,17 @@ extension LedgerTransaction {
     func markGone(accountID: Int64, runID: Int64?) throws -> Bool {
         guard let current = try currentVersion(accountID), current.state == .present else { return false }
         let at = max(now.millisecondsSinceEpoch, current.validFrom + 1)
-        try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [at, current.id])
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [
+            at, current.id,
+        ])
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO balance_version (account_id, valid_from, recorded_at, state, content_hash, observed_at, run_id)
                 VALUES (?, ?, ?, 'gone', ?, ?, ?)
-                """).execute(arguments: [accountID, at, now.millisecondsSinceEpoch, Self.goneHash, now.millisecondsSinceEpoch, runID])
+                """
+        ).execute(arguments: [
+            accountID, at, now.millisecondsSinceEpoch, Self.goneHash, now.millisecondsSinceEpoch, runID,
+        ])
         return true
     }
 
@@ -188,19 +201,24 @@ extension LedgerTransaction {
         rawID: Int64?, runID: Int64?
     ) throws -> Int64 {
         let figures = observation.figures
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
                     available_balance_whole, available_balance_nanos, credit_limit_whole, credit_limit_nanos,
                     used_whole, used_nanos, frozen_whole, frozen_nanos, total_available_whole, total_available_nanos,
                     overdue_whole, overdue_nanos, content_hash, source_modified_at, observed_at, run_id, raw_response_id)
                 VALUES (?, ?, ?, ?, 'present', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: StatementArguments(
+                """
+        ).execute(
+            arguments: StatementArguments(
                 [accountID, validFrom, validTo, now.millisecondsSinceEpoch, figures.unit.name]
                     + StoredAmount.parts(figures.availableBalance) + StoredAmount.parts(figures.creditLimit)
                     + StoredAmount.parts(figures.used) + StoredAmount.parts(figures.frozen)
                     + StoredAmount.parts(figures.totalAvailable) + StoredAmount.parts(figures.overdue)
-                    + [hash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
-                        observation.observedAt.millisecondsSinceEpoch, runID, rawID]))
+                    + [
+                        hash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
+                        observation.observedAt.millisecondsSinceEpoch, runID, rawID,
+                    ]))
         let versionID = db.lastInsertedRowID
         try insertDetails(observation.details, versionID: versionID)
         try widenScale(of: figures.unit, toHold: observation.amounts)
@@ -210,31 +228,45 @@ extension LedgerTransaction {
     private func insertDetails(_ details: SourceDetails, versionID: Int64) throws {
         switch details {
         case .modelRouter(let d):
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO modelrouter_balance_detail (version_id, remote_id, balance_type, enable_balance,
                         gmt_create, gmt_modified) VALUES (?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: [versionID, d.remoteID, d.balanceType, d.enableBalance, d.gmtCreate?.millisecondsSinceEpoch,
-                    d.gmtModified?.millisecondsSinceEpoch])
+                    """
+            ).execute(arguments: [
+                versionID, d.remoteID, d.balanceType, d.enableBalance, d.gmtCreate?.millisecondsSinceEpoch,
+                d.gmtModified?.millisecondsSinceEpoch,
+            ])
         case .dmsCredit(let d):
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO dms_credit_detail (version_id, available_amount_whole, available_amount_nanos,
                         total_used_limit_whole, total_used_limit_nanos, is_unlimited_credit, is_expired,
                         setting_credit, credit_mode, account_days, account_days_text, credit_end_time, org_type,
                         is_checked_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: StatementArguments(
+                    """
+            ).execute(
+                arguments: StatementArguments(
                     [versionID] + StoredAmount.parts(d.availableAmount) + StoredAmount.parts(d.totalUsedLimit)
-                        + [d.isUnlimitedCredit, d.isExpired, d.settingCredit, d.creditMode, d.accountDays,
-                            d.accountDaysText, d.creditEndTime, d.orgType, d.isCheckedName]))
+                        + [
+                            d.isUnlimitedCredit, d.isExpired, d.settingCredit, d.creditMode, d.accountDays,
+                            d.accountDaysText, d.creditEndTime, d.orgType, d.isCheckedName,
+                        ]))
         case .twccWallet(let d):
-            try db.cachedStatement(sql: """
+            try db.cachedStatement(
+                sql: """
                     INSERT INTO twcc_wallet_detail (version_id, project_name, wallet_name, wallet_id, wallet_type,
                         is_mother, owner_account, owner_name, original_quota_whole, original_quota_nanos,
                         prj_credit_quota_whole, prj_credit_quota_nanos, prj_poc_quota_whole, prj_poc_quota_nanos,
                         prj_su_quota_whole, prj_su_quota_nanos, prj_obtained_su_whole, prj_obtained_su_nanos)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """).execute(arguments: StatementArguments(
-                    [versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother, d.ownerAccount,
-                        d.ownerName] + StoredAmount.parts(d.originalQuota) + StoredAmount.parts(d.projectCreditQuota)
+                    """
+            ).execute(
+                arguments: StatementArguments(
+                    [
+                        versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother, d.ownerAccount,
+                        d.ownerName,
+                    ] + StoredAmount.parts(d.originalQuota) + StoredAmount.parts(d.projectCreditQuota)
                         + StoredAmount.parts(d.projectPocQuota) + StoredAmount.parts(d.projectSUQuota)
                         + StoredAmount.parts(d.projectObtainedSU)))
         }
@@ -242,7 +274,8 @@ extension LedgerTransaction {
 
     /// Re-records a superseded version's content over a shorter valid interval, with its details.
     private func copyVersion(_ id: Int64, validTo: Int64) throws {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
                     \(StoredAmount.versionColumns), content_hash, source_modified_at, observed_at, flagged, run_id,
                     raw_response_id)
@@ -250,12 +283,15 @@ extension LedgerTransaction {
                     source_modified_at, observed_at, flagged,
                     run_id, raw_response_id
                 FROM balance_version WHERE id = ?
-                """).execute(arguments: [validTo, now.millisecondsSinceEpoch, id])
+                """
+        ).execute(arguments: [validTo, now.millisecondsSinceEpoch, id])
         let copy = db.lastInsertedRowID
         for table in ["modelrouter_balance_detail", "dms_credit_detail", "twcc_wallet_detail"] {
             let columns = try db.columns(in: table).map(\.name).filter { $0 != "version_id" }
             let list = columns.joined(separator: ", ")
-            try db.cachedStatement(sql: "INSERT INTO \(table) (version_id, \(list)) SELECT ?, \(list) FROM \(table) WHERE version_id = ?").execute(arguments: [copy, id])
+            try db.cachedStatement(
+                sql: "INSERT INTO \(table) (version_id, \(list)) SELECT ?, \(list) FROM \(table) WHERE version_id = ?"
+            ).execute(arguments: [copy, id])
         }
     }
 
@@ -264,20 +300,23 @@ extension LedgerTransaction {
         raw: RawEvidence, sourceID: Int64, runID: Int64?, resolution: ConflictResolution, rawID: Int64? = nil
     ) throws -> ObservationResult {
         let storedContent = try stored.map { try contentJSON(versionID: $0.id) }
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT OR IGNORE INTO conflict (run_id, account_id, kind, stored_version_id, stored_valid_from,
                     stored_content, stored_content_hash, incoming_valid_from, incoming_content, incoming_content_hash,
                     resolution, detected_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                runID, accountID, kind.rawValue, stored?.id, stored?.validFrom, storedContent, stored?.contentHash,
-                incoming.validFrom.millisecondsSinceEpoch, incoming.contentJSON, incoming.contentHash, resolution,
-                now.millisecondsSinceEpoch,
-            ])
+                """
+        ).execute(arguments: [
+            runID, accountID, kind.rawValue, stored?.id, stored?.validFrom, storedContent, stored?.contentHash,
+            incoming.validFrom.millisecondsSinceEpoch, incoming.contentJSON, incoming.contentHash, resolution,
+            now.millisecondsSinceEpoch,
+        ])
         guard db.changesCount > 0 else { return .conflict(kind, recorded: false) }
         let conflictID = db.lastInsertedRowID
         let evidence = try rawID ?? raw.id(self, sourceID: sourceID, runID: runID)
-        try db.cachedStatement(sql: "UPDATE conflict SET incoming_raw_response_id = ? WHERE id = ?").execute(arguments: [evidence, conflictID])
+        try db.cachedStatement(sql: "UPDATE conflict SET incoming_raw_response_id = ? WHERE id = ?").execute(
+            arguments: [evidence, conflictID])
         return .conflict(kind, recorded: true)
     }
 

@@ -14,15 +14,19 @@ public struct LedgerTransaction {
     /// Finds or registers a configured source instance.
     /// - Throws: ``StoreError`` when the name is already registered with another kind.
     public func sourceID(name: String, kind: SourceKind) throws -> Int64 {
-        if let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT id, kind FROM source_instance WHERE name = ?"), arguments: [name]) {
+        if let row = try Row.fetchOne(
+            db.cachedStatement(sql: "SELECT id, kind FROM source_instance WHERE name = ?"), arguments: [name])
+        {
             guard row["kind"] as String == kind.rawValue else {
-                throw StoreError(.invalidData(
-                    "source '\(name)' is recorded as \(row["kind"] as String) but configured as \(kind.rawValue); "
-                        + "give the new source another name"))
+                throw StoreError(
+                    .invalidData(
+                        "source '\(name)' is recorded as \(row["kind"] as String) but configured as \(kind.rawValue); "
+                            + "give the new source another name"))
             }
             return row["id"]
         }
-        try db.cachedStatement(sql: "INSERT INTO source_instance (name, kind, created_at) VALUES (?, ?, ?)").execute(arguments: [name, kind.rawValue, now.millisecondsSinceEpoch])
+        try db.cachedStatement(sql: "INSERT INTO source_instance (name, kind, created_at) VALUES (?, ?, ?)").execute(
+            arguments: [name, kind.rawValue, now.millisecondsSinceEpoch])
         return db.lastInsertedRowID
     }
 
@@ -36,7 +40,8 @@ public struct LedgerTransaction {
         runID: Int64? = nil
     ) throws -> Int64 {
         try registerAccount(
-            sourceID: sourceID, key: key, displayName: displayName, parent: parent, seen: seen, runID: runID).id
+            sourceID: sourceID, key: key, displayName: displayName, parent: parent, seen: seen, runID: runID
+        ).id
     }
 
     /// ``accountID(sourceID:key:displayName:parent:seen:runID:)``, and whether this call created the account (a
@@ -54,7 +59,8 @@ public struct LedgerTransaction {
         // No RETURNING: SQLite collects returned rows in a temporary table first, a cost on every target of a
         // first sync. An upsert's update leaves the last inserted row id alone, so a changed one means a new row.
         let before = db.lastInsertedRowID
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO account (source_id, kind, mr_client_id, dms_org_id, dms_org_type, twcc_prj_sys_code,
                     twcc_wallet_code, display_name, parent_account_id, first_seen_at, last_seen_at, last_run_id)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -64,10 +70,11 @@ public struct LedgerTransaction {
                     last_run_id = coalesce(excluded.last_run_id, account.last_run_id),
                     last_seen_at = CASE WHEN ? THEN max(account.last_seen_at, excluded.last_seen_at)
                         ELSE account.last_seen_at END
-                """).execute(arguments: [
-                sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
-                parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, seen,
-            ])
+                """
+        ).execute(arguments: [
+            sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
+            parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, seen,
+        ])
         let inserted = db.lastInsertedRowID
         if inserted != before { return (inserted, true) }
         guard let id = try existingAccountID(sourceID: sourceID, key: key) else {
@@ -78,20 +85,24 @@ public struct LedgerTransaction {
 
     /// The row id of an account the ledger knows, or `nil`.
     func existingAccountID(sourceID: Int64, key: AccountKey) throws -> Int64? {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"), arguments: [sourceID, key.description])
+        try Int64.fetchOne(
+            db.cachedStatement(sql: "SELECT id FROM account WHERE source_id = ? AND account_key = ?"),
+            arguments: [sourceID, key.description])
     }
 
     /// Stores a response's exact bytes and returns its id.
     public func insertRaw(_ raw: RawResponseRecord, sourceID: Int64, runID: Int64?) throws -> Int64 {
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO raw_response (run_id, source_id, method, url, action, http_status, date_header_at,
                     received_at, request_id, sha256, body)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                runID, sourceID, raw.method, raw.url, raw.action, raw.httpStatus,
-                raw.dateHeaderAt?.millisecondsSinceEpoch, raw.receivedAt.millisecondsSinceEpoch, raw.requestID,
-                sha256Hex(raw.body), Data(raw.body),
-            ])
+                """
+        ).execute(arguments: [
+            runID, sourceID, raw.method, raw.url, raw.action, raw.httpStatus,
+            raw.dateHeaderAt?.millisecondsSinceEpoch, raw.receivedAt.millisecondsSinceEpoch, raw.requestID,
+            sha256Hex(raw.body), Data(raw.body),
+        ])
         return db.lastInsertedRowID
     }
 
@@ -101,23 +112,27 @@ public struct LedgerTransaction {
     ) throws {
         let rawID = try insertRaw(raw, sourceID: sourceID, runID: runID)
         let accountRow = try account.map { try self.accountID(sourceID: sourceID, key: $0, runID: runID) }
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO quarantine (run_id, source_id, account_id, target, reason, raw_response_id, occurred_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [runID, sourceID, accountRow, target, reason, rawID, now.millisecondsSinceEpoch])
+                """
+        ).execute(arguments: [runID, sourceID, accountRow, target, reason, rawID, now.millisecondsSinceEpoch])
     }
 
     /// Records a failed fetch.
     public func recordFetchError(sourceID: Int64, runID: Int64?, _ error: FetchErrorRecord) throws {
         let accountID = try error.account.flatMap { try existingAccountID(sourceID: sourceID, key: $0) }
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO fetch_error (run_id, source_id, account_id, target, kind, http_status, remote_code, message,
                     request_id, retryable, attempts, occurred_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [
-                runID, sourceID, accountID, error.target, error.kind, error.httpStatus, error.remoteCode, error.message,
-                error.requestID, error.retryable, max(1, error.attempts), now.millisecondsSinceEpoch,
-            ])
+                """
+        ).execute(arguments: [
+            runID, sourceID, accountID, error.target, error.kind, error.httpStatus, error.remoteCode, error.message,
+            error.requestID, error.retryable, max(1, error.attempts), now.millisecondsSinceEpoch,
+        ])
     }
 }
 
@@ -127,7 +142,9 @@ extension LedgerDatabase {
     /// - Parameter body: The writes, through a ``LedgerTransaction`` stamped with the clock's current time.
     /// - Returns: What `body` returns.
     /// - Throws: ``StoreError``; the transaction is rolled back.
-    public func transaction<T: Sendable>(_ body: @escaping @Sendable (LedgerTransaction) throws -> T) throws(StoreError)
+    public func transaction<T: Sendable>(
+        _ body: @escaping @Sendable (LedgerTransaction) throws -> T
+    ) throws(StoreError)
         -> T
     {
         let now = clock.now()

@@ -35,7 +35,9 @@ extension LedgerDatabase {
     ///   - migrations: The migrations to compare with; the shipped ones by default.
     /// - Returns: One entry per shipped or applied migration, in identifier order.
     /// - Throws: ``StoreError`` when the file cannot be read as a ledger.
-    public static func migrationStatus(path: String, migrations: [Migration] = Migration.shipped)
+    public static func migrationStatus(
+        path: String, migrations: [Migration] = Migration.shipped
+    )
         throws(StoreError) -> [MigrationStatus]
     {
         let state =

@@ -40,7 +40,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         if let storeError = error as? StoreError {
             self = storeError
         } else if let databaseError = error as? DatabaseError {
-            self.init(.sqlite("\(databaseError.message ?? "\(databaseError.resultCode)") (\(databaseError.resultCode))"),
+            self.init(
+                .sqlite("\(databaseError.message ?? "\(databaseError.resultCode)") (\(databaseError.resultCode))"),
                 path: path)
         } else {
             self.init(.sqlite(String(describing: error)), path: path)

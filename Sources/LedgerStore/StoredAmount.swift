@@ -24,9 +24,11 @@ extension LedgerTransaction {
         let scale = amounts.reduce(0) { max($0, $1?.scale ?? 0) }
         // Most amounts need no more than the minimum: no statement at all for them.
         guard scale > FixedDecimal.minimumDisplayScale else { return }
-        try db.cachedStatement(sql: """
+        try db.cachedStatement(
+            sql: """
                 INSERT INTO unit_scale (unit, scale) VALUES (?, ?)
                 ON CONFLICT (unit) DO UPDATE SET scale = excluded.scale WHERE excluded.scale > unit_scale.scale
-                """).execute(arguments: [unit.name, scale])
+                """
+        ).execute(arguments: [unit.name, scale])
     }
 }

@@ -29,7 +29,9 @@ public struct CapturingTransport: HTTPTransport {
         try FileManager.default.createDirectory(at: self.directory, withIntermediateDirectories: true)
     }
 
-    public func send(_ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int) async throws(TransportFailure)
+    public func send(
+        _ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int
+    ) async throws(TransportFailure)
         -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
     {
         let answer = try await base.send(request, timeout: timeout, maximumBodyBytes: maximumBodyBytes)
@@ -37,15 +39,17 @@ public struct CapturingTransport: HTTPTransport {
         // The headers the sync reads: Date (valid time), Retry-After, and the source's request id, if it has one.
         let kept = ["date", "content-type", "retry-after"] + (request.requestIDHeader.map { [$0] } ?? [])
         let headers = answer.headers.filter { kept.contains($0.name.lowercased()) }
-        let document = JSONValue.object(JSONObject([
-            ("method", .string(request.method)),
-            ("url", .string(request.redactedURL)),
-            ("status", .number(String(answer.status))),
-            ("headers", .array(headers.map { .array([.string($0.name), .string($0.value)]) })),
-            ("body_base64", .string(Data(answer.body).base64EncodedString())),
-        ]))
+        let document = JSONValue.object(
+            JSONObject([
+                ("method", .string(request.method)),
+                ("url", .string(request.redactedURL)),
+                ("status", .number(String(answer.status))),
+                ("headers", .array(headers.map { .array([.string($0.name), .string($0.value)]) })),
+                ("body_base64", .string(Data(answer.body).base64EncodedString())),
+            ]))
         do {
-            try Data(document.jsonText.utf8).write(to: directory.appendingPathComponent(captureKey(request)), options: .atomic)
+            try Data(document.jsonText.utf8).write(
+                to: directory.appendingPathComponent(captureKey(request)), options: .atomic)
         } catch {
             throw .invalidRequest("cannot write the capture to \(directory.path): \(error)")
         }
@@ -66,7 +70,9 @@ public struct ReplayTransport: HTTPTransport {
         self.directory = URL(fileURLWithPath: directory, isDirectory: true)
     }
 
-    public func send(_ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int) async throws(TransportFailure)
+    public func send(
+        _ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int
+    ) async throws(TransportFailure)
         -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
     {
         if request.isCredentialExchange {
@@ -80,7 +86,8 @@ public struct ReplayTransport: HTTPTransport {
             case .string(let base64)? = object["body_base64"], let body = Data(base64Encoded: base64),
             case .array(let headerList)? = object["headers"]
         else {
-            throw .invalidRequest("no captured response for \(request.method) \(request.redactedURL) in \(directory.path)")
+            throw .invalidRequest(
+                "no captured response for \(request.method) \(request.redactedURL) in \(directory.path)")
         }
         guard body.count <= maximumBodyBytes else { throw .bodyTooLarge(limit: maximumBodyBytes) }
         let headers: [(name: String, value: String)] = headerList.compactMap { item in

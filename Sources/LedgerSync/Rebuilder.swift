@@ -48,7 +48,8 @@ public struct Rebuilder: Sendable {
                     delta.responses = 1
                     let unit = units[raw.sourceName] ?? raw.kind.connectorType.settingsType.defaultUnit
                     switch StoredResponseDecoder.decode(
-                        kind: raw.kind, url: raw.url, status: raw.httpStatus, body: raw.body, dateHeader: raw.dateHeaderAt,
+                        kind: raw.kind, url: raw.url, status: raw.httpStatus, body: raw.body,
+                        dateHeader: raw.dateHeaderAt,
                         receivedAt: raw.receivedAt, unit: unit, source: raw.sourceName)
                     {
                     case .balance(let observation):

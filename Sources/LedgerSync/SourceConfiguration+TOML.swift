@@ -3,11 +3,15 @@ import LedgerSources
 
 extension SourceConfiguration {
     /// The keys every source table may have; each kind adds its own (``SourceSettings/keys``).
-    static let commonKeys = ["kind", "base_url", "unit", "discover", "concurrency", "requests_per_second",
-        "timeout_seconds", "max_response_bytes", "max_attempts"]
+    static let commonKeys = [
+        "kind", "base_url", "unit", "discover", "concurrency", "requests_per_second",
+        "timeout_seconds", "max_response_bytes", "max_attempts",
+    ]
 
     /// Reads one `[sources.NAME]` table: the keys every source has, then its kind's settings.
-    static func parse(_ table: TableReader, name: String, secrets: [String: String], directory: String)
+    static func parse(
+        _ table: TableReader, name: String, secrets: [String: String], directory: String
+    )
         throws(ConfigError) -> SourceConfiguration
     {
         let kindText = try table.string("kind")
@@ -27,7 +31,8 @@ extension SourceConfiguration {
         }
         let unit: MoneyUnit
         do {
-            unit = try table.optionalString("unit").map { text throws in try MoneyUnit(text) } ?? settingsType.defaultUnit
+            unit =
+                try table.optionalString("unit").map { text throws in try MoneyUnit(text) } ?? settingsType.defaultUnit
         } catch let error as ConfigError {
             throw error
         } catch {

@@ -38,7 +38,8 @@ struct SourceSync: Sendable {
         let unchanged = UnchangedTargets(batch: 512)
         // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
         // leaves its request slot to another (the source's HTTP client still caps requests in flight).
-        try await forEachTarget(feed, concurrency: source.limits.concurrency * 2) { target, stored async throws(StoreError) in
+        try await forEachTarget(feed, concurrency: source.limits.concurrency * 2) {
+            target, stored async throws(StoreError) in
             try await process(
                 target.key, stored: stored, connector: connector, displayName: target.name, unchanged: unchanged)
         }
@@ -63,7 +64,8 @@ struct SourceSync: Sendable {
         }
 
         let status: RunStatus =
-            (totals.fetched == 0 && (totals.errors > 0 || discovery == .failed)) ? .failed
+            (totals.fetched == 0 && (totals.errors > 0 || discovery == .failed))
+            ? .failed
             : (totals.errors > 0 || totals.quarantined > 0 || discovery == .partial || discovery == .failed)
                 ? .partial : .complete
         try await engine.database.transaction { [status, discovery] tx in
@@ -83,11 +85,12 @@ struct SourceSync: Sendable {
         let runID = runID
         let flushed = counts
         let tally = tally
-        await committer.submit({ tx in
-            try tx.touch(sourceID: sourceID, accounts: keys, runID: runID)
-            try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
-            return flushed
-        }, completion: { tally.add($0) })
+        await committer.submit(
+            { tx in
+                try tx.touch(sourceID: sourceID, accounts: keys, runID: runID)
+                try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
+                return flushed
+            }, completion: { tally.add($0) })
     }
 
     /// Records an incomplete discovery: its failures and undecodable pages, counted with the source's writes.
@@ -113,7 +116,9 @@ struct SourceSync: Sendable {
         tally.add(.success(counts))
         engine.logger.warning(
             "discovery incomplete; no account will be marked gone",
-            metadata: ["source": "\(source.name)", "reason": "\(outcome.failures.first?.description ?? "undecodable page")"])
+            metadata: [
+                "source": "\(source.name)", "reason": "\(outcome.failures.first?.description ?? "undecodable page")",
+            ])
     }
 
     /// Fetches one target and writes everything it produced in one transaction.
@@ -176,49 +181,51 @@ struct SourceSync: Sendable {
         let name = source.name
         // The target's whole result is one savepoint of a group transaction: all of it or none of it. The fetch
         // slot is free at once; the counts arrive when the group commits.
-        await committer.submit({ tx in
-            var counts = RunCounts()
-            counts.targets = 1
-            switch result {
-            case .decoded(var observation, let response):
-                counts.fetched = 1
-                if let displayName { observation.displayName = displayName }
-                switch try tx.record(
-                    observation, raw: response, sourceID: sourceID, runID: runID, clockSkewMilliseconds: skew,
-                    contentHash: contentHash)
-                {
-                case .added: counts.versionsAdded = 1
-                case .unchanged: counts.unchanged = 1
-                case .conflict(_, let recorded): counts.conflicts = recorded ? 1 : 0
-                }
-                switch logResult {
-                case .success(let page)?:
-                    counts.logEntries = try tx.insertBalanceLogs(
-                        sourceID: sourceID, account: key, unit: observation.figures.unit, entries: page.entries,
-                        raws: page.raws, runID: runID)
-                case .failure(let error)?:
+        await committer.submit(
+            { tx in
+                var counts = RunCounts()
+                counts.targets = 1
+                switch result {
+                case .decoded(var observation, let response):
+                    counts.fetched = 1
+                    if let displayName { observation.displayName = displayName }
+                    switch try tx.record(
+                        observation, raw: response, sourceID: sourceID, runID: runID, clockSkewMilliseconds: skew,
+                        contentHash: contentHash)
+                    {
+                    case .added: counts.versionsAdded = 1
+                    case .unchanged: counts.unchanged = 1
+                    case .conflict(_, let recorded): counts.conflicts = recorded ? 1 : 0
+                    }
+                    switch logResult {
+                    case .success(let page)?:
+                        counts.logEntries = try tx.insertBalanceLogs(
+                            sourceID: sourceID, account: key, unit: observation.figures.unit, entries: page.entries,
+                            raws: page.raws, runID: runID)
+                    case .failure(let error)?:
+                        try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
+                        counts.errors += 1
+                    case nil: break
+                    }
+                case .quarantined(let problem, let response):
+                    counts.fetched = 1
+                    counts.quarantined = 1
+                    try tx.recordQuarantine(
+                        sourceID: sourceID, runID: runID, account: key, target: key.description,
+                        reason: problem.description, raw: response)
+                case .failed(let error):
+                    counts.errors = 1
+                    // Known to the ledger so the error names it, but not "seen": staleness must still show.
+                    _ = try tx.accountID(sourceID: sourceID, key: key, seen: false, runID: runID)
                     try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
-                    counts.errors += 1
-                case nil: break
                 }
-            case .quarantined(let problem, let response):
-                counts.fetched = 1
-                counts.quarantined = 1
-                try tx.recordQuarantine(
-                    sourceID: sourceID, runID: runID, account: key, target: key.description,
-                    reason: problem.description, raw: response)
-            case .failed(let error):
-                counts.errors = 1
-                // Known to the ledger so the error names it, but not "seen": staleness must still show.
-                _ = try tx.accountID(sourceID: sourceID, key: key, seen: false, runID: runID)
-                try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
-            }
-            try tx.addCounts(runID: runID, sourceID: sourceID, counts)
-            return counts
-        }, completion: { result in
-            tally.add(result)
-            if case .success(let counts) = result { progress?.finished(name, counts) }
-        })
+                try tx.addCounts(runID: runID, sourceID: sourceID, counts)
+                return counts
+            },
+            completion: { result in
+                tally.add(result)
+                if case .success(let counts) = result { progress?.finished(name, counts) }
+            })
     }
 }
 

@@ -24,7 +24,9 @@ extension SyncConfiguration {
 
     /// Parses config text; relative paths are resolved against `directory`.
     /// - Throws: ``ConfigError``.
-    public static func parse(_ text: String, file: String, directory: String, environment: [String: String])
+    public static func parse(
+        _ text: String, file: String, directory: String, environment: [String: String]
+    )
         throws(ConfigError) -> SyncConfiguration
     {
         try checkTableHeaders(text, file: file)
@@ -34,7 +36,9 @@ extension SyncConfiguration {
         } catch let error as TOMLParseError {
             throw ConfigError(
                 file: file, key: "",
-                problem: "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)")
+                problem:
+                    "not valid TOML at line \(error.source.begin.line), column \(error.source.begin.column): \(error.description)"
+            )
         } catch {
             throw ConfigError(file: file, key: "", problem: "not valid TOML: \(error)")
         }
@@ -53,16 +57,19 @@ extension SyncConfiguration {
         var skew = LedgerDefaults.clockSkewSeconds
         if let sync = try reader.optionalTable("sync") {
             try sync.allowOnly(["clock_skew_seconds"])
-            skew = Int64(try sync.optionalInt("clock_skew_seconds", range: 0...86_400) ?? Int(LedgerDefaults.clockSkewSeconds))
+            skew = Int64(
+                try sync.optionalInt("clock_skew_seconds", range: 0...86_400) ?? Int(LedgerDefaults.clockSkewSeconds))
         }
         let sourcesTable = try reader.table("sources")
         var sources: [SourceConfiguration] = []
         for name in sourcesTable.table.keys.sorted() {
-            sources.append(try SourceConfiguration.parse(
-                sourcesTable.table(name), name: name, secrets: secrets, directory: directory))
+            sources.append(
+                try SourceConfiguration.parse(
+                    sourcesTable.table(name), name: name, secrets: secrets, directory: directory))
         }
         guard !sources.isEmpty else {
-            throw ConfigError(file: file, key: "sources", problem: "no source is configured; add a [sources.NAME] table")
+            throw ConfigError(
+                file: file, key: "sources", problem: "no source is configured; add a [sources.NAME] table")
         }
         return SyncConfiguration(storePath: storePath, clockSkewSeconds: skew, sources: sources)
     }
@@ -80,9 +87,11 @@ extension SyncConfiguration {
         guard mode & 0o077 == 0 else {
             throw ConfigError(
                 file: configFile, key: key,
-                problem: "\(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
+                problem:
+                    "\(path) is readable by group or others (mode \(String(mode, radix: 8))); run chmod 600 \(path)")
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
             throw ConfigError(file: configFile, key: key, problem: "cannot read \(path) as UTF-8 text")
         }
         return try parseSecrets(text, path: path, configFile: configFile)
@@ -114,12 +123,15 @@ struct TableReader {
     let prefix: String
 
     func key(_ name: String) -> String { prefix.isEmpty ? name : "\(prefix).\(name)" }
-    func error(_ name: String, _ problem: String) -> ConfigError { ConfigError(file: file, key: key(name), problem: problem) }
+    func error(_ name: String, _ problem: String) -> ConfigError {
+        ConfigError(file: file, key: key(name), problem: problem)
+    }
 
     func allowOnly(_ names: [String]) throws(ConfigError) {
         for name in table.keys where !names.contains(name) {
             // The key is quoted in the problem too: it may be empty (`"" = 1`), which the dotted path cannot show.
-            throw error(name, "unknown key \"\(name.prefix(40))\" (allowed here: \(names.sorted().joined(separator: ", ")))")
+            throw error(
+                name, "unknown key \"\(name.prefix(40))\" (allowed here: \(names.sorted().joined(separator: ", ")))")
         }
     }
 
@@ -154,7 +166,9 @@ struct TableReader {
     func optionalInt(_ name: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
         guard let value = table[name] else { return nil }
         guard let number = value.int else { throw error(name, "expected an integer, found \(value.type)") }
-        guard range.contains(number) else { throw error(name, "\(number) is outside \(range.lowerBound)...\(range.upperBound)") }
+        guard range.contains(number) else {
+            throw error(name, "\(number) is outside \(range.lowerBound)...\(range.upperBound)")
+        }
         return number
     }
 

@@ -10,7 +10,8 @@ extension SyncConfiguration {
     /// - Throws: ``ConfigError`` naming the line.
     static func checkTableHeaders(_ text: String, file: String) throws(ConfigError) {
         var inMultilineString = false
-        for (number, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (number, line) in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        {
             // A line with an odd number of triple quotes opens or closes a multi-line string.
             let delimiters = tripleQuotes(in: line)
             defer { if delimiters % 2 == 1 { inMultilineString.toggle() } }
@@ -23,10 +24,11 @@ extension SyncConfiguration {
             rest = rest.drop { $0 == " " || $0 == "\t" }
             // A key starts with an ASCII letter, digit, '_' or '-', or a quote; ']' is toml++'s own "blank key"
             // error. Nothing at all (the line ends after the bracket) is no name either.
-            let startsKey = rest.first.map { first in
-                (first.isASCII && (first.properties.isAlphabetic || ("0"..."9").contains(first)))
-                    || "_-\"']".unicodeScalars.contains(first)
-            } ?? false
+            let startsKey =
+                rest.first.map { first in
+                    (first.isASCII && (first.properties.isAlphabetic || ("0"..."9").contains(first)))
+                        || "_-\"']".unicodeScalars.contains(first)
+                } ?? false
             guard startsKey else {
                 throw ConfigError(
                     file: file, key: "",

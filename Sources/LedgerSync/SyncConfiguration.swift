@@ -11,7 +11,9 @@ public struct SyncConfiguration: Sendable {
     public var sources: [SourceConfiguration]
 
     /// A configuration of `sources` writing to `storePath`.
-    public init(storePath: String, clockSkewSeconds: Int64 = LedgerDefaults.clockSkewSeconds, sources: [SourceConfiguration]) {
+    public init(
+        storePath: String, clockSkewSeconds: Int64 = LedgerDefaults.clockSkewSeconds, sources: [SourceConfiguration]
+    ) {
         self.storePath = storePath
         self.clockSkewSeconds = clockSkewSeconds
         self.sources = sources

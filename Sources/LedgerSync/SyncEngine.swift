@@ -72,9 +72,14 @@ public struct SyncEngine: Sendable {
             for (index, source) in configuration.sources.enumerated() {
                 group.addTask {
                     do throws(StoreError) {
-                        return (index, .success(try await SourceSync(
-                            engine: self, committer: committer, source: source, sourceID: ids[index], runID: runID
-                        ).run()))
+                        return (
+                            index,
+                            .success(
+                                try await SourceSync(
+                                    engine: self, committer: committer, source: source, sourceID: ids[index],
+                                    runID: runID
+                                ).run())
+                        )
                     } catch {
                         return (index, .failure(error))
                     }
@@ -87,7 +92,8 @@ public struct SyncEngine: Sendable {
         var sources: [SyncReport.Source] = []
         for result in results { sources.append(try result.get()) }
         let status: RunStatus =
-            sources.allSatisfy { $0.status == .complete } ? .complete
+            sources.allSatisfy { $0.status == .complete }
+            ? .complete
             : sources.allSatisfy { $0.status == .failed } ? .failed : .partial
         try await database.transaction { tx in try tx.finishRun(runID: runID, status: status, message: nil) }
         progress?.finish()

@@ -35,7 +35,8 @@ public final class SyncLock: Sendable {
         let path = databasePath + ".lock"
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw ConfigError(file: path, key: "", problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
+            throw ConfigError(
+                file: path, key: "", problem: "cannot open the lock file: \(String(cString: strerror(errno)))")
         }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
             var buffer = [UInt8](repeating: 0, count: 512)

@@ -23,7 +23,8 @@ public struct SyncReport: Sendable {
     public var summary: String {
         var lines = sources.map { source in
             let c = source.counts
-            return "\(source.name): \(source.status.rawValue), \(c.fetched)/\(c.targets) fetched, \(c.versionsAdded) new "
+            return
+                "\(source.name): \(source.status.rawValue), \(c.fetched)/\(c.targets) fetched, \(c.versionsAdded) new "
                 + "versions, \(c.unchanged) unchanged, \(c.gone) gone, \(c.conflicts) conflicts, \(c.logEntries) "
                 + "movements, \(c.errors) errors, \(c.quarantined) quarantined (discovery \(source.discovery))"
         }

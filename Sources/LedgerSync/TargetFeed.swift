@@ -71,7 +71,8 @@ actor TargetFeed {
         let size = chunkSize
         return Task {
             do throws(StoreError) {
-                return .success(try await Self.assemble(size: size, rest: rest, ended: ended, batches: batches, load: load))
+                return .success(
+                    try await Self.assemble(size: size, rest: rest, ended: ended, batches: batches, load: load))
             } catch {
                 return .failure(error)
             }
@@ -79,7 +80,9 @@ actor TargetFeed {
     }
 
     /// Takes targets until a chunk is full or the batches end, then reads their states.
-    private static func assemble(size: Int, rest: [Target], ended: Bool, batches: Batches, load: Load)
+    private static func assemble(
+        size: Int, rest: [Target], ended: Bool, batches: Batches, load: Load
+    )
         async throws(StoreError) -> Assembled
     {
         var targets = rest

@@ -21,5 +21,10 @@ final class UnchangedTargets: @unchecked Sendable {
     }
 
     /// The keys not yet handed out in a batch.
-    func drain() -> [AccountKey] { lock.withLock { defer { keys = [] }; return keys } }
+    func drain() -> [AccountKey] {
+        lock.withLock {
+            defer { keys = [] }
+            return keys
+        }
+    }
 }

@@ -107,7 +107,8 @@ struct QueryBalancesCommand: QueryListCommand {
 
 struct QueryHistoryCommand: QueryListCommand {
     static let kind = QueryKind.history
-    static let configuration: CommandConfiguration = listConfiguration("Every version of the selected accounts, oldest first.")
+    static let configuration: CommandConfiguration = listConfiguration(
+        "Every version of the selected accounts, oldest first.")
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var selection: QueryFilterOptions
 
@@ -124,7 +125,8 @@ struct QueryHistoryCommand: QueryListCommand {
 
 struct QueryChangesCommand: QueryListCommand {
     static let kind = QueryKind.changes
-    static let configuration: CommandConfiguration = listConfiguration("What changed between --from and --to, with before, after and delta.")
+    static let configuration: CommandConfiguration = listConfiguration(
+        "What changed between --from and --to, with before, after and delta.")
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var selection: QueryFilterOptions
 
@@ -147,7 +149,9 @@ struct QueryConflictsCommand: QueryListCommand {
 
     @Option(
         name: .customLong("conflict-kind"),
-        help: "Only conflicts of this kind: \(ConflictKind.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable).")
+        help:
+            "Only conflicts of this kind: \(ConflictKind.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable)."
+    )
     var conflictKind: [String] = []
 
     func validate() throws {
@@ -167,7 +171,8 @@ struct QueryConflictsCommand: QueryListCommand {
 
 struct QueryRunsCommand: QueryListCommand {
     static let kind = QueryKind.runs
-    static let configuration: CommandConfiguration = listConfiguration("Sync runs, newest first, with their counts (runs are per source).")
+    static let configuration: CommandConfiguration = listConfiguration(
+        "Sync runs, newest first, with their counts (runs are per source).")
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var sources: QuerySourceOptions
     @OptionGroup var window: QueryWindowOptions
@@ -211,7 +216,8 @@ struct QueryMovementsCommand: QueryListCommand {
 
 struct QueryTotalsCommand: QueryListCommand {
     static let kind = QueryKind.totals
-    static let configuration: CommandConfiguration = listConfiguration("Available balance summed per source and unit (never across units).")
+    static let configuration: CommandConfiguration = listConfiguration(
+        "Available balance summed per source and unit (never across units).")
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var sources: QuerySourceOptions
     @OptionGroup var accounts: QueryAccountOptions

@@ -32,7 +32,9 @@ struct QueryCommonOptions: ParsableArguments {
     @Option(name: .long, help: "Output format: table, json, ndjson or csv.")
     var format: ReportTable.Format = .table
 
-    @Option(name: .long, help: "Zone for times shown in table and CSV output and for dates given: UTC, +08:00, Asia/Taipei.")
+    @Option(
+        name: .long, help: "Zone for times shown in table and CSV output and for dates given: UTC, +08:00, Asia/Taipei."
+    )
     var tz: String = "UTC"
 
     @Option(name: .long, help: "The most rows to print (a page).")

@@ -10,7 +10,8 @@ struct RebuildCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Re-derive versions, conflicts and movements from the raw responses stored in the ledger.",
-        discussion: "Takes the writer lock like sync. Exit codes: 0 done, 5 a sync holds the ledger, 2 config, 3 database.")
+        discussion:
+            "Takes the writer lock like sync. Exit codes: 0 done, 5 a sync holds the ledger, 2 config, 3 database.")
 
     @Option(name: .long, help: "The config file (for the ledger path and each source's unit).")
     var config: String = "ledgersync.toml"
@@ -35,7 +36,8 @@ struct RebuildCommand: AsyncParsableCommand {
         let database = try LedgerDatabase.open(path: configuration.storePath, logger: logger)
         let report = try await Rebuilder(configuration: configuration, database: database, logger: logger).run()
         try database.close()
-        print("rebuilt \(configuration.storePath) from \(report.responses) raw responses: \(report.versions) versions, "
-            + "\(report.movements) movements, \(report.gone) gone")
+        print(
+            "rebuilt \(configuration.storePath) from \(report.responses) raw responses: \(report.versions) versions, "
+                + "\(report.movements) movements, \(report.gone) gone")
     }
 }

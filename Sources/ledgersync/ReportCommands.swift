@@ -11,10 +11,15 @@ struct ReportOptions: ParsableArguments {
 
     @OptionGroup var filters: QueryFilterOptions
 
-    @Option(name: .long, help: "The zone of the period and of times shown (default period: the last complete day in it).")
+    @Option(
+        name: .long, help: "The zone of the period and of times shown (default period: the last complete day in it).")
     var tz: String = "UTC"
 
-    @Option(name: .long, help: "A rule's tolerance, RULE=AMOUNT (repeatable), e.g. dms.total_available=0.01. Rules: \(ReconciliationRule.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(
+        name: .long,
+        help:
+            "A rule's tolerance, RULE=AMOUNT (repeatable), e.g. dms.total_available=0.01. Rules: \(ReconciliationRule.allCases.map(\.rawValue).joined(separator: ", "))."
+    )
     var tolerance: [String] = []
 
     @Option(name: .customLong("stale-after"), help: "Hours without fresh data before an account is STALE.")
@@ -44,7 +49,9 @@ struct ReportOptions: ParsableArguments {
         }
     }
 
-    static func reconcile(_ reader: LedgerReader, _ parameters: ReportParameters, _ statement: StatementFile?) throws
+    static func reconcile(
+        _ reader: LedgerReader, _ parameters: ReportParameters, _ statement: StatementFile?
+    ) throws
         -> ReconciliationReport
     {
         do {
@@ -97,8 +104,9 @@ struct ExportCommand: AsyncParsableCommand {
         } catch let error as ExportError {
             throw CommandFailure(message: error.description, exitCode: .failed)
         }
-        print("wrote \(files.joined(separator: ", ")) to \(out): \(result.statements.count) accounts, "
-            + "\(result.exceptions.count) exceptions")
+        print(
+            "wrote \(files.joined(separator: ", ")) to \(out): \(result.statements.count) accounts, "
+                + "\(result.exceptions.count) exceptions")
     }
 }
 

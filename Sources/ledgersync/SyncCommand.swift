@@ -119,5 +119,10 @@ enum TerminalProgress {
 final class LineCount: @unchecked Sendable {
     private let lock = NSLock()
     private var count = 0
-    func swap(_ new: Int) -> Int { lock.withLock { defer { count = new }; return count } }
+    func swap(_ new: Int) -> Int {
+        lock.withLock {
+            defer { count = new }
+            return count
+        }
+    }
 }

@@ -9,7 +9,8 @@ import Logging
 ProcessMemory.limitMallocArenas(environment: ProcessInfo.processInfo.environment)
 LoggingSystem.bootstrap { label in
     var handler = StreamLogHandler.standardError(label: label)
-    handler.logLevel = ProcessInfo.processInfo.environment["LEDGERSYNC_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
+    handler.logLevel =
+        ProcessInfo.processInfo.environment["LEDGERSYNC_LOG_LEVEL"].flatMap { Logger.Level(rawValue: $0) } ?? .warning
     return handler
 }
 let code = await LedgerSyncCommand.runMapped(CommandLine.arguments.dropFirst().map { $0 })

@@ -12,26 +12,31 @@ enum ContentSamples {
             BalanceObservation(
                 account: .modelRouter(clientID: 1001), sourceModifiedAt: t0, observedAt: t0,
                 figures: BalanceFigures(unit: cny, availableBalance: try! FixedDecimal(parsing: "42290.49")),
-                details: .modelRouter(ModelRouterBalanceDetails(
-                    remoteID: 7, balanceType: "amount", enableBalance: true, gmtCreate: t0, gmtModified: t0))),
+                details: .modelRouter(
+                    ModelRouterBalanceDetails(
+                        remoteID: 7, balanceType: "amount", enableBalance: true, gmtCreate: t0, gmtModified: t0))),
             BalanceObservation(
                 account: .dmsCredit(orgID: 101, orgType: 2), sourceModifiedAt: nil, observedAt: t0,
                 figures: BalanceFigures(
                     unit: cny, availableBalance: try! FixedDecimal(parsing: "-3.5"),
                     creditLimit: try! FixedDecimal(parsing: "1000"), used: try! FixedDecimal(parsing: "0.0001")),
-                details: .dmsCredit(DMSCreditDetails(
-                    availableAmount: nil, totalUsedLimit: try! FixedDecimal(parsing: "12"), isUnlimitedCredit: false,
-                    isExpired: true, settingCredit: "quote \" backslash \\ newline \n tab \t bell \u{07}",
-                    creditMode: "月结", accountDays: 30, accountDaysText: "30 天\u{2028}x", creditEndTime: nil,
-                    orgType: 2, isCheckedName: "是"))),
+                details: .dmsCredit(
+                    DMSCreditDetails(
+                        availableAmount: nil, totalUsedLimit: try! FixedDecimal(parsing: "12"),
+                        isUnlimitedCredit: false,
+                        isExpired: true, settingCredit: "quote \" backslash \\ newline \n tab \t bell \u{07}",
+                        creditMode: "月结", accountDays: 30, accountDaysText: "30 天\u{2028}x", creditEndTime: nil,
+                        orgType: 2, isCheckedName: "是"))),
             BalanceObservation(
                 account: .twccWallet(projectCode: "MST000001", walletCode: "W0001"), sourceModifiedAt: nil,
                 observedAt: t0, figures: BalanceFigures(unit: try! MoneyUnit("SU"), totalAvailable: nil),
-                details: .twccWallet(TWCCWalletDetails(
-                    projectName: "計畫 → one", walletName: nil, walletID: "w-1", walletType: "child", isMother: false,
-                    ownerAccount: "u@example.com", ownerName: "王小明", originalQuota: try! FixedDecimal(parsing: "10.0000"),
-                    projectCreditQuota: nil, projectPocQuota: nil, projectSUQuota: try! FixedDecimal(parsing: "5"),
-                    projectObtainedSU: nil))),
+                details: .twccWallet(
+                    TWCCWalletDetails(
+                        projectName: "計畫 → one", walletName: nil, walletID: "w-1", walletType: "child", isMother: false,
+                        ownerAccount: "u@example.com", ownerName: "王小明",
+                        originalQuota: try! FixedDecimal(parsing: "10.0000"),
+                        projectCreditQuota: nil, projectPocQuota: nil, projectSUQuota: try! FixedDecimal(parsing: "5"),
+                        projectObtainedSU: nil))),
         ]
     }
 }
@@ -67,8 +72,10 @@ struct ContentJSONTests {
 
     @Test("A string literal is escaped exactly where RFC 8259 needs it, with or without the whole-text path")
     func writeStringMatchesScalarEscaping() {
-        let alphabet: [Unicode.Scalar] = ["a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{00}", "\u{1F}", "\u{7F}",
-            "é", "月", "→", "\u{2028}", "\u{2029}", "😀"]
+        let alphabet: [Unicode.Scalar] = [
+            "a", "Z", " ", "\"", "\\", "/", "\n", "\r", "\t", "\u{00}", "\u{1F}", "\u{7F}",
+            "é", "月", "→", "\u{2028}", "\u{2029}", "😀",
+        ]
         var random = SplitMix64(seed: 42)
         for _ in 0..<2_000 {
             var text = String.UnicodeScalarView()

@@ -98,8 +98,10 @@ struct FixedDecimalTests {
 
     @Test(
         "Malformed numbers are refused",
-        arguments: ["", "-", "01", "1.", ".5", "+1", "1,000.00", " 1", "1 ", "1e", "1e+", "NaN", "Infinity", "0x10",
-            "1.2.3", "--1", "１２"])
+        arguments: [
+            "", "-", "01", "1.", ".5", "+1", "1,000.00", " 1", "1 ", "1e", "1e+", "NaN", "Infinity", "0x10",
+            "1.2.3", "--1", "１２",
+        ])
     func refusesMalformed(text: String) {
         #expect(throws: MoneyError.self) { try FixedDecimal(parsing: text) }
     }

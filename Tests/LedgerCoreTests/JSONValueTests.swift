@@ -6,7 +6,10 @@ struct JSONValueTests {
     @Test("Numbers keep their token text")
     func numbersKeepText() throws {
         let value = try JSONValue.parse(#"{"balance": 100.10, "big": 12345678901234567890.123, "e": -1.5E+3}"#)
-        guard case .object(let object) = value else { Issue.record("not an object"); return }
+        guard case .object(let object) = value else {
+            Issue.record("not an object")
+            return
+        }
         #expect(object["balance"] == .number("100.10"))
         #expect(object["big"] == .number("12345678901234567890.123"))
         #expect(object["e"] == .number("-1.5E+3"))
@@ -47,15 +50,19 @@ struct JSONValueTests {
         #expect(error?.offset == prefix.count)
         // An overlong encoding and an encoded surrogate are not UTF-8 either.
         for invalid: [UInt8] in [[0xC0, 0xAF], [0xED, 0xA0, 0x80]] {
-            #expect(throws: JSONParseError.self) { try JSONValue.parse(Array(#"""#.utf8) + invalid + Array(#"""#.utf8)) }
+            #expect(throws: JSONParseError.self) {
+                try JSONValue.parse(Array(#"""#.utf8) + invalid + Array(#"""#.utf8))
+            }
         }
     }
 
     @Test("Random strings with escapes between runs survive writing then parsing")
     func randomStrings() throws {
         var generator = SystemRandomNumberGenerator()
-        let pool: [Unicode.Scalar] = ["a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "未", "认",
-            "😀", "\u{FEFF}", "\u{7F}"]
+        let pool: [Unicode.Scalar] = [
+            "a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u{01}", "\u{1F}", "é", "未", "认",
+            "😀", "\u{FEFF}", "\u{7F}",
+        ]
         for _ in 0..<2_000 {
             var text = String.UnicodeScalarView()
             for _ in 0..<Int.random(in: 0...24, using: &generator) {

@@ -44,9 +44,10 @@ struct AsOfModelTests {
                     org, "org", balance: balance, limit: "0", used: "0", frozen: "0", total: balance, available: "0",
                     at: recorded)
                 if model[key]?.last?.balance != balance {
-                    model[key, default: []].append(Accepted(
-                        validFrom: recorded.millisecondsSinceEpoch, recordedAt: recorded.millisecondsSinceEpoch,
-                        balance: balance))
+                    model[key, default: []].append(
+                        Accepted(
+                            validFrom: recorded.millisecondsSinceEpoch, recordedAt: recorded.millisecondsSinceEpoch,
+                            balance: balance))
                 }
             } else {
                 // ModelRouter: gmtModified anywhere from 3 days before to 10 minutes after "now", on a coarse grid so
@@ -55,13 +56,15 @@ struct AsOfModelTests {
                 key = "mr:\(client)"
                 let offsetMinutes = Int64(random.next() % 440) * 10 - 4320
                 let modified = recorded.adding(seconds: offsetMinutes * 60)
-                observation = ReportFixture.modelRouter(client, "client", cny, balance, modified: modified, observed: recorded)
+                observation = ReportFixture.modelRouter(
+                    client, "client", cny, balance, modified: modified, observed: recorded)
                 let tooFarAhead = modified.millisecondsSinceEpoch > recorded.millisecondsSinceEpoch + 300_000
                 let known = model[key, default: []].contains { $0.validFrom == modified.millisecondsSinceEpoch }
                 if !tooFarAhead, !known {
-                    model[key, default: []].append(Accepted(
-                        validFrom: modified.millisecondsSinceEpoch, recordedAt: recorded.millisecondsSinceEpoch,
-                        balance: balance))
+                    model[key, default: []].append(
+                        Accepted(
+                            validFrom: modified.millisecondsSinceEpoch, recordedAt: recorded.millisecondsSinceEpoch,
+                            balance: balance))
                 }
             }
             validTimes.append(observation.validFrom.millisecondsSinceEpoch)
@@ -69,7 +72,8 @@ struct AsOfModelTests {
             let kind: SourceKind = key.hasPrefix("dms") ? .dmsCredit : .modelRouter
             _ = try await database.transaction(at: recorded) { tx in
                 try tx.record(
-                    observation, raw: ReportFixture.raw("step", at: recorded), sourceID: try tx.sourceID(name: source, kind: kind),
+                    observation, raw: ReportFixture.raw("step", at: recorded),
+                    sourceID: try tx.sourceID(name: source, kind: kind),
                     runID: nil)
             }
         }
@@ -89,10 +93,12 @@ struct AsOfModelTests {
         for _ in 0..<300 {
             let valid = pick(validTimes)
             let recorded = pick(recordedTimes)
-            for asOf in [AsOf(valid: Instant(millisecondsSinceEpoch: valid)),
+            for asOf in [
+                AsOf(valid: Instant(millisecondsSinceEpoch: valid)),
                 AsOf(recorded: Instant(millisecondsSinceEpoch: recorded)),
-                AsOf(valid: Instant(millisecondsSinceEpoch: valid), recorded: Instant(millisecondsSinceEpoch: recorded))]
-            {
+                AsOf(
+                    valid: Instant(millisecondsSinceEpoch: valid), recorded: Instant(millisecondsSinceEpoch: recorded)),
+            ] {
                 let rows = try reader.balances(asOf: asOf, page: .all).rows
                 var actual: [String: String] = [:]
                 for row in rows {
@@ -103,7 +109,10 @@ struct AsOfModelTests {
                 for key in model.keys.sorted() {
                     let want = expected(
                         key, valid: asOf.valid?.millisecondsSinceEpoch, recorded: asOf.recorded?.millisecondsSinceEpoch)
-                    #expect(actual[key] == want, "\(key) as of valid \(String(describing: asOf.valid)) recorded \(String(describing: asOf.recorded))")
+                    #expect(
+                        actual[key] == want,
+                        "\(key) as of valid \(String(describing: asOf.valid)) recorded \(String(describing: asOf.recorded))"
+                    )
                     checked += 1
                 }
             }

@@ -12,20 +12,25 @@ struct ExactAmountReportTests {
 
     /// Writes one DMS credit observation per (org, balance) at `at`, through the real write path. DMS has no
     /// movement log, so a statement's movements are its version changes.
-    static func record(_ database: LedgerDatabase, _ balances: [(org: Int64, unit: MoneyUnit, text: String)],
-        at: Instant) async throws
-    {
+    static func record(
+        _ database: LedgerDatabase, _ balances: [(org: Int64, unit: MoneyUnit, text: String)],
+        at: Instant
+    ) async throws {
         try await database.transaction(at: at) { tx in
             let source = try tx.sourceID(name: "dms", kind: .dmsCredit)
             for (org, unit, text) in balances {
                 let observation = BalanceObservation(
                     account: .dmsCredit(orgID: org, orgType: 2), displayName: "org \(org)", sourceModifiedAt: nil,
-                    observedAt: at, figures: BalanceFigures(unit: unit, availableBalance: try FixedDecimal(parsing: text)),
-                    details: .dmsCredit(DMSCreditDetails(
-                        availableAmount: nil, totalUsedLimit: nil, isUnlimitedCredit: true, isExpired: false,
-                        settingCredit: nil, creditMode: nil, accountDays: nil, accountDaysText: nil, creditEndTime: nil,
-                        orgType: 2, isCheckedName: nil)))
-                _ = try tx.record(observation, raw: ReportFixture.raw("\(org) \(text)", at: at), sourceID: source,
+                    observedAt: at,
+                    figures: BalanceFigures(unit: unit, availableBalance: try FixedDecimal(parsing: text)),
+                    details: .dmsCredit(
+                        DMSCreditDetails(
+                            availableAmount: nil, totalUsedLimit: nil, isUnlimitedCredit: true, isExpired: false,
+                            settingCredit: nil, creditMode: nil, accountDays: nil, accountDaysText: nil,
+                            creditEndTime: nil,
+                            orgType: 2, isCheckedName: nil)))
+                _ = try tx.record(
+                    observation, raw: ReportFixture.raw("\(org) \(text)", at: at), sourceID: source,
                     runID: nil)
             }
         }
@@ -79,9 +84,11 @@ struct ExactAmountReportTests {
         #expect(figures.allSatisfy { $0.scale == "8" })
 
         // The export's statements: opening and reported closing as stored, the movement exactly their difference.
-        let report = try Reconciler.report(reader: reader, parameters: ReportParameters(
-            from: Instant(year: 2026, month: 11, day: 2), to: Instant(year: 2026, month: 11, day: 4),
-            staleAfterSeconds: 30 * 86_400))
+        let report = try Reconciler.report(
+            reader: reader,
+            parameters: ReportParameters(
+                from: Instant(year: 2026, month: 11, day: 2), to: Instant(year: 2026, month: 11, day: 4),
+                staleAfterSeconds: 30 * 86_400))
         let statements = report.statementsTable.csv()
         #expect(Self.column("opening", of: statements) == expectedOpening)
         #expect(Self.column("reported_closing", of: statements) == expectedClosing)
@@ -105,8 +112,10 @@ struct ExactAmountReportTests {
         try database.close()
         let reader = try LedgerReader.open(path: directory.file("ledger.sqlite"))
         defer { try? reader.close() }
-        let report = try Reconciler.report(reader: reader, parameters: ReportParameters(
-            from: day(2), to: day(4), staleAfterSeconds: 30 * 86_400))
+        let report = try Reconciler.report(
+            reader: reader,
+            parameters: ReportParameters(
+                from: day(2), to: day(4), staleAfterSeconds: 30 * 86_400))
         let totals = try report.controlTotals
         #expect(totals.count == 1)
         let t = try #require(totals.first)
@@ -124,8 +133,10 @@ struct ExactAmountReportTests {
         let csv = try String(contentsOfFile: out + "/control_totals.csv", encoding: .utf8)
         #expect(csv.split(separator: "\n").last == "CNY,2,110.0000,-19.3750,90.6250,90.6250,0.0000,0,1,0.0000,40.2500")
         let json = try String(contentsOfFile: out + "/report.json", encoding: .utf8)
-        #expect(json.contains(#""unit":"CNY","accounts":2,"opening":{"amount":"110.0000","unit":"CNY","scale":4},"#
-            + #""movements":{"amount":"-19.3750","unit":"CNY","scale":4},"closing":{"amount":"90.6250""#))
+        #expect(
+            json.contains(
+                #""unit":"CNY","accounts":2,"opening":{"amount":"110.0000","unit":"CNY","scale":4},"#
+                    + #""movements":{"amount":"-19.3750","unit":"CNY","scale":4},"closing":{"amount":"90.6250""#))
         let html = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
         #expect(html.contains(#"<td class="n">110.0000</td><td class="n">-19.3750</td><td class="n">90.6250</td>"#))
     }

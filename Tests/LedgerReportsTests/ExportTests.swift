@@ -23,8 +23,10 @@ struct ExportTests {
         let reader = try LedgerReader.open(path: try await FixtureLedger.shared.path())
         defer { try? reader.close() }
         let file = statement ? try StatementFile.parse(statementCSV, name: "bank.csv", zone: .utc) : nil
-        return try Reconciler.report(reader: reader, parameters: ReportParameters(
-            from: ReportFixture.day(19), to: ReportFixture.day(20)), statement: file)
+        return try Reconciler.report(
+            reader: reader,
+            parameters: ReportParameters(
+                from: ReportFixture.day(19), to: ReportFixture.day(20)), statement: file)
     }
 
     @Test("versions read a chunk of accounts at a time give the same report as one read, at any chunk size")
@@ -35,9 +37,11 @@ struct ExportTests {
         // The whole fixture: every account has versions, some several, and one goes.
         let parameters = ReportParameters(from: ReportFixture.day(18), to: ReportFixture.day(21))
         let whole = try Reconciler.report(reader: reader, parameters: parameters, statement: file, historyChunk: 900)
-        #expect(whole.series.values.map(\.count).reduce(0, +) > whole.statements.count * 2, "versions inside the period")
+        #expect(
+            whole.series.values.map(\.count).reduce(0, +) > whole.statements.count * 2, "versions inside the period")
         for size in [1, 2, 3, 7] {
-            let paged = try Reconciler.report(reader: reader, parameters: parameters, statement: file, historyChunk: size)
+            let paged = try Reconciler.report(
+                reader: reader, parameters: parameters, statement: file, historyChunk: size)
             #expect(try paged.json() == whole.json(), "chunks of \(size)")
             #expect(paged.series == whole.series, "chunks of \(size)")
         }
@@ -54,8 +58,11 @@ struct ExportTests {
         let report = try await Self.report()
         let directory = try TemporaryDirectory()
         let files = try ReportExporter.write(report, to: directory.path)
-        #expect(files == ["statements.csv", "invariants.csv", "exceptions.csv", "control_totals.csv", "matching.csv",
-            "report.json", "report.html", "manifest.json"])
+        #expect(
+            files == [
+                "statements.csv", "invariants.csv", "exceptions.csv", "control_totals.csv", "matching.csv",
+                "report.json", "report.html", "manifest.json",
+            ])
         for file in files {
             try Golden.check(try String(contentsOfFile: directory.file(file), encoding: .utf8), "export-\(file)")
         }
@@ -70,10 +77,12 @@ struct ExportTests {
         let names = try ReportExporter.write(try await Self.report(), to: first.path, excel: true)
         _ = try ReportExporter.write(try await Self.report(), to: second.path, excel: true)
         func hash(_ path: String) throws -> String {
-            SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }.joined()
+            SHA256.hash(data: try Data(contentsOf: URL(fileURLWithPath: path))).map { String(format: "%02x", $0) }
+                .joined()
         }
         for name in names { #expect(try hash(first.file(name)) == hash(second.file(name)), "\(name)") }
-        let manifest = try JSONValue.parse(Array(try Data(contentsOf: URL(fileURLWithPath: first.file("manifest.json")))))
+        let manifest = try JSONValue.parse(
+            Array(try Data(contentsOf: URL(fileURLWithPath: first.file("manifest.json")))))
         guard case .object(let object)? = Optional(manifest), case .array(let entries)? = object["files"] else {
             Issue.record("manifest has no files")
             return
@@ -84,7 +93,9 @@ struct ExportTests {
             #expect(try hash(first.file(name)) == sha, "\(name)")
         }
         // No partial files are left behind.
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: first.path).filter { $0.hasSuffix(".partial") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: first.path).filter {
+            $0.hasSuffix(".partial")
+        }
         #expect(leftovers.isEmpty)
     }
 
@@ -155,15 +166,22 @@ struct ExportTests {
         #expect(dirty.status == 1)
         let lines = dirty.stdout.split(separator: "\n")
         #expect(lines.count == 6)
-        #expect(lines.contains { $0.hasPrefix("dms/102:2/dms.total_available: expected 800.0000 CNY, got 900.0000 CNY, diff 100.0000 (tol 0.0000)") })
+        #expect(
+            lines.contains {
+                $0.hasPrefix(
+                    "dms/102:2/dms.total_available: expected 800.0000 CNY, got 900.0000 CNY, diff 100.0000 (tol 0.0000)"
+                )
+            })
         // Tolerances and a selection can make it clean.
         let clean = try CLI.run([
-            "check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--source", "twcc", "--stale-after", "72",
+            "check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--source", "twcc", "--stale-after",
+            "72",
         ])
         #expect(clean.status == 0, "\(clean.stdout)")
         #expect(clean.stdout.split(separator: "\n").count == 1 && clean.stdout.hasPrefix("ok: 2 accounts"))
         let json = try CLI.run(["check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--json"])
-        #expect(json.status == 1 && json.stdout.hasPrefix("{\"schema\":\"ledgersync.reconciliation/2\",\"clean\":false"))
+        #expect(
+            json.status == 1 && json.stdout.hasPrefix("{\"schema\":\"ledgersync.reconciliation/2\",\"clean\":false"))
         let bad = try CLI.run(["check", "--db", path, "--tolerance", "nonsense=1"])
         #expect(bad.status == 2 && bad.stderr.contains("--tolerance \"nonsense=1\""))
         let badStatement = try CLI.run(["check", "--db", path, "--statement", "/nonexistent.csv"])

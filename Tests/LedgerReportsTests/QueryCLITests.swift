@@ -49,7 +49,9 @@ struct QueryCLITests {
             #expect(!result.stderr.contains("Fatal error"))
         }
         #expect(!FileManager.default.fileExists(atPath: directory.file("other.sqlite")))
-        let ok = try CLI.run(["query", "sql", "--db", path, "--format", "csv", "SELECT count(*) AS n FROM balance_version"])
+        let ok = try CLI.run([
+            "query", "sql", "--db", path, "--format", "csv", "SELECT count(*) AS n FROM balance_version",
+        ])
         #expect(ok.status == 0)
         #expect(ok.stdout == "n\n12\n")
         let pragma = try CLI.run(["query", "sql", "--db", path, "PRAGMA table_info(account)"])
@@ -129,8 +131,11 @@ struct QueryCLITests {
 
         let path = try await FixtureLedger.shared.path()
         let first = try CLI.run(["query", "balances", "--db", path, "--limit", "4", "--format", "csv"])
-        let next = try #require(first.stderr.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
-        let second = try CLI.run(["query", "balances", "--db", path, "--limit", "4", "--format", "csv", "--after", next])
+        let next = try #require(
+            first.stderr.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let second = try CLI.run([
+            "query", "balances", "--db", path, "--limit", "4", "--format", "csv", "--after", next,
+        ])
         #expect(first.stdout.split(separator: "\n").count == 5)
         #expect(second.stdout.split(separator: "\n").count == 3)
         #expect(second.stderr.isEmpty)

@@ -26,19 +26,23 @@ struct QueryGoldenTests {
         var options = QueryOptions()
         // Valid time 2026-11-18T20:00Z: the late arrival (900 from 18:00) is the answer for client 17.
         options.asOf = AsOf(valid: ReportFixture.day(18, 20))
-        try Golden.check(try QueryRunner.run(.balances, reader: reader, options: options).text, "query-balances-valid-18T20.txt")
+        try Golden.check(
+            try QueryRunner.run(.balances, reader: reader, options: options).text, "query-balances-valid-18T20.txt")
         // Recorded time 2026-11-19T12:00Z, valid 18T20: before the late arrival was learned, the answer is 1000.
         options.asOf = AsOf(valid: ReportFixture.day(18, 20), recorded: ReportFixture.day(19, 12))
-        try Golden.check(try QueryRunner.run(.balances, reader: reader, options: options).text, "query-balances-bitemporal.txt")
+        try Golden.check(
+            try QueryRunner.run(.balances, reader: reader, options: options).text, "query-balances-bitemporal.txt")
         options.asOf = .now
         options.zone = try DisplayZone("Asia/Taipei")
         options.axis = .recorded
-        try Golden.check(try QueryRunner.run(.changes, reader: reader, options: options).text, "query-changes-recorded-taipei.txt")
+        try Golden.check(
+            try QueryRunner.run(.changes, reader: reader, options: options).text, "query-changes-recorded-taipei.txt")
         options.format = .csv
         try Golden.check(
             try QueryRunner.sql(
                 "SELECT a.account_key, a.display_name, count(*) AS versions FROM account a JOIN balance_version v ON v.account_id = a.id GROUP BY a.id ORDER BY a.account_key",
-                reader: reader, options: options).text,
+                reader: reader, options: options
+            ).text,
             "query-sql.csv")
     }
 
@@ -58,9 +62,10 @@ struct QueryGoldenTests {
         #expect(try balance(AsOf(valid: ReportFixture.day(17))) == nil)
         let totals = try reader.totals()
         // Units are never added together: CNY and tokens of ModelRouter are separate rows.
-        #expect(totals.map { "\($0.source) \($0.unit) \($0.accounts) \($0.availableBalance)" } == [
-            "dms CNY 2 250.0000", "modelrouter CNY 1 800.0000", "modelrouter tokens 1 500000.0000",
-            "twcc SU 1 5000.0000",
-        ])
+        #expect(
+            totals.map { "\($0.source) \($0.unit) \($0.accounts) \($0.availableBalance)" } == [
+                "dms CNY 2 250.0000", "modelrouter CNY 1 800.0000", "modelrouter tokens 1 500000.0000",
+                "twcc SU 1 5000.0000",
+            ])
     }
 }

@@ -29,11 +29,41 @@ struct ReportRequestTests {
         #expect((try? backwards.prepare(now: now)) == nil)
         #expect(throws: ReportInputError.self) { try backwards.prepare(now: now) }
         for (request, argument) in [
-            ({ var r = ReportRequest(); r.tolerances = ["nonsense=1"]; return r }(), "--tolerance"),
-            ({ var r = ReportRequest(); r.tolerances = ["statement=-1"]; return r }(), "--tolerance"),
-            ({ var r = ReportRequest(); r.staleAfterHours = 0; return r }(), "--stale-after"),
-            ({ var r = ReportRequest(); r.statementPath = "/nonexistent.csv"; return r }(), "--statement"),
-            ({ var r = ReportRequest(); r.zone = "Mars/Olympus"; return r }(), "--tz"),
+            (
+                {
+                    var r = ReportRequest()
+                    r.tolerances = ["nonsense=1"]
+                    return r
+                }(), "--tolerance"
+            ),
+            (
+                {
+                    var r = ReportRequest()
+                    r.tolerances = ["statement=-1"]
+                    return r
+                }(), "--tolerance"
+            ),
+            (
+                {
+                    var r = ReportRequest()
+                    r.staleAfterHours = 0
+                    return r
+                }(), "--stale-after"
+            ),
+            (
+                {
+                    var r = ReportRequest()
+                    r.statementPath = "/nonexistent.csv"
+                    return r
+                }(), "--statement"
+            ),
+            (
+                {
+                    var r = ReportRequest()
+                    r.zone = "Mars/Olympus"
+                    return r
+                }(), "--tz"
+            ),
         ] {
             do {
                 _ = try request.prepare(now: now)

@@ -72,7 +72,8 @@ struct NonceWindowTests {
         ]
         let signer = ACS3Signer(accessKeyID: configuration.accessKeyID, accessKeySecret: configuration.accessKeySecret)
         let query = [(name: "clientId", value: "1001")]
-        headers.append(("authorization", signer.authorization(method: "GET", path: "/", query: query, headers: headers)))
+        headers.append(
+            ("authorization", signer.authorization(method: "GET", path: "/", query: query, headers: headers)))
         func verify() -> String? {
             auth.verifyACS3(method: "GET", rawPath: "/", rawQuery: "clientId=1001", headers: headers)?.code
         }

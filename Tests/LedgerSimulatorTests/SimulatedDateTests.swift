@@ -13,7 +13,10 @@ struct SimulatedDateTests {
         try await RunningSimulator.with(SimulatorConfiguration(start: start)) { running in
             func date(_ path: String, token: Bool = true) async throws -> (status: UInt, date: String?) {
                 var request = HTTPClientRequest(url: running.baseURL + path)
-                if token { request.headers.add(name: "Authorization", value: "Bearer \(running.simulator.configuration.dmsToken.reveal())") }
+                if token {
+                    request.headers.add(
+                        name: "Authorization", value: "Bearer \(running.simulator.configuration.dmsToken.reveal())")
+                }
                 let response = try await running.client.execute(request, timeout: .seconds(5))
                 _ = try await response.body.collect(upTo: 1 << 20)
                 return (response.status.code, response.headers.first(name: "date"))

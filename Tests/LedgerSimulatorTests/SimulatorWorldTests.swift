@@ -20,7 +20,8 @@ struct SimulatorWorldTests {
 
     @Test("Balances always equal the sum of their movements, at 100k clients too")
     func consistent() throws {
-        let world = SimulatorWorld(configuration: SimulatorConfiguration(modelRouterClients: 100_000, dmsOrgs: 0, twccProjects: 0))
+        let world = SimulatorWorld(
+            configuration: SimulatorConfiguration(modelRouterClients: 100_000, dmsOrgs: 0, twccProjects: 0))
         world.advance(seconds: 3_600)
         for id in stride(from: 1001, through: 101_000, by: 997) {
             let pair = try #require(world.clientBalanceAndLogSum(Int64(id)))

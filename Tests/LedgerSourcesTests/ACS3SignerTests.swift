@@ -36,16 +36,20 @@ struct ACS3SignerTests {
         let base = signer.authorization(
             method: "GET", path: "/api/v1/modelRouter/open/clients/1/balance", query: [], headers: Self.sdkHeaders)
         let shuffled = Self.sdkHeaders.reversed().map { (name: $0.name.uppercased(), value: " \($0.value) ") }
-        #expect(signer.authorization(
-            method: "GET", path: "/api/v1/modelRouter/open/clients/1/balance", query: [], headers: shuffled) == base)
+        #expect(
+            signer.authorization(
+                method: "GET", path: "/api/v1/modelRouter/open/clients/1/balance", query: [], headers: shuffled) == base
+        )
         var changed = Self.sdkHeaders
         changed[6].value = "2026-11-21T20:24:59Z"
-        #expect(signer.authorization(
-            method: "GET", path: "/api/v1/modelRouter/open/clients/1/balance", query: [], headers: changed) != base)
+        #expect(
+            signer.authorization(
+                method: "GET", path: "/api/v1/modelRouter/open/clients/1/balance", query: [], headers: changed) != base)
         let otherSecret = ACS3Signer(accessKeyID: "AKID", accessKeySecret: Secret("SECRET2"))
-        #expect(otherSecret.authorization(
-            method: "GET", path: "/api/v1/modelRouter/open/clients/1/balance", query: [], headers: Self.sdkHeaders)
-            != base)
+        #expect(
+            otherSecret.authorization(
+                method: "GET", path: "/api/v1/modelRouter/open/clients/1/balance", query: [], headers: Self.sdkHeaders)
+                != base)
     }
 
     @Test("Query parameters are sorted and RFC 3986 encoded")

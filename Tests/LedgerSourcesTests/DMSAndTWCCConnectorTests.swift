@@ -11,7 +11,10 @@ struct DMSAndTWCCConnectorTests {
             for (orgID, asQuery) in [(Int64(101), false), (102, true), (104, false)] {
                 let outcome = try await harness.dms(asQuery: asQuery).credit(orgID: orgID)
                 let observation = try #require(outcome.decoded())
-                guard case .dmsCredit(let details) = observation.details else { Issue.record("not DMS"); return }
+                guard case .dmsCredit(let details) = observation.details else {
+                    Issue.record("not DMS")
+                    return
+                }
                 let figures = observation.figures
                 #expect(observation.account == .dmsCredit(orgID: orgID, orgType: 2))
                 #expect(observation.sourceModifiedAt == nil)
@@ -20,8 +23,9 @@ struct DMSAndTWCCConnectorTests {
                 if details.isUnlimitedCredit {
                     #expect(orgID == 104)
                 } else {
-                    #expect(try figures.creditLimit!.subtracting(figures.used!).subtracting(figures.frozen!)
-                        == details.availableAmount)
+                    #expect(
+                        try figures.creditLimit!.subtracting(figures.used!).subtracting(figures.frozen!)
+                            == details.availableAmount)
                 }
                 #expect(details.accountDays != nil)
                 #expect(details.accountDaysText?.hasSuffix("天") == true)
@@ -63,10 +67,14 @@ struct DMSAndTWCCConnectorTests {
             for wallet in discovery.items {
                 let observation = try #require(
                     try await twcc.wallet(projectCode: "MST000002", walletCode: wallet.walletCode).decoded())
-                guard case .twccWallet(let details) = observation.details else { Issue.record("not TWCC"); return }
+                guard case .twccWallet(let details) = observation.details else {
+                    Issue.record("not TWCC")
+                    return
+                }
                 #expect(observation.figures.unit == .serviceUnits)
                 if details.isMother == true { mothers += 1 }
-                let ceiling = try details.originalQuota!.adding(details.projectCreditQuota!).adding(details.projectPocQuota!)
+                let ceiling = try details.originalQuota!.adding(details.projectCreditQuota!).adding(
+                    details.projectPocQuota!)
                 #expect(observation.figures.availableBalance! <= ceiling)
                 #expect(details.walletName == wallet.walletName)
             }
@@ -80,7 +88,8 @@ struct DMSAndTWCCConnectorTests {
     @Test("TWCC: the API-key mode, and an expired key")
     func apiKey() async throws {
         try await withSimulator { harness in
-            let outcome = try await harness.twcc(apiKey: "sim-api-key").wallet(projectCode: "MST000001", walletCode: "W0000")
+            let outcome = try await harness.twcc(apiKey: "sim-api-key").wallet(
+                projectCode: "MST000001", walletCode: "W0000")
             #expect(outcome.decoded() != nil)
             let error = await #expect(throws: SourceError.self) {
                 try await harness.twcc(apiKey: "old-key").wallet(projectCode: "MST000001", walletCode: "W0000")
@@ -104,7 +113,9 @@ struct DMSAndTWCCConnectorTests {
                         case 0: _ = try await harness.modelRouter().balance(clientID: 1001)
                         case 1: _ = try await harness.dms(asQuery: true).credit(orgID: 101)
                         case 2: _ = try await harness.twcc().wallet(projectCode: "MST000001", walletCode: "W0001")
-                        default: _ = try await harness.twcc(apiKey: "sim-api-key").wallet(projectCode: "MST000001", walletCode: "W0001")
+                        default:
+                            _ = try await harness.twcc(apiKey: "sim-api-key").wallet(
+                                projectCode: "MST000001", walletCode: "W0001")
                         }
                     } catch {
                         errors.append(String(describing: error))

@@ -17,7 +17,8 @@ struct DecoderFuzzTests {
         """#
 
     static func response(_ body: [UInt8]) -> SourceResponse {
-        SourceResponse(status: 200, headers: [], body: body, receivedAt: Instant(secondsSinceEpoch: 1_700_000_000),
+        SourceResponse(
+            status: 200, headers: [], body: body, receivedAt: Instant(secondsSinceEpoch: 1_700_000_000),
             method: "GET", redactedURL: "http://x/", action: nil)
     }
 
@@ -32,10 +33,16 @@ struct DecoderFuzzTests {
         func mutateValue(_ value: JSONValue) -> JSONValue {
             switch mutation {
             case .typeSwap:
-                let choices: [JSONValue] = [.bool(true), .null, .string("abc"), .number("1"), .array([]), .object(JSONObject([])), .string("12.5"), .number("3.14159")]
+                let choices: [JSONValue] = [
+                    .bool(true), .null, .string("abc"), .number("1"), .array([]), .object(JSONObject([])),
+                    .string("12.5"), .number("3.14159"),
+                ]
                 return choices[Int(rng.next() % UInt64(choices.count))]
             case .hugeNumber:
-                return [JSONValue.number("1e400"), .number("99999999999999999999999"), .string("922337203685477.5808"), .number("-1e-400")][Int(rng.next() % 4)]
+                return [
+                    JSONValue.number("1e400"), .number("99999999999999999999999"), .string("922337203685477.5808"),
+                    .number("-1e-400"),
+                ][Int(rng.next() % 4)]
             case .deepNesting:
                 var nested = value
                 for _ in 0..<100 { nested = .array([nested]) }
@@ -108,7 +115,8 @@ struct DecoderFuzzTests {
             switch decode(bytes) {
             case .value(let observation):
                 decoded += 1
-                #expect(observation.figures.availableBalance == Self.independentAmount(bytes, path: path),
+                #expect(
+                    observation.figures.availableBalance == Self.independentAmount(bytes, path: path),
                     "\(mutation): \(String(decoding: bytes.prefix(300), as: UTF8.self))")
             case .quarantine(let problem):
                 quarantined += 1
@@ -144,7 +152,8 @@ struct DecoderFuzzTests {
     @Test("TWCC wallet decoder")
     func twccDecoder() {
         let (decoded, quarantined) = run(Self.twcc, path: ["su_qouta"]) { bytes in
-            TWCCWalletDecoder.wallet(Self.response(bytes), projectCode: "MST123456", walletCode: "W0001", source: "twcc")
+            TWCCWalletDecoder.wallet(
+                Self.response(bytes), projectCode: "MST123456", walletCode: "W0001", source: "twcc")
         }
         #expect(decoded > 100)
         #expect(quarantined > 1_000)
@@ -154,8 +163,9 @@ struct DecoderFuzzTests {
     func walletListBadKey() {
         // Found by the twcc-wallets fuzz target: the quarantine's path was the bad key itself, empty for "".
         for body in [#"{"1":{"wallet_code":"W0000"},"":{"wallet_code":"W0001"}}"#, #"{"x":{"wallet_code":"W0000"}}"#] {
-            guard case .quarantine(let problem) = TWCCWalletDecoder.walletList(
-                Self.response(Array(body.utf8)), projectCode: "MST123456", source: "twcc")
+            guard
+                case .quarantine(let problem) = TWCCWalletDecoder.walletList(
+                    Self.response(Array(body.utf8)), projectCode: "MST123456", source: "twcc")
             else {
                 Issue.record("\(body) was not quarantined")
                 continue
@@ -168,9 +178,11 @@ struct DecoderFuzzTests {
     @Test("Zero with a huge exponent is exactly zero", arguments: ["0e22220", "-0.000E+9999", "0e-9999"])
     func zeroWithHugeExponent(token: String) throws {
         // Found by the twcc-wallet fuzz target (its oracle, Foundation's Decimal, cannot read 0e22220).
-        let body = Self.twcc.replacingOccurrences(of: #""prj_obtained_su":"20.0000""#, with: "\"prj_obtained_su\":\(token)")
-        guard case .value(let observation) = TWCCWalletDecoder.wallet(
-            Self.response(Array(body.utf8)), projectCode: "MST123456", walletCode: "W0001", source: "twcc"),
+        let body = Self.twcc.replacingOccurrences(
+            of: #""prj_obtained_su":"20.0000""#, with: "\"prj_obtained_su\":\(token)")
+        guard
+            case .value(let observation) = TWCCWalletDecoder.wallet(
+                Self.response(Array(body.utf8)), projectCode: "MST123456", walletCode: "W0001", source: "twcc"),
             case .twccWallet(let details) = observation.details
         else {
             Issue.record("\(token) did not decode")

@@ -32,7 +32,9 @@ struct FaultTests {
     func serverErrorPersists() async throws {
         try await withSimulator { harness in
             harness.simulator.faults.add(FaultRule(.serverError, source: .modelRouter))
-            let error = await #expect(throws: SourceError.self) { try await harness.modelRouter().balance(clientID: 1001) }
+            let error = await #expect(throws: SourceError.self) {
+                try await harness.modelRouter().balance(clientID: 1001)
+            }
             #expect(error?.kind == .server)
             #expect(error?.httpStatus == 500)
             #expect(error?.remoteCode == "Server.Internal.UnknownError")
@@ -57,7 +59,9 @@ struct FaultTests {
     func throttledTooLong() async throws {
         try await withSimulator { harness in
             harness.simulator.faults.add(FaultRule(.throttled, source: .modelRouter, retryAfterSeconds: 3600))
-            let error = await #expect(throws: SourceError.self) { try await harness.modelRouter().balance(clientID: 1001) }
+            let error = await #expect(throws: SourceError.self) {
+                try await harness.modelRouter().balance(clientID: 1001)
+            }
             #expect(error?.kind == .rateLimited)
             #expect(error?.retryable == true)
             #expect(error?.attempts == 1)
@@ -68,14 +72,18 @@ struct FaultTests {
     @Test(
         "4xx answers are classified and never retried",
         arguments: [
-            (SourceKind.modelRouter, FaultKind.permissionDenied, SourceError.Kind.permissionDenied, 403,
-                "B.Permission.DeniedException"),
+            (
+                SourceKind.modelRouter, FaultKind.permissionDenied, SourceError.Kind.permissionDenied, 403,
+                "B.Permission.DeniedException"
+            ),
             (.modelRouter, .notFound, .notFound, 404, "B.Permission.OrgNoExistException"),
             (.twccWallet, .permissionDenied, .permissionDenied, 403, "385"),
             (.twccWallet, .notFound, .notFound, 404, "2001"),
             (.dmsCredit, .permissionDenied, .permissionDenied, 403, "403"),
         ])
-    func clientErrors(source: SourceKind, fault: FaultKind, kind: SourceError.Kind, status: Int, code: String)
+    func clientErrors(
+        source: SourceKind, fault: FaultKind, kind: SourceError.Kind, status: Int, code: String
+    )
         async throws
     {
         try await withSimulator { harness in
@@ -98,7 +106,8 @@ struct FaultTests {
     @Test("TWCC's plain-text 404 is a not-found error with its text")
     func plainTextNotFound() async throws {
         try await withSimulator { harness in
-            harness.simulator.faults.add(FaultRule(.notFound, source: .twccWallet, target: "MST000001/W0001", plainText: true))
+            harness.simulator.faults.add(
+                FaultRule(.notFound, source: .twccWallet, target: "MST000001/W0001", plainText: true))
             let error = await #expect(throws: SourceError.self) {
                 try await harness.twcc().wallet(projectCode: "MST000001", walletCode: "W0001")
             }
@@ -113,8 +122,9 @@ struct FaultTests {
             harness.simulator.faults.add(FaultRule(.slow, source: .modelRouter, times: 1, delayMilliseconds: 3_000))
             // A timeout well under the fault's 3 s delay, and well over a normal answer even on a loaded machine
             // (at 0.3 s the retried, healthy request itself timed out while other suites ran beside it).
-            let connector = try harness.modelRouter(limits: SourceLimits(
-                requestTimeout: .seconds(1), retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1))))
+            let connector = try harness.modelRouter(
+                limits: SourceLimits(
+                    requestTimeout: .seconds(1), retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1))))
             let outcome = try await connector.balance(clientID: 1001)
             #expect(outcome.decoded() != nil)
             #expect(outcome.response.attempts == 2)
@@ -129,7 +139,8 @@ struct FaultTests {
     @Test("A connection dropped mid-body is retried")
     func droppedMidBody() async throws {
         try await withSimulator { harness in
-            harness.simulator.faults.add(FaultRule(.dropMidBody, source: .twccWallet, target: "MST000001/W0001", times: 1))
+            harness.simulator.faults.add(
+                FaultRule(.dropMidBody, source: .twccWallet, target: "MST000001/W0001", times: 1))
             let outcome = try await harness.twcc().wallet(projectCode: "MST000001", walletCode: "W0001")
             #expect(outcome.decoded() != nil)
             #expect(outcome.response.attempts == 2)
@@ -147,7 +158,8 @@ struct FaultTests {
     @Test(
         "Bad payloads are quarantined with a reason, never decoded",
         arguments: [
-            (SourceKind.modelRouter, FaultKind.truncatedJSON), (.modelRouter, .malformedJSON), (.modelRouter, .wrongTypes),
+            (SourceKind.modelRouter, FaultKind.truncatedJSON), (.modelRouter, .malformedJSON),
+            (.modelRouter, .wrongTypes),
             (.dmsCredit, .truncatedJSON), (.dmsCredit, .malformedJSON), (.dmsCredit, .wrongTypes),
             (.twccWallet, .truncatedJSON), (.twccWallet, .malformedJSON), (.twccWallet, .wrongTypes),
         ])
@@ -191,7 +203,8 @@ struct FaultTests {
     func tokenRefresh() async throws {
         try await withSimulator { harness in
             let twcc = try harness.twcc()
-            harness.simulator.faults.add(FaultRule(.expiredToken, source: .twccWallet, target: "MST000001/W0001", times: 1))
+            harness.simulator.faults.add(
+                FaultRule(.expiredToken, source: .twccWallet, target: "MST000001/W0001", times: 1))
             let outcome = try await twcc.wallet(projectCode: "MST000001", walletCode: "W0001")
             #expect(outcome.decoded() != nil)
             #expect(harness.simulator.faults.hitCount(.expiredToken) == 1)
@@ -218,11 +231,15 @@ struct FaultTests {
     func otherAuthFailures() async throws {
         try await withSimulator { harness in
             harness.simulator.faults.add(FaultRule(.expiredToken, source: .modelRouter, times: 1))
-            let error = await #expect(throws: SourceError.self) { try await harness.modelRouter().balance(clientID: 1001) }
+            let error = await #expect(throws: SourceError.self) {
+                try await harness.modelRouter().balance(clientID: 1001)
+            }
             #expect(error?.kind == .authentication)
             #expect(error?.remoteCode == "InvalidTimeStamp.Expired")
 
-            let dms = await #expect(throws: SourceError.self) { try await harness.dms(token: "wrong").credit(orgID: 101) }
+            let dms = await #expect(throws: SourceError.self) {
+                try await harness.dms(token: "wrong").credit(orgID: 101)
+            }
             #expect(dms?.kind == .authentication)
             #expect(dms?.httpStatus == 401)
         }

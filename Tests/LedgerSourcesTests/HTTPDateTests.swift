@@ -7,8 +7,10 @@ struct HTTPDateTests {
     @Test("IMF-fixdates parse and format back to the same text")
     func roundTrip() throws {
         // Found by the http-date fuzz target: a year before 1000 was formatted with three digits.
-        for text in ["Sun, 06 Nov 1994 08:49:37 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "Tue, 29 Feb 2028 23:59:59 GMT",
-            "Sat, 12 Nov 0974 08:49:37 GMT"] {
+        for text in [
+            "Sun, 06 Nov 1994 08:49:37 GMT", "Thu, 01 Jan 1970 00:00:00 GMT", "Tue, 29 Feb 2028 23:59:59 GMT",
+            "Sat, 12 Nov 0974 08:49:37 GMT",
+        ] {
             let instant = try #require(HTTPDate.parse(text), "\(text)")
             #expect(HTTPDate.format(instant) == text)
         }

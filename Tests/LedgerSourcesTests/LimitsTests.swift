@@ -15,7 +15,9 @@ final class CountingTransport: HTTPTransport, @unchecked Sendable {
 
     init(pause: Duration) { self.pause = pause }
 
-    func send(_ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int) async throws(TransportFailure)
+    func send(
+        _ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int
+    ) async throws(TransportFailure)
         -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
     {
         lock.withLock {

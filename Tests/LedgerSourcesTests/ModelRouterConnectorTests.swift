@@ -127,7 +127,9 @@ struct ModelRouterConnectorTests {
             harness.simulator.faults.add(FaultRule(.sameTimestampDifferentContent, source: .modelRouter, times: 1))
             let same = try #require(try await connector.balance(clientID: 1001).decoded())
             #expect(same.sourceModifiedAt == second.sourceModifiedAt)
-            #expect(same.figures.availableBalance == (try second.figures.availableBalance!.adding(FixedDecimal(integer: 1))))
+            #expect(
+                same.figures.availableBalance == (try second.figures.availableBalance!.adding(FixedDecimal(integer: 1)))
+            )
         }
     }
 }

@@ -15,13 +15,14 @@ struct RecentIDsTests {
     @Test("An id is recognised on its page and the pages of the window, and forgotten beyond it")
     func window() {
         let answers = Self.feed(3, [[1, 1], [1, 2], [1, 3], [1, 2, 3]])
-        #expect(answers == [
-            [true, false],  // a repeat on the same page
-            [false, true],  // one page back
-            [false, true],  // two pages back
-            // Page 1 left the window of three pages; 2 and 3 are still in it.
-            [true, false, false],
-        ])
+        #expect(
+            answers == [
+                [true, false],  // a repeat on the same page
+                [false, true],  // one page back
+                [false, true],  // two pages back
+                // Page 1 left the window of three pages; 2 and 3 are still in it.
+                [true, false, false],
+            ])
     }
 
     @Test("A window of fewer than one page still remembers the current page")

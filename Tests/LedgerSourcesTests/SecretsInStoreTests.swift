@@ -10,9 +10,10 @@ import Testing
 @Suite("Secrets and the store")
 struct SecretsInStoreTests {
     /// Everything a fetch can produce, recorded the way the sync records it.
-    static func record(_ outcome: Result<FetchOutcome<BalanceObservation>, SourceError>, in database: LedgerDatabase,
-        source: String, kind: SourceKind) throws
-    {
+    static func record(
+        _ outcome: Result<FetchOutcome<BalanceObservation>, SourceError>, in database: LedgerDatabase,
+        source: String, kind: SourceKind
+    ) throws {
         try database.transaction { tx in
             let sourceID = try tx.sourceID(name: source, kind: kind)
             switch outcome {
@@ -23,15 +24,19 @@ struct SecretsInStoreTests {
                     sourceID: sourceID, runID: nil, account: nil, target: source, reason: problem.description,
                     raw: response.record)
             case .failure(let error):
-                try tx.recordFetchError(sourceID: sourceID, runID: nil, FetchErrorRecord(
-                    account: nil, target: error.target, kind: error.kind.rawValue, httpStatus: error.httpStatus,
-                    remoteCode: error.remoteCode, message: error.message, requestID: error.requestID,
-                    retryable: error.retryable, attempts: error.attempts))
+                try tx.recordFetchError(
+                    sourceID: sourceID, runID: nil,
+                    FetchErrorRecord(
+                        account: nil, target: error.target, kind: error.kind.rawValue, httpStatus: error.httpStatus,
+                        remoteCode: error.remoteCode, message: error.message, requestID: error.requestID,
+                        retryable: error.retryable, attempts: error.attempts))
             }
         }
     }
 
-    static func capture(_ body: () async throws(SourceError) -> FetchOutcome<BalanceObservation>) async
+    static func capture(
+        _ body: () async throws(SourceError) -> FetchOutcome<BalanceObservation>
+    ) async
         -> Result<FetchOutcome<BalanceObservation>, SourceError>
     {
         do {
@@ -57,10 +62,19 @@ struct SecretsInStoreTests {
                 let dms = try harness.dms(asQuery: true)
                 let twcc = try harness.twcc()
                 let outcomes: [(Result<FetchOutcome<BalanceObservation>, SourceError>, String, SourceKind)] = [
-                    (await Self.capture { () async throws(SourceError) in try await mr.balance(clientID: 1001) }, "mr", .modelRouter),
-                    (await Self.capture { () async throws(SourceError) in try await dms.credit(orgID: 101) }, "dms", .dmsCredit),
-                    (await Self.capture { () async throws(SourceError) in
-                        try await twcc.wallet(projectCode: "MST000001", walletCode: "W0001") }, "twcc", .twccWallet),
+                    (
+                        await Self.capture { () async throws(SourceError) in try await mr.balance(clientID: 1001) },
+                        "mr", .modelRouter
+                    ),
+                    (
+                        await Self.capture { () async throws(SourceError) in try await dms.credit(orgID: 101) }, "dms",
+                        .dmsCredit
+                    ),
+                    (
+                        await Self.capture { () async throws(SourceError) in
+                            try await twcc.wallet(projectCode: "MST000001", walletCode: "W0001")
+                        }, "twcc", .twccWallet
+                    ),
                 ]
                 for (outcome, source, kind) in outcomes {
                     try Self.record(outcome, in: database, source: source, kind: kind)

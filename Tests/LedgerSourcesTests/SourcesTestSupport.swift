@@ -62,8 +62,11 @@ final class SimulatorHarness: Sendable {
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
 
-    func http(_ source: String, limits: SourceLimits = SourceLimits(
-        requestTimeout: .seconds(5), retry: RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(10))))
+    func http(
+        _ source: String,
+        limits: SourceLimits = SourceLimits(
+            requestTimeout: .seconds(5), retry: RetryPolicy(maximumAttempts: 3, baseDelay: .milliseconds(10)))
+    )
         -> SourceHTTPClient
     {
         SourceHTTPClient(
@@ -71,7 +74,9 @@ final class SimulatorHarness: Sendable {
             sleep: sleeps.sleep, random: { _ in 0 }, logger: logs.logger(source))
     }
 
-    func modelRouter(secret: String = "sim-access-key-secret", limits: SourceLimits? = nil) throws -> ModelRouterConnector {
+    func modelRouter(
+        secret: String = "sim-access-key-secret", limits: SourceLimits? = nil
+    ) throws -> ModelRouterConnector {
         ModelRouterConnector(
             name: "mr", baseURL: try BaseURL(baseURL, source: "mr"), currency: try MoneyUnit("CNY"),
             accessKeyID: "sim-access-key-id", accessKeySecret: Secret(secret),
@@ -82,7 +87,8 @@ final class SimulatorHarness: Sendable {
         DMSCreditConnector(
             name: "dms", baseURL: try BaseURL(baseURL, source: "dms"), currency: try MoneyUnit("CNY"),
             authentication: asQuery
-                ? .query(name: "token", value: Secret(token)) : .header(name: "Authorization", value: Secret("Bearer \(token)")),
+                ? .query(name: "token", value: Secret(token))
+                : .header(name: "Authorization", value: Secret("Bearer \(token)")),
             http: http("dms"))
     }
 

@@ -10,7 +10,9 @@ struct GroupCommitterTests {
 
     struct UnitFailed: Error {}
 
-    @Test("Units written at once commit together, each all or nothing: a failing unit leaves no trace (nor counts), the rest land")
+    @Test(
+        "Units written at once commit together, each all or nothing: a failing unit leaves no trace (nor counts), the rest land"
+    )
     func unitsAreAtomic() async throws {
         let directory = try TemporaryDirectory()
         let (database, source, _) = try W.ledger(directory)
@@ -71,8 +73,12 @@ struct GroupCommitterTests {
         #expect(raws == expected.count)
         // The counts of the units that landed, per source, and none of the rolled-back ones.
         let counts = try await database.writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT source_id, targets, log_entries FROM sync_run_source WHERE run_id = ? ORDER BY source_id", arguments: [run])
-                .map { [$0[0], $0[1], $0[2]] as [Int64] }
+            try Row.fetchAll(
+                db,
+                sql: "SELECT source_id, targets, log_entries FROM sync_run_source WHERE run_id = ? ORDER BY source_id",
+                arguments: [run]
+            )
+            .map { [$0[0], $0[1], $0[2]] as [Int64] }
         }
         let sum = expected.reduce(0, +)
         #expect(counts == [[source, Int64(expected.count), sum], [other, Int64(2 * expected.count), sum]])
@@ -88,17 +94,21 @@ struct GroupCommitterTests {
         let committer = GroupCommitter(database: database, maximumGroup: 4, capacity: 8, delay: .milliseconds(5))
         let completed = Completions()
         for client in Int64(1)...200 {
-            await committer.submit({ tx in
-                _ = try tx.record(
-                    W.modelRouter("1.00", modifiedHours: 1, client: client), raw: W.raw(), sourceID: source, runID: nil)
-                return client
-            }, completion: { completed.append($0) })
+            await committer.submit(
+                { tx in
+                    _ = try tx.record(
+                        W.modelRouter("1.00", modifiedHours: 1, client: client), raw: W.raw(), sourceID: source,
+                        runID: nil)
+                    return client
+                }, completion: { completed.append($0) })
         }
         await committer.flush()
         let results = completed.values
         #expect(results.count == 200)
         #expect(results.compactMap { try? $0.get() } == Array(Int64(1)...200))
-        let versions = try await database.writer.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM balance_version") }
+        let versions = try await database.writer.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM balance_version")
+        }
         #expect(versions == 200)
         // Nothing pending: flush returns at once.
         await committer.flush()

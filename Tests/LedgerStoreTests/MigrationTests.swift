@@ -45,8 +45,9 @@ struct MigrationTests {
         #expect(statuses.map(\.state) == Array(repeating: .applied, count: Migration.shipped.count))
         #expect(statuses.map(\.recordedSHA256) == Migration.shipped.map(\.sha256))
         // No backup is written for a new file.
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("backup") }
-            .isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains("backup") }
+                .isEmpty)
     }
 
     @Test("Reopening an up-to-date database applies nothing and writes no backup")
@@ -123,7 +124,9 @@ struct MigrationTests {
         try queue.close()
     }
 
-    @Test("Every released schema upgrades to the latest with its data intact", arguments: ["schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite"])
+    @Test(
+        "Every released schema upgrades to the latest with its data intact",
+        arguments: ["schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite"])
     func upgradesFixtures(fixture: String) throws {
         let directory = try TemporaryDirectory()
         let path = try copyFixture(fixture, into: directory)
@@ -139,13 +142,17 @@ struct MigrationTests {
         }
         // Every amount reads back as the e4 integer it was stored as (0003 split them into whole and nanos).
         let reader = LedgerReader(database)
-        let versions = try reader.history(includeSuperseded: true, page: .all).rows.sorted { $0.versionID < $1.versionID }
-        #expect(versions.map { "\($0.account.key) \($0.availableBalance?.description ?? "-") \($0.unit?.name ?? "-")" } == [
-            "17 100.0000 CNY", "17 99.5000 CNY", "101:2 224.0000 CNY", "MST123456/W0001 1234.5000 SU",
-        ])
+        let versions = try reader.history(includeSuperseded: true, page: .all).rows.sorted {
+            $0.versionID < $1.versionID
+        }
+        #expect(
+            versions.map { "\($0.account.key) \($0.availableBalance?.description ?? "-") \($0.unit?.name ?? "-")" } == [
+                "17 100.0000 CNY", "17 99.5000 CNY", "101:2 224.0000 CNY", "MST123456/W0001 1234.5000 SU",
+            ])
         let dms = try #require(versions.first { $0.account.key == "101:2" })
-        #expect([dms.creditLimit, dms.used, dms.frozen, dms.totalAvailable, dms.overdue].map { $0?.description }
-            == ["999.0000", "0.0000", "0.0000", "1223.0000", "0.0000"])
+        #expect(
+            [dms.creditLimit, dms.used, dms.frozen, dms.totalAvailable, dms.overdue].map { $0?.description }
+                == ["999.0000", "0.0000", "0.0000", "1223.0000", "0.0000"])
         let details = try reader.details(versionIDs: versions.map(\.versionID))
         guard case .dmsCredit(let credit)? = details[dms.versionID],
             case .twccWallet(let wallet)? = details[versions[3].versionID]
@@ -157,8 +164,9 @@ struct MigrationTests {
         #expect(wallet.originalQuota?.description == "1234.5000" && wallet.projectCreditQuota == .zero)
         #expect(wallet.projectSUQuota == nil)
         let movement = try #require(try reader.movements(page: .all).rows.first)
-        #expect([movement.amount, movement.balanceBefore, movement.balanceAfter].map { $0?.description }
-            == ["-0.5000", "100.0000", "99.5000"])
+        #expect(
+            [movement.amount, movement.balanceBefore, movement.balanceAfter].map { $0?.description }
+                == ["-0.5000", "100.0000", "99.5000"])
         #expect(try reader.unitScales() == UnitScales())
         try database.close()
         let check = try checkIntegrity(path: path)

@@ -14,8 +14,9 @@ struct WritePathTests {
         return BalanceObservation(
             account: .modelRouter(clientID: client), sourceModifiedAt: modified, observedAt: modified,
             figures: BalanceFigures(unit: cny, availableBalance: try! FixedDecimal(parsing: balance)),
-            details: .modelRouter(ModelRouterBalanceDetails(
-                remoteID: 1, balanceType: "amount", enableBalance: true, gmtCreate: t0, gmtModified: modified)))
+            details: .modelRouter(
+                ModelRouterBalanceDetails(
+                    remoteID: 1, balanceType: "amount", enableBalance: true, gmtCreate: t0, gmtModified: modified)))
     }
 
     static func raw(_ text: String = "{}") -> RawResponseRecord {
@@ -32,7 +33,9 @@ struct WritePathTests {
         return (database, source, clock)
     }
 
-    static func record(_ database: LedgerDatabase, _ source: Int64, _ observation: BalanceObservation)
+    static func record(
+        _ database: LedgerDatabase, _ source: Int64, _ observation: BalanceObservation
+    )
         throws -> ObservationResult
     {
         try database.transaction { tx in try tx.record(observation, raw: raw(), sourceID: source, runID: nil) }
@@ -41,11 +44,14 @@ struct WritePathTests {
     /// Live history of an account: (valid_from, valid_to, content_hash, state), in valid-time order.
     static func live(_ database: LedgerDatabase, client: Int64 = 17) throws -> [(Int64, Int64?, String, String)] {
         try database.writer.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT v.valid_from, v.valid_to, v.content_hash, v.state FROM balance_version v
-                JOIN account a ON a.id = v.account_id
-                WHERE a.mr_client_id = ? AND v.superseded_at IS NULL ORDER BY v.valid_from
-                """, arguments: [client]).map { ($0[0], $0[1], $0[2], $0[3]) }
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT v.valid_from, v.valid_to, v.content_hash, v.state FROM balance_version v
+                    JOIN account a ON a.id = v.account_id
+                    WHERE a.mr_client_id = ? AND v.superseded_at IS NULL ORDER BY v.valid_from
+                    """, arguments: [client]
+            ).map { ($0[0], $0[1], $0[2], $0[3]) }
         }
     }
 
@@ -59,7 +65,8 @@ struct WritePathTests {
         let (database, source, _) = try Self.ledger(directory)
         defer { try? database.close() }
         guard case .added = try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1)) else {
-            Issue.record("first observation not added"); return
+            Issue.record("first observation not added")
+            return
         }
         #expect(try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1)) == .unchanged)
         #expect(try Self.count(database, "raw_response") == 1)
@@ -85,8 +92,9 @@ struct WritePathTests {
         _ = try Self.record(database, source, Self.modelRouter("60.00", modifiedHours: 3))
         let beforeSplice = clock.now()
         clock.advance(seconds: 60)
-        #expect(try Self.record(database, source, Self.modelRouter("80.00", modifiedHours: 2))
-            == .conflict(.lateArrival, recorded: true))
+        #expect(
+            try Self.record(database, source, Self.modelRouter("80.00", modifiedHours: 2))
+                == .conflict(.lateArrival, recorded: true))
         let history = try Self.live(database)
         let hour: Int64 = 3_600_000
         let start = Self.t0.millisecondsSinceEpoch
@@ -95,12 +103,15 @@ struct WritePathTests {
         // What the store believed about hour 2.5 before the splice: 100.00; after: 80.00.
         let asOf = start + 5 * hour / 2
         let believed = try database.writer.read { db in
-            try Int64.fetchAll(db, sql: """
-                SELECT available_balance_whole FROM balance_version
-                WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
-                  AND recorded_at <= ? AND (superseded_at IS NULL OR superseded_at > ?)
-                ORDER BY recorded_at
-                """, arguments: [asOf, asOf, beforeSplice.millisecondsSinceEpoch, beforeSplice.millisecondsSinceEpoch])
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT available_balance_whole FROM balance_version
+                    WHERE valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
+                      AND recorded_at <= ? AND (superseded_at IS NULL OR superseded_at > ?)
+                    ORDER BY recorded_at
+                    """,
+                arguments: [asOf, asOf, beforeSplice.millisecondsSinceEpoch, beforeSplice.millisecondsSinceEpoch])
         }
         #expect(believed == [100])
         let conflict = try database.writer.read { db in
@@ -120,12 +131,15 @@ struct WritePathTests {
         defer { try? database.close() }
         _ = try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1))
         _ = try Self.record(database, source, Self.modelRouter("90.00", modifiedHours: 2))
-        #expect(try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1))
-            == .conflict(.stale, recorded: true))
-        #expect(try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1))
-            == .conflict(.stale, recorded: false))
-        #expect(try Self.record(database, source, Self.modelRouter("91.00", modifiedHours: 2))
-            == .conflict(.sameTimestampDifferentContent, recorded: true))
+        #expect(
+            try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1))
+                == .conflict(.stale, recorded: true))
+        #expect(
+            try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1))
+                == .conflict(.stale, recorded: false))
+        #expect(
+            try Self.record(database, source, Self.modelRouter("91.00", modifiedHours: 2))
+                == .conflict(.sameTimestampDifferentContent, recorded: true))
         let history = try Self.live(database)
         #expect(history.count == 2)
         #expect(history.last?.2 == Self.modelRouter("90.00", modifiedHours: 2).contentHash)
@@ -146,17 +160,21 @@ struct WritePathTests {
             BalanceObservation(
                 account: .dmsCredit(orgID: 101, orgType: 2), sourceModifiedAt: nil, observedAt: Self.t0,
                 figures: BalanceFigures(unit: Self.cny, availableBalance: try! FixedDecimal(parsing: balance)),
-                details: .dmsCredit(DMSCreditDetails(
-                    availableAmount: nil, totalUsedLimit: nil, isUnlimitedCredit: false, isExpired: false,
-                    settingCredit: nil, creditMode: nil, accountDays: nil, accountDaysText: nil, creditEndTime: nil,
-                    orgType: 2, isCheckedName: nil)))
+                details: .dmsCredit(
+                    DMSCreditDetails(
+                        availableAmount: nil, totalUsedLimit: nil, isUnlimitedCredit: false, isExpired: false,
+                        settingCredit: nil, creditMode: nil, accountDays: nil, accountDaysText: nil, creditEndTime: nil,
+                        orgType: 2, isCheckedName: nil)))
         }
         for balance in ["1.00", "2.00", "2.00", "1.00"] {
             let observation = dms(balance)
-            _ = try database.transaction { tx in try tx.record(observation, raw: Self.raw(), sourceID: source, runID: nil) }
+            _ = try database.transaction { tx in
+                try tx.record(observation, raw: Self.raw(), sourceID: source, runID: nil)
+            }
         }
         let starts = try database.writer.read { db in
-            try Int64.fetchAll(db, sql: "SELECT valid_from FROM balance_version WHERE superseded_at IS NULL ORDER BY valid_from")
+            try Int64.fetchAll(
+                db, sql: "SELECT valid_from FROM balance_version WHERE superseded_at IS NULL ORDER BY valid_from")
         }
         let t = Self.t0.millisecondsSinceEpoch
         #expect(starts == [t, t + 1, t + 2])
@@ -173,7 +191,8 @@ struct WritePathTests {
         #expect(try Self.count(database, "balance_version") == 0)
         clock.advance(seconds: 3 * 3600)
         guard case .added = try Self.record(database, source, future) else {
-            Issue.record("plausible now, it should be stored"); return
+            Issue.record("plausible now, it should be stored")
+            return
         }
     }
 
@@ -183,12 +202,19 @@ struct WritePathTests {
         let (database, source, clock) = try Self.ledger(directory)
         defer { try? database.close() }
         _ = try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1))
-        #expect(try database.transaction { tx in try tx.markGone(sourceID: source, account: .modelRouter(clientID: 17), runID: nil) })
-        #expect(try !database.transaction { tx in try tx.markGone(sourceID: source, account: .modelRouter(clientID: 17), runID: nil) })
+        #expect(
+            try database.transaction { tx in
+                try tx.markGone(sourceID: source, account: .modelRouter(clientID: 17), runID: nil)
+            })
+        #expect(
+            try !database.transaction { tx in
+                try tx.markGone(sourceID: source, account: .modelRouter(clientID: 17), runID: nil)
+            })
         clock.advance(seconds: 3600)
         // Back with the very value and gmtModified it had before it went.
         guard case .added = try Self.record(database, source, Self.modelRouter("100.00", modifiedHours: 1)) else {
-            Issue.record("a returning account gets a new version"); return
+            Issue.record("a returning account gets a new version")
+            return
         }
         #expect(try Self.live(database).map(\.3) == ["present", "gone", "present"])
     }
@@ -204,7 +230,8 @@ struct WritePathTests {
                 reason: "data.balance: expected an amount, found a boolean", raw: Self.raw(#"{"balance":true}"#))
         }
         let row = try database.writer.read { db in
-            try Row.fetchOne(db, sql: "SELECT q.reason, r.body FROM quarantine q JOIN raw_response r ON r.id = q.raw_response_id")!
+            try Row.fetchOne(
+                db, sql: "SELECT q.reason, r.body FROM quarantine q JOIN raw_response r ON r.id = q.raw_response_id")!
         }
         #expect(row["reason"] as String == "data.balance: expected an amount, found a boolean")
         #expect(row["body"] as Data == Data(#"{"balance":true}"#.utf8))

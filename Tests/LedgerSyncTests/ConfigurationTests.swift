@@ -25,9 +25,9 @@ struct ConfigurationTests {
     static let environment = ["AK": "id", "SK": "secret", "TOKEN": "t"]
 
     static func parse(_ text: String, environment: [String: String] = environment) throws -> SyncConfiguration {
-        try SyncConfiguration.parse(text, file: "/etc/ledgersync.toml", directory: "/var/lib/ledger", environment: environment)
+        try SyncConfiguration.parse(
+            text, file: "/etc/ledgersync.toml", directory: "/var/lib/ledger", environment: environment)
     }
-
 
     @Test("A valid config resolves paths, accounts, limits and secrets")
     func valid() throws {
@@ -47,12 +47,27 @@ struct ConfigurationTests {
         arguments: [
             ("[store]\npath = 1\n", "store.path", "expected a string"),
             ("[sources.x]\nkind = \"mr\"\n", "store", "missing table"),
-            (validConfig.replacingOccurrences(of: "modelrouter\"", with: "bank\""), "sources.mr.kind", "not a source kind"),
-            (validConfig.replacingOccurrences(of: "https://aicontent.aliyuncs.com", with: "ftp://x"), "sources.mr.base_url", "scheme"),
-            (validConfig.replacingOccurrences(of: "concurrency = 4", with: "concurrency = 0"), "sources.mr.concurrency", "outside"),
-            (validConfig.replacingOccurrences(of: "\"SK\"", with: "\"NOPE\""), "sources.mr.access_key_secret_env", "NOPE is not set"),
+            (
+                validConfig.replacingOccurrences(of: "modelrouter\"", with: "bank\""), "sources.mr.kind",
+                "not a source kind"
+            ),
+            (
+                validConfig.replacingOccurrences(of: "https://aicontent.aliyuncs.com", with: "ftp://x"),
+                "sources.mr.base_url", "scheme"
+            ),
+            (
+                validConfig.replacingOccurrences(of: "concurrency = 4", with: "concurrency = 0"),
+                "sources.mr.concurrency", "outside"
+            ),
+            (
+                validConfig.replacingOccurrences(of: "\"SK\"", with: "\"NOPE\""), "sources.mr.access_key_secret_env",
+                "NOPE is not set"
+            ),
             (validConfig + "\ncolour = \"red\"\n", "sources.mr.colour", "unknown key"),
-            (validConfig.replacingOccurrences(of: "clients = [1, 2]", with: "clients = [\"a\"]"), "sources.mr.clients[0]", "integer"),
+            (
+                validConfig.replacingOccurrences(of: "clients = [1, 2]", with: "clients = [\"a\"]"),
+                "sources.mr.clients[0]", "integer"
+            ),
             (validConfig.replacingOccurrences(of: "clients = [1, 2]", with: ""), "sources.mr.clients", "no account"),
             ("[store\npath = 1", "", "not valid TOML at line"),
             // Found by the config fuzz target: an empty key could not be named by its dotted path alone.
@@ -121,7 +136,9 @@ struct ConfigurationTests {
         try write("orgs.txt", "# customers exported from the CRM\n105\n\n  101  \n105\n7\n")
         try write("projects.txt", "MST000002\r\nMST000003\r\n")
         try write("wallets.txt", "MST000009/W0001\n")
-        try write("ledgersync.toml", """
+        try write(
+            "ledgersync.toml",
+            """
             [store]
             path = "ledger.sqlite"
             [sources.dms]
@@ -154,7 +171,8 @@ struct ConfigurationTests {
                 path: directory.appendingPathComponent("ledgersync.toml").path, environment: Self.environment)
         }
         #expect(error?.key == "sources.dms.orgs_file")
-        #expect(error?.problem.contains("orgs.txt line 3: \"10x\" is not a non-negative integer") == true,
+        #expect(
+            error?.problem.contains("orgs.txt line 3: \"10x\" is not a non-negative integer") == true,
             "\(String(describing: error))")
         try FileManager.default.removeItem(at: directory.appendingPathComponent("wallets.txt"))
         try write("orgs.txt", "101\n")
@@ -176,19 +194,23 @@ struct ConfigurationTests {
         let clients = AccountList([.modelRouter(clientID: 9), .modelRouter(clientID: 8), .modelRouter(clientID: 9)])
         #expect(Array(clients) == [.modelRouter(clientID: 9), .modelRouter(clientID: 8)])
         #expect(AccountList(modelRouterClients: [9, 8, 9]) == clients)
-        #expect(Array(AccountList(dmsOrgs: [4, 4, 5], orgType: 7)) == [4, 5].map { .dmsCredit(orgID: $0, orgType: 7) })
+        #expect(
+            Array(AccountList(dmsOrgs: [4, 4, 5], orgType: 7)) == [4, 5].map { .dmsCredit(orgID: $0, orgType: 7) })
         #expect(AccountList([]).isEmpty)
     }
 
-    @Test("Each kind's settings type reads its keys and builds its own connector; kinds share no key", arguments: SourceKind.allCases)
+    @Test(
+        "Each kind's settings type reads its keys and builds its own connector; kinds share no key",
+        arguments: SourceKind.allCases)
     func registration(kind: SourceKind) throws {
         let settingsType = kind.connectorType.settingsType
         #expect(Set(settingsType.keys).isDisjoint(with: SourceConfiguration.commonKeys), "\(kind)")
-        let accounts = switch kind {
-        case .modelRouter: "clients = [1]\naccess_key_id_env = \"AK\"\naccess_key_secret_env = \"SK\""
-        case .dmsCredit: "orgs = [1]\ntoken_env = \"TOKEN\""
-        case .twccWallet: "wallets = [\"P/W\"]\naccount_env = \"AK\"\npassword_env = \"SK\""
-        }
+        let accounts =
+            switch kind {
+            case .modelRouter: "clients = [1]\naccess_key_id_env = \"AK\"\naccess_key_secret_env = \"SK\""
+            case .dmsCredit: "orgs = [1]\ntoken_env = \"TOKEN\""
+            case .twccWallet: "wallets = [\"P/W\"]\naccount_env = \"AK\"\npassword_env = \"SK\""
+            }
         let text = """
             [store]
             path = "ledger.sqlite"
@@ -211,7 +233,9 @@ struct ConfigurationTests {
 
 /// A transport that is never reached: the registration test builds connectors without sending.
 private struct RefusingTransport: HTTPTransport {
-    func send(_ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int) async throws(TransportFailure)
+    func send(
+        _ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int
+    ) async throws(TransportFailure)
         -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
     {
         throw .invalidRequest("not sent")

@@ -9,20 +9,26 @@ import Testing
 
 @Suite("Crash safety")
 struct CrashSafetyTests {
-    @Test("kill -9 at random points in 50 runs: integrity holds, and a full sync afterwards equals an uninterrupted one")
+    @Test(
+        "kill -9 at random points in 50 runs: integrity holds, and a full sync afterwards equals an uninterrupted one")
     func killNine() async throws {
         let binary = try CLI.binary()
-        try await withSyncHarness(SimulatorConfiguration(
-            modelRouterClients: 150, dmsOrgs: 60, twccProjects: 10, childWalletsPerProject: 3, changePercent: 100)
+        try await withSyncHarness(
+            SimulatorConfiguration(
+                modelRouterClients: 150, dmsOrgs: 60, twccProjects: 10, childWalletsPerProject: 3, changePercent: 100)
         ) { harness in
             let orgs = "[" + (101...160).map(String.init).joined(separator: ", ") + "]"
             // One online run captures the answers; every crash run replays them, so all see the same bytes.
             let capture = harness.directory + "/capture"
             let reference = try harness.configuration(harness.configText(dmsOrgs: orgs))
-            guard case .finished(let online) = try await SyncCommandRunner.run(
-                configuration: reference, capture: capture, logger: SyncHarness.quiet),
+            guard
+                case .finished(let online) = try await SyncCommandRunner.run(
+                    configuration: reference, capture: capture, logger: SyncHarness.quiet),
                 online.status == .complete
-            else { Issue.record("the reference sync did not complete"); return }
+            else {
+                Issue.record("the reference sync did not complete")
+                return
+            }
             await harness.simulator.stop()
             let referenceDigest = try LedgerDatabase.open(path: reference.storePath, logger: SyncHarness.quiet)
                 .normalizedDigest()
@@ -59,12 +65,14 @@ struct CrashSafetyTests {
                 shortest = min(shortest, clock.now - started)
                 #expect(timing.terminationStatus == 0)
             }
-            let milliseconds = shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
+            let milliseconds =
+                shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
             let window = max(milliseconds * 8 / 10, 40)
 
             // The kill points come from a seed, printed so that a failure can be run again with
             // LEDGERSYNC_KILL_SEED=<seed>.
-            let seed = ProcessInfo.processInfo.environment["LEDGERSYNC_KILL_SEED"].flatMap(UInt64.init)
+            let seed =
+                ProcessInfo.processInfo.environment["LEDGERSYNC_KILL_SEED"].flatMap(UInt64.init)
                 ?? UInt64.random(in: 1...UInt64.max)
             print("kill -9 test: seed \(seed), window \(window) ms (LEDGERSYNC_KILL_SEED=\(seed) repeats it)")
             var points = SplitMix64(seed: seed)
@@ -87,13 +95,18 @@ struct CrashSafetyTests {
                 }
                 // An uninterrupted sync afterwards (in-process, same capture) completes the ledger.
                 let configuration = try SyncConfiguration.load(path: config, environment: SyncHarness.environment)
-                guard case .finished(let after) = try await SyncCommandRunner.run(
-                    configuration: configuration, replay: capture, logger: SyncHarness.quiet)
-                else { Issue.record("run \(index): still locked after the kill"); continue }
+                guard
+                    case .finished(let after) = try await SyncCommandRunner.run(
+                        configuration: configuration, replay: capture, logger: SyncHarness.quiet)
+                else {
+                    Issue.record("run \(index): still locked after the kill")
+                    continue
+                }
                 #expect(after.status == .complete, "run \(index), seed \(seed)")
                 let database = try LedgerDatabase.open(path: path, logger: SyncHarness.quiet)
                 #expect(try database.normalizedDigest() == referenceDigest, "run \(index), seed \(seed)")
-                let interrupted = try LedgerReader(database).runs(page: .all).rows.filter { $0.status == .running }.count
+                let interrupted = try LedgerReader(database).runs(page: .all).rows.filter { $0.status == .running }
+                    .count
                 #expect(interrupted == 0, "run \(index), seed \(seed): a run is left running")
                 try database.close()
             }

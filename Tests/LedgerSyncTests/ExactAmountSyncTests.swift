@@ -30,7 +30,8 @@ struct ExactAmountSyncTests {
         try await withSyncHarness(SimulatorConfiguration(changePercent: 0)) { harness in
             let texts = ["0.000123", "0.00000001", "12345678901234.5678"]
             for text in texts {
-                #expect(harness.simulator.world.setClientBalance(Self.tokensClient, to: try FixedDecimal(parsing: text)))
+                #expect(
+                    harness.simulator.world.setClientBalance(Self.tokensClient, to: try FixedDecimal(parsing: text)))
                 let report = try await harness.sync()
                 #expect(report.status == .complete, "\(report.summary)")
             }
@@ -56,12 +57,14 @@ struct ExactAmountSyncTests {
             let movements = try QueryRunner.run(.movements, reader: reader, options: options).text
             // 0.000123 → 0.00000001 → 12345678901234.5678: two adjustments, each exact at the unit's scale.
             #expect(movements.contains(",adjust,tokens,-0.00012299,0.00012300,0.00000001,"), "\(movements)")
-            #expect(movements.contains(",adjust,tokens,12345678901234.56779999,0.00000001,12345678901234.56780000,"),
+            #expect(
+                movements.contains(",adjust,tokens,12345678901234.56779999,0.00000001,12345678901234.56780000,"),
                 "\(movements)")
 
             // SUM over the unit in SQL, both parts, against an independent decimal sum of every tokens figure the
             // ledger holds (parsed from the JSON of `query history`, added as digit strings).
-            let sums = try harness.row("""
+            let sums = try harness.row(
+                """
                 SELECT sum(available_balance_whole) AS whole, sum(available_balance_nanos) AS nanos
                 FROM balance_version WHERE unit = 'tokens'
                 """)
@@ -72,7 +75,8 @@ struct ExactAmountSyncTests {
             options.page = .all
             let everyTokens = try Self.amounts(
                 try QueryRunner.run(.history, reader: reader, options: options).text, field: "available_balance")
-            #expect(everyTokens.count == (try harness.count("SELECT count(*) FROM balance_version WHERE unit = 'tokens'")))
+            #expect(
+                everyTokens.count == (try harness.count("SELECT count(*) FROM balance_version WHERE unit = 'tokens'")))
             #expect(total.formatted(scale: 8) == DecimalText.sum(everyTokens.map(\.amount)))
         }
     }
@@ -81,20 +85,24 @@ struct ExactAmountSyncTests {
     func beyondRange() async throws {
         try await withSyncHarness(SimulatorConfiguration(changePercent: 0)) { harness in
             let forty = "1234567890123456789012345678901234567890"
-            harness.simulator.faults.add(FaultRule(
-                .literalAmount, source: .modelRouter, target: String(Self.tokensClient), amount: forty))
+            harness.simulator.faults.add(
+                FaultRule(
+                    .literalAmount, source: .modelRouter, target: String(Self.tokensClient), amount: forty))
             let report = try await harness.sync()
             #expect(report.status != .complete)
             let reason = try harness.string("SELECT reason FROM quarantine")
-            #expect(reason.contains("balance") && reason.contains(forty) && reason.contains("outside the range"),
+            #expect(
+                reason.contains("balance") && reason.contains(forty) && reason.contains("outside the range"),
                 "\(reason)")
             #expect(try harness.string("SELECT target FROM quarantine") == String(Self.tokensClient))
             // Every other account has its version; nothing of the quarantined payload but its raw bytes is kept.
             #expect(try harness.count("SELECT count(*) FROM balance_version") == 13)
-            #expect(try harness.count("""
-                SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
-                WHERE a.mr_client_id = \(Self.tokensClient)
-                """) == 0)
+            #expect(
+                try harness.count(
+                    """
+                    SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
+                    WHERE a.mr_client_id = \(Self.tokensClient)
+                    """) == 0)
         }
     }
 
@@ -109,13 +117,17 @@ struct ExactAmountSyncTests {
             let before = try database.normalizedDigest()
             let history = try LedgerReader(database).history(includeSuperseded: false, page: .all).rows
                 .map { "\($0.account.key) \($0.availableBalance?.description ?? "-")" }
-            #expect(history.contains("1005 0.00000001") && history.contains("1005 -5.5000")
-                && history.contains("1005 12000000.0000"))
-            _ = try await Rebuilder(configuration: try harness.configuration(), database: database,
-                logger: SyncHarness.quiet).run()
+            #expect(
+                history.contains("1005 0.00000001") && history.contains("1005 -5.5000")
+                    && history.contains("1005 12000000.0000"))
+            _ = try await Rebuilder(
+                configuration: try harness.configuration(), database: database,
+                logger: SyncHarness.quiet
+            ).run()
             #expect(try database.normalizedDigest() == before)
-            #expect(try LedgerReader(database).history(includeSuperseded: false, page: .all).rows
-                .map { "\($0.account.key) \($0.availableBalance?.description ?? "-")" } == history)
+            #expect(
+                try LedgerReader(database).history(includeSuperseded: false, page: .all).rows
+                    .map { "\($0.account.key) \($0.availableBalance?.description ?? "-")" } == history)
             #expect(try LedgerReader(database).unitScales().scale(of: .tokens) == 8)
             try database.close()
         }

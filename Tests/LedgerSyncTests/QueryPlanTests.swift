@@ -61,8 +61,11 @@ struct QueryPlanTests {
                 if kind != .runs { _ = try QueryRunner.run(kind, reader: reader, options: options) }
                 _ = try QueryRunner.run(kind, reader: reader, options: QueryOptions())
             }
-            _ = try Reconciler.report(reader: reader, parameters: ReportParameters(
-                from: harness.simulator.world.now.adding(seconds: -86_400), to: harness.simulator.world.now.adding(seconds: 60)))
+            _ = try Reconciler.report(
+                reader: reader,
+                parameters: ReportParameters(
+                    from: harness.simulator.world.now.adding(seconds: -86_400),
+                    to: harness.simulator.world.now.adding(seconds: 60)))
 
             func plans(_ statements: [String]) async throws -> [(sql: String, plan: [String])] {
                 try await database.writer.read { db in
@@ -85,7 +88,9 @@ struct QueryPlanTests {
             // The sync runs its statements once per account: each must find its rows through an index. Allowed
             // scans, each once per run or source: the handful of source instances, the run tables when a run
             // starts (closing runs a killed sync left running), and the TWCC mother-wallet link set.
-            let allowedInSync: Set<String> = ["CONSTANT", "s", "source_instance", "sync_run", "sync_run_source", "link"]
+            let allowedInSync: Set<String> = [
+                "CONSTANT", "s", "source_instance", "sync_run", "sync_run_source", "link",
+            ]
             for (sql, plan) in sync {
                 for step in plan {
                     if let table = scanned(step) {

@@ -43,8 +43,10 @@ struct ReportScenarioTests {
 
             // One period covers every source: the day between the rounds. An account last seen in round 1 is
             // stale at its end (12 hours allowed), one seen in round 3 is not.
-            let report = try Reconciler.report(reader: reader, parameters: ReportParameters(
-                from: start, to: end, staleAfterSeconds: 12 * 3600))
+            let report = try Reconciler.report(
+                reader: reader,
+                parameters: ReportParameters(
+                    from: start, to: end, staleAfterSeconds: 12 * 3600))
             let found = kinds(report)
             #expect(found.contains("UNEXPLAINED_DIFFERENCE mr/1004"), "\(found)")
             #expect(found.contains("CONFLICT mr/1001"), "\(found)")
@@ -58,12 +60,15 @@ struct ReportScenarioTests {
             #expect(found.contains("MISSING_ACCOUNT mr/1003"), "\(found)")
             // Healthy accounts are not flagged stale.
             #expect(!found.contains("STALE dms/101:2"))
-            let invariant = try #require(report.exceptions.first { $0.kind == .invariantFailed && $0.account == "101:2" })
+            let invariant = try #require(
+                report.exceptions.first { $0.kind == .invariantFailed && $0.account == "101:2" })
             #expect(invariant.rule == "dms.total_available")
             #expect(invariant.difference == FixedDecimal("1.0000"))
             // The same database and parameters give the same exception ids.
-            let again = try Reconciler.report(reader: reader, parameters: ReportParameters(
-                from: start, to: end, staleAfterSeconds: 12 * 3600))
+            let again = try Reconciler.report(
+                reader: reader,
+                parameters: ReportParameters(
+                    from: start, to: end, staleAfterSeconds: 12 * 3600))
             #expect(again.exceptions.map(\.id) == report.exceptions.map(\.id))
         }
     }

@@ -22,7 +22,10 @@ final class SyncHarness: Sendable {
     ///   - configuration: The simulated world.
     ///   - simulatedTime: Whether the engine and the simulator's checks run on the world's time (then nothing in
     ///     the ledger depends on the wall clock) rather than the wall clock.
-    init(_ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100), simulatedTime: Bool = false)
+    init(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
+        simulatedTime: Bool = false
+    )
         async throws
     {
         running = try await RunningSimulator(configuration, simulatedTime: simulatedTime)
@@ -155,7 +158,9 @@ struct SyncEngineTests {
             #expect(try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2)
             #expect(try harness.count("SELECT sum(versions_added) FROM sync_run_source WHERE run_id = 1") == 14)
             // TWCC child wallets point at their project's mother wallet.
-            #expect(try harness.count("SELECT count(*) FROM account WHERE kind = 'twcc_wallet' AND parent_account_id IS NOT NULL") == 4)
+            #expect(
+                try harness.count(
+                    "SELECT count(*) FROM account WHERE kind = 'twcc_wallet' AND parent_account_id IS NOT NULL") == 4)
         }
     }
 
@@ -164,18 +169,24 @@ struct SyncEngineTests {
         try await withSyncHarness { harness in
             _ = try await harness.sync()
             // ModelRouter names the request in x-acs-request-id (and in the body's requestId): the same id.
-            #expect(try harness.count("""
-                SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
-                WHERE s.kind = 'modelrouter' AND (r.request_id IS NULL OR instr(CAST(r.body AS TEXT), r.request_id) = 0)
-                """) == 0)
-            #expect(try harness.count("""
-                SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
-                WHERE s.kind = 'modelrouter'
-                """) > 0)
-            #expect(try harness.count("""
-                SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
-                WHERE s.kind <> 'modelrouter' AND r.request_id IS NOT NULL
-                """) == 0)
+            #expect(
+                try harness.count(
+                    """
+                    SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
+                    WHERE s.kind = 'modelrouter' AND (r.request_id IS NULL OR instr(CAST(r.body AS TEXT), r.request_id) = 0)
+                    """) == 0)
+            #expect(
+                try harness.count(
+                    """
+                    SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
+                    WHERE s.kind = 'modelrouter'
+                    """) > 0)
+            #expect(
+                try harness.count(
+                    """
+                    SELECT count(*) FROM raw_response r JOIN source_instance s ON s.id = r.source_id
+                    WHERE s.kind <> 'modelrouter' AND r.request_id IS NOT NULL
+                    """) == 0)
         }
     }
 
@@ -186,17 +197,21 @@ struct SyncEngineTests {
                 let queue = try DatabaseQueue(path: harness.databasePath)
                 defer { try? queue.close() }
                 return try queue.read { db in
-                    try String.fetchAll(db, sql: """
-                        SELECT account_key || '=' || coalesce(display_name, '-') FROM account
-                        WHERE kind = 'modelrouter' ORDER BY account_key
-                        """)
+                    try String.fetchAll(
+                        db,
+                        sql: """
+                            SELECT account_key || '=' || coalesce(display_name, '-') FROM account
+                            WHERE kind = 'modelrouter' ORDER BY account_key
+                            """)
                 }
             }
             let plain = try await harness.sync()
             let discovered = try accounts()
             let first = try #require(discovered.first?.split(separator: "=").first.map(String.init))
             #expect(!discovered.contains { $0.hasSuffix("=-") }, "the simulator names every client")
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: harness.databasePath + suffix) }
+            for suffix in ["", "-wal", "-shm"] {
+                try? FileManager.default.removeItem(atPath: harness.databasePath + suffix)
+            }
 
             let both = try harness.configuration(harness.configText(extraMR: "clients = [\(first), \(first)]"))
             let report = try await harness.sync(both)
@@ -216,7 +231,8 @@ struct SyncEngineTests {
             }
             #expect(try harness.count("SELECT count(*) FROM modelrouter_balance_log") == 5 * 4)
             // For every client: the sum of stored movements equals the current balance.
-            let mismatches = try harness.count("""
+            let mismatches = try harness.count(
+                """
                 SELECT count(*) FROM account a
                 JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
                 WHERE a.kind = 'modelrouter'
@@ -267,16 +283,20 @@ struct SyncEngineTests {
             let report = try await harness.sync()
             #expect(report.sources.first { $0.name == "mr" }!.counts.gone == 1)
             #expect(report.sources.first { $0.name == "mr" }!.discovery == .complete)
-            #expect(try harness.count("""
-                SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
-                WHERE a.account_key = '1003' AND v.state = 'gone' AND v.valid_to IS NULL
-                """) == 1)
+            #expect(
+                try harness.count(
+                    """
+                    SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
+                    WHERE a.account_key = '1003' AND v.state = 'gone' AND v.valid_to IS NULL
+                    """) == 1)
             harness.simulator.world.setClientDeleted(1003, false)
             _ = try await harness.sync()
-            #expect(try harness.count("""
-                SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
-                WHERE a.account_key = '1003' AND v.superseded_at IS NULL
-                """) == 3)
+            #expect(
+                try harness.count(
+                    """
+                    SELECT count(*) FROM balance_version v JOIN account a ON a.id = v.account_id
+                    WHERE a.account_key = '1003' AND v.superseded_at IS NULL
+                    """) == 3)
         }
     }
 
@@ -301,7 +321,8 @@ struct SyncEngineTests {
             _ = try await harness.sync()
             let runs = try harness.count("SELECT count(*) FROM sync_run")
             let lock = try SyncLock.acquire(databasePath: harness.databasePath, now: SystemClock().now())
-            let outcome = try await SyncCommandRunner.run(configuration: harness.configuration(), logger: SyncHarness.quiet)
+            let outcome = try await SyncCommandRunner.run(
+                configuration: harness.configuration(), logger: SyncHarness.quiet)
             guard case .locked(let held) = outcome else {
                 Issue.record("expected the lock to be held")
                 lock.release()
@@ -311,9 +332,13 @@ struct SyncEngineTests {
             #expect(held.description.contains("another sync holds"))
             #expect(try harness.count("SELECT count(*) FROM sync_run") == runs)
             lock.release()
-            guard case .finished(let report) = try await SyncCommandRunner.run(
-                configuration: harness.configuration(), logger: SyncHarness.quiet)
-            else { Issue.record("the lock should be free again"); return }
+            guard
+                case .finished(let report) = try await SyncCommandRunner.run(
+                    configuration: harness.configuration(), logger: SyncHarness.quiet)
+            else {
+                Issue.record("the lock should be free again")
+                return
+            }
             #expect(report.status == .complete)
         }
     }
@@ -331,15 +356,18 @@ struct SyncEngineTests {
         #expect(conflicts == 2)
         #expect(lines.all.contains { $0.contains(result.databasePath) })
         let queue = try DatabaseQueue(path: result.databasePath)
-        let kinds = try await queue.read { db in try String.fetchAll(db, sql: "SELECT kind FROM conflict ORDER BY kind") }
+        let kinds = try await queue.read { db in try String.fetchAll(db, sql: "SELECT kind FROM conflict ORDER BY kind")
+        }
         #expect(kinds == ["late_arrival", "same_timestamp_different_content"])
         // The export and check it suggests hold its conflicts and latest versions, whatever the date it runs on.
         let times = try queue.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT (SELECT max(valid_from) FROM balance_version),
-                       (SELECT min(min(incoming_valid_from, stored_valid_from)) FROM conflict),
-                       (SELECT max(max(incoming_valid_from, stored_valid_from)) FROM conflict)
-                """)!
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT (SELECT max(valid_from) FROM balance_version),
+                           (SELECT min(min(incoming_valid_from, stored_valid_from)) FROM conflict),
+                           (SELECT max(max(incoming_valid_from, stored_valid_from)) FROM conflict)
+                    """)!
         }
         let from = try Instant(iso8601: result.period.from + "T00:00:00Z").millisecondsSinceEpoch
         let to = try Instant(iso8601: result.period.to + "T00:00:00Z").millisecondsSinceEpoch
@@ -347,16 +375,26 @@ struct SyncEngineTests {
         #expect(from <= times[1] as Int64)
         #expect((times[2] as Int64) < to)
         #expect(to - from <= 33 * 86_400_000)
-        #expect(lines.all.contains { $0.contains("export --db \(result.databasePath) --from \(result.period.from) --to \(result.period.to)") })
+        #expect(
+            lines.all.contains {
+                $0.contains("export --db \(result.databasePath) --from \(result.period.from) --to \(result.period.to)")
+            })
         try queue.close()
         // Its report tells only what the demo stages: the late arrival and the same-timestamp conflict. Every
         // valid time is simulated, so no account lacks an opening because of the wall clock.
         let reader = try LedgerReader.open(path: result.databasePath)
-        let report = try Reconciler.report(reader: reader, parameters: ReportParameters(
-            from: Instant(iso8601: result.period.from + "T00:00:00Z"), to: Instant(iso8601: result.period.to + "T00:00:00Z")))
+        let report = try Reconciler.report(
+            reader: reader,
+            parameters: ReportParameters(
+                from: Instant(iso8601: result.period.from + "T00:00:00Z"),
+                to: Instant(iso8601: result.period.to + "T00:00:00Z")))
         try reader.close()
-        #expect(report.exceptions.map { "\($0.kind.rawValue) \($0.account ?? "-")" }.sorted() == ["CONFLICT 1001", "CONFLICT 1002"])
-        let mode = try FileManager.default.attributesOfItem(atPath: directory + "/secrets.env")[.posixPermissions] as? Int
+        #expect(
+            report.exceptions.map { "\($0.kind.rawValue) \($0.account ?? "-")" }.sorted() == [
+                "CONFLICT 1001", "CONFLICT 1002",
+            ])
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: directory + "/secrets.env")[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
 }
@@ -375,9 +413,13 @@ struct CaptureReplayTests {
         try await withSyncHarness { harness in
             let capture = harness.directory + "/capture"
             let online = try harness.configuration()
-            guard case .finished(let first) = try await SyncCommandRunner.run(
-                configuration: online, capture: capture, logger: SyncHarness.quiet)
-            else { Issue.record("locked"); return }
+            guard
+                case .finished(let first) = try await SyncCommandRunner.run(
+                    configuration: online, capture: capture, logger: SyncHarness.quiet)
+            else {
+                Issue.record("locked")
+                return
+            }
             #expect(first.status == .complete)
             let captured = try FileManager.default.contentsOfDirectory(atPath: capture)
             #expect(captured.count >= 14)
@@ -394,9 +436,13 @@ struct CaptureReplayTests {
             // The same config into another ledger, from the capture only.
             var offline = online
             offline.storePath = harness.directory + "/replayed.sqlite"
-            guard case .finished(let replayed) = try await SyncCommandRunner.run(
-                configuration: offline, replay: capture, logger: SyncHarness.quiet)
-            else { Issue.record("locked"); return }
+            guard
+                case .finished(let replayed) = try await SyncCommandRunner.run(
+                    configuration: offline, replay: capture, logger: SyncHarness.quiet)
+            else {
+                Issue.record("locked")
+                return
+            }
             #expect(replayed.status == .complete, "\(replayed.summary)")
 
             let a = try LedgerDatabase.open(path: online.storePath, logger: SyncHarness.quiet)
@@ -419,7 +465,8 @@ struct RebuildTests {
             harness.simulator.world.advance(seconds: 3_600)
             _ = try await harness.sync()
             harness.simulator.faults.add(FaultRule(.staleGmtModified, source: .modelRouter, target: "1001", times: 1))
-            harness.simulator.faults.add(FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
+            harness.simulator.faults.add(
+                FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
             harness.simulator.world.setClientDeleted(1004, true)
             _ = try await harness.sync()
             harness.simulator.world.advance(seconds: 3_600)
@@ -432,7 +479,9 @@ struct RebuildTests {
             let versions = try harness.count("SELECT count(*) FROM balance_version WHERE superseded_at IS NULL")
             let raws = try harness.count("SELECT count(*) FROM raw_response")
 
-            let report = try await Rebuilder(configuration: configuration, database: database, logger: SyncHarness.quiet).run()
+            let report = try await Rebuilder(
+                configuration: configuration, database: database, logger: SyncHarness.quiet
+            ).run()
             #expect(report.gone == 1)
             #expect(report.movements > 0)
             #expect(try database.normalizedDigest() == before)

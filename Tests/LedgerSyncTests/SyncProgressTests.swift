@@ -22,9 +22,13 @@ struct SyncProgressTests {
                 seen.append(lines.map { "\($0.source) \($0.done)/\($0.total) \($0.errors)" }.joined(separator: "|"))
             }
             harness.simulator.faults.add(FaultRule(.permissionDenied, source: .modelRouter, target: "1002"))
-            guard case .finished = try await SyncCommandRunner.run(
-                configuration: harness.configuration(), progress: progress, logger: SyncHarness.quiet)
-            else { Issue.record("locked"); return }
+            guard
+                case .finished = try await SyncCommandRunner.run(
+                    configuration: harness.configuration(), progress: progress, logger: SyncHarness.quiet)
+            else {
+                Issue.record("locked")
+                return
+            }
             let last = try #require(seen.all.last)
             #expect(last.split(separator: "|").sorted() == ["dms 3/3 0", "mr 5/5 1", "twcc 6/6 0"])
         }

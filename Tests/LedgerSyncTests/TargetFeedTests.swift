@@ -37,12 +37,15 @@ struct TargetFeedTests {
     }
 
     static func states(_ keys: [AccountKey]) -> [AccountKey: AccountState] {
-        Dictionary(uniqueKeysWithValues: keys.filter { !$0.description.hasSuffix("3") }.map {
-            ($0, AccountState(contentHash: $0.description, displayName: nil, logCursor: nil))
-        })
+        Dictionary(
+            uniqueKeysWithValues: keys.filter { !$0.description.hasSuffix("3") }.map {
+                ($0, AccountState(contentHash: $0.description, displayName: nil, logCursor: nil))
+            })
     }
 
-    @Test("Every target comes once, in order, with its own state; reads are whole chunks; the source is read only a little ahead")
+    @Test(
+        "Every target comes once, in order, with its own state; reads are whole chunks; the source is read only a little ahead"
+    )
     func chunks() async throws {
         let log = Log()
         let sizes = [0, 1, 100, 0, 700, 5, 64, 63, 67]  // 1,000 targets in batches smaller and larger than a chunk
@@ -98,7 +101,9 @@ struct TargetFeedTests {
     @Test("Configured targets without discovery come in batches, each account once, in the configured order")
     func configuredOnly() async throws {
         let keys = [3, 1, 3, 2, 1, 4, 5].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) }
-        let targets = SourceTargets(configured: AccountList(keys), listing: nil, batchSize: 2) { _ async throws(StoreError) in }
+        let targets = SourceTargets(configured: AccountList(keys), listing: nil, batchSize: 2) {
+            _ async throws(StoreError) in
+        }
         var batches: [[AccountKey]] = []
         while let batch = try await targets.next() { batches.append(batch.map(\.key)) }
         #expect(batches.flatMap { $0 } == [3, 1, 2, 4, 5].map { AccountKey.dmsCredit(orgID: $0, orgType: 2) })
@@ -124,13 +129,18 @@ struct TargetFeedTests {
         func outcome() async -> ListingOutcome { ending }
     }
 
-    @Test("Any source's listing: listed accounts first; a configured one listed with a name comes with it, without a name at its configured place; an incomplete listing is settled")
+    @Test(
+        "Any source's listing: listed accounts first; a configured one listed with a name comes with it, without a name at its configured place; an incomplete listing is settled"
+    )
     func anyListing() async throws {
         func mr(_ id: Int64) -> AccountKey { .modelRouter(clientID: id) }
-        let failure = SourceError(kind: .paging, source: "x", target: "list", message: "repeated token", retryable: false)
+        let failure = SourceError(
+            kind: .paging, source: "x", target: "list", message: "repeated token", retryable: false)
         let listing = FakeListing(
-            [[DiscoveredAccount(key: mr(1), name: "one"), DiscoveredAccount(key: mr(7), name: "seven")],
-                [DiscoveredAccount(key: mr(8), name: nil), DiscoveredAccount(key: mr(2), name: nil)]],
+            [
+                [DiscoveredAccount(key: mr(1), name: "one"), DiscoveredAccount(key: mr(7), name: "seven")],
+                [DiscoveredAccount(key: mr(8), name: nil), DiscoveredAccount(key: mr(2), name: nil)],
+            ],
             ending: ListingOutcome(complete: false, failures: [failure]))
         let settled = Settled()
         let targets = SourceTargets(configured: AccountList([mr(7), mr(8), mr(9)]), listing: listing, batchSize: 10) {

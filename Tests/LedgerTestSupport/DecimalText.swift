@@ -8,7 +8,8 @@ public enum DecimalText {
     public static func padded(_ text: String, scale: Int) -> String {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
         let fraction = parts.count > 1 ? String(parts[1]) : ""
-        return String(parts[0]) + "." + fraction.padding(toLength: max(scale, fraction.count), withPad: "0", startingAt: 0)
+        return String(parts[0]) + "."
+            + fraction.padding(toLength: max(scale, fraction.count), withPad: "0", startingAt: 0)
     }
 
     /// The sum of decimal texts (optional `-`, digits, optional point and digits), with 8 fractional digits.
@@ -27,7 +28,8 @@ public enum DecimalText {
             if isNegative { add(value, to: &negative) } else { add(value, to: &positive) }
         }
         // positive − negative, with the sign of the larger.
-        let (larger, smaller, sign) = compare(positive, negative) >= 0 ? (positive, negative, "") : (negative, positive, "-")
+        let (larger, smaller, sign) =
+            compare(positive, negative) >= 0 ? (positive, negative, "") : (negative, positive, "-")
         var result: [Int] = []
         var borrow = 0
         for index in 0..<larger.count {

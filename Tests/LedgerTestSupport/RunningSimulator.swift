@@ -15,11 +15,14 @@ public final class RunningSimulator: Sendable {
     /// Starts a simulator of `configuration`.
     /// - Parameter simulatedTime: Whether its signature-date and token checks follow the simulated world (then
     ///   give ``Simulator/clock`` to the other side too).
-    public init(_ configuration: SimulatorConfiguration = SimulatorConfiguration(), simulatedTime: Bool = false)
+    public init(
+        _ configuration: SimulatorConfiguration = SimulatorConfiguration(), simulatedTime: Bool = false
+    )
         async throws
     {
         let quiet = Logger(label: "simulator") { _ in SwiftLogNoOpLogHandler() }
-        simulator = simulatedTime
+        simulator =
+            simulatedTime
             ? Simulator.onSimulatedTime(configuration: configuration, logger: quiet)
             : Simulator(configuration: configuration, logger: quiet)
         port = try await simulator.start()

@@ -101,9 +101,11 @@ public final class FaultPlan: @unchecked Sendable {
     /// The first rule matching a request, using one of its times.
     func take(source: SourceKind, target: String) -> FaultRule? {
         lock.withLock {
-            guard let index = rules.firstIndex(where: { rule in
-                (rule.source == nil || rule.source == source) && (rule.target == nil || rule.target == target)
-            }) else { return nil }
+            guard
+                let index = rules.firstIndex(where: { rule in
+                    (rule.source == nil || rule.source == source) && (rule.target == nil || rule.target == target)
+                })
+            else { return nil }
             let rule = rules[index]
             if let times = rule.times {
                 if times <= 1 { rules.remove(at: index) } else { rules[index].times = times - 1 }

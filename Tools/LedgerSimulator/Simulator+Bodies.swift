@@ -35,19 +35,22 @@ extension Simulator {
         default: break
         }
         let digits = client.balanceType == "tokens" ? 0 : 2
-        let balanceText = switch rule?.kind {
-        case .wrongTypes?: "true"
-        case .literalAmount?: rule?.amount ?? "0"
-        default: Self.amount(nanos: balance, digits: digits)
-        }
+        let balanceText =
+            switch rule?.kind {
+            case .wrongTypes?: "true"
+            case .literalAmount?: rule?.amount ?? "0"
+            default: Self.amount(nanos: balance, digits: digits)
+            }
         // Alibaba Cloud names each request in the body and in the x-acs-request-id header.
         let requestID = requestID()
-        return SimAnswer(status: 200, body: """
-            {"requestId":"\(requestID)","success":true,"errCode":"UNKNOWN_ERROR","errMessage":"未知错误",\
-            "httpStatusCode":200,"data":{"id":\(client.id - 1000),"clientId":\(client.id),"balance":\(balanceText),\
-            "balanceType":"\(client.balanceType)","enableBalance":true,"gmtCreate":"\(client.gmtCreate.iso8601)",\
-            "gmtModified":"\(modified.iso8601)"}}
-            """, headers: [("x-acs-request-id", requestID)])
+        return SimAnswer(
+            status: 200,
+            body: """
+                {"requestId":"\(requestID)","success":true,"errCode":"UNKNOWN_ERROR","errMessage":"未知错误",\
+                "httpStatusCode":200,"data":{"id":\(client.id - 1000),"clientId":\(client.id),"balance":\(balanceText),\
+                "balanceType":"\(client.balanceType)","enableBalance":true,"gmtCreate":"\(client.gmtCreate.iso8601)",\
+                "gmtModified":"\(modified.iso8601)"}}
+                """, headers: [("x-acs-request-id", requestID)])
     }
 
     func modelRouterClients(query: [String: String], rule: FaultRule?) -> SimAnswer {
@@ -82,11 +85,13 @@ extension Simulator {
         let listText = rule?.kind == .wrongTypes ? "\"not a list\"" : "[\(list.joined(separator: ","))]"
         // Alibaba Cloud names each request in the body and in the x-acs-request-id header.
         let requestID = requestID()
-        return SimAnswer(status: 200, body: """
-            {"requestId":"\(requestID)","success":true,"httpStatusCode":200,"data":{"list":\(listText),\
-            "total":\(total ?? "null"),"page":\(page),"pageSize":\(pageSize),"maxResults":"\(pageSize)",\
-            "nextToken":\(nextToken.map { "\"\($0)\"" } ?? "null")}}
-            """, headers: [("x-acs-request-id", requestID)])
+        return SimAnswer(
+            status: 200,
+            body: """
+                {"requestId":"\(requestID)","success":true,"httpStatusCode":200,"data":{"list":\(listText),\
+                "total":\(total ?? "null"),"page":\(page),"pageSize":\(pageSize),"maxResults":"\(pageSize)",\
+                "nextToken":\(nextToken.map { "\"\($0)\"" } ?? "null")}}
+                """, headers: [("x-acs-request-id", requestID)])
     }
 
     func modelRouterLogs(id: String, query: [String: String], rule: FaultRule?) -> SimAnswer {
@@ -112,11 +117,13 @@ extension Simulator {
         }
         // Alibaba Cloud names each request in the body and in the x-acs-request-id header.
         let requestID = requestID()
-        return SimAnswer(status: 200, body: """
-            {"requestId":"\(requestID)","success":true,"httpStatusCode":200,"data":{"list":[\(list.joined(separator: ","))],\
-            "page":\(page),"pageSize":\(pageSize),"total":\(filtered.count),"maxResults":\(pageSize),\
-            "nextToken":\(nextToken.map { "\"\($0)\"" } ?? "null")}}
-            """, headers: [("x-acs-request-id", requestID)])
+        return SimAnswer(
+            status: 200,
+            body: """
+                {"requestId":"\(requestID)","success":true,"httpStatusCode":200,"data":{"list":[\(list.joined(separator: ","))],\
+                "page":\(page),"pageSize":\(pageSize),"total":\(filtered.count),"maxResults":\(pageSize),\
+                "nextToken":\(nextToken.map { "\"\($0)\"" } ?? "null")}}
+                """, headers: [("x-acs-request-id", requestID)])
     }
 
     func dmsCredit(query: [String: String], rule: FaultRule?) -> SimAnswer {
@@ -131,15 +138,17 @@ extension Simulator {
             asNumbers ? Self.amount(scaled, digits: 2) : "\"\(Self.amount(scaled, digits: 2))\""
         }
         let balance = rule?.kind == .wrongTypes ? "{\"value\":1}" : money(org.balance)
-        return SimAnswer(status: 200, body: """
-            {"errCode":1000,"errMsg":"请求成功","data":{"balance":\(balance),"setting_credit":1,\
-            "is_unlimited_credit":"\(org.unlimited ? 1 : 0)","credit_limit":\(money(org.creditLimit)),\
-            "freezing_amount":\(money(org.frozen)),"used_limit":\(money(org.used)),\
-            "available_amount":\(money(org.available)),"total_available_amount":\(money(org.balance + org.available + (rule?.kind == .inconsistentTotals ? 10_000 : 0))),\
-            "credit_mode":"1","account_days":"\(org.accountDays) 天","total_used_limit":\(Self.amount(org.used, digits: 2)),\
-            "credit_end_time":"-","is_expired":0,"expired_limit":"0.00","org_type":2,\
-            "is_checked_name":"\(org.verified ? "已认证" : "未认证")"}}
-            """)
+        return SimAnswer(
+            status: 200,
+            body: """
+                {"errCode":1000,"errMsg":"请求成功","data":{"balance":\(balance),"setting_credit":1,\
+                "is_unlimited_credit":"\(org.unlimited ? 1 : 0)","credit_limit":\(money(org.creditLimit)),\
+                "freezing_amount":\(money(org.frozen)),"used_limit":\(money(org.used)),\
+                "available_amount":\(money(org.available)),"total_available_amount":\(money(org.balance + org.available + (rule?.kind == .inconsistentTotals ? 10_000 : 0))),\
+                "credit_mode":"1","account_days":"\(org.accountDays) 天","total_used_limit":\(Self.amount(org.used, digits: 2)),\
+                "credit_end_time":"-","is_expired":0,"expired_limit":"0.00","org_type":2,\
+                "is_checked_name":"\(org.verified ? "已认证" : "未认证")"}}
+                """)
     }
 
     func twccWalletList(project: String, rule: FaultRule?) -> SimAnswer {
@@ -162,14 +171,16 @@ extension Simulator {
             return Self.twccError(404, 2001, "No data found.")
         }
         let quota = rule?.kind == .wrongTypes ? "true" : "\"\(Self.amount(wallet.suQuota, digits: 4))\""
-        return SimAnswer(status: 200, body: """
-            {"project_sys_code":"\(project)","project_name":"模擬計畫\(project)","wallet_code":"\(wallet.code)",\
-            "wallet_name":\(Self.string(wallet.name)),"is_mother":"\(wallet.isMother ? "是" : "否")",\
-            "owner_account":"owner@example.org","owner_name":"王小明","su_qouta":\(quota),\
-            "wallet_type":"\(wallet.isMother ? "mother" : "child")","wallet_id":"\(wallet.walletID)",\
-            "original_quota":"\(Self.amount(wallet.original, digits: 4))","prj_credit_quota":"\(Self.amount(wallet.credit, digits: 4))",\
-            "prj_poc_quota":"\(Self.amount(wallet.poc, digits: 4))","prj_su_quota":"\(Self.amount(wallet.projectSU, digits: 4))",\
-            "prj_obtained_su":"\(Self.amount(wallet.obtained, digits: 4))"}
-            """)
+        return SimAnswer(
+            status: 200,
+            body: """
+                {"project_sys_code":"\(project)","project_name":"模擬計畫\(project)","wallet_code":"\(wallet.code)",\
+                "wallet_name":\(Self.string(wallet.name)),"is_mother":"\(wallet.isMother ? "是" : "否")",\
+                "owner_account":"owner@example.org","owner_name":"王小明","su_qouta":\(quota),\
+                "wallet_type":"\(wallet.isMother ? "mother" : "child")","wallet_id":"\(wallet.walletID)",\
+                "original_quota":"\(Self.amount(wallet.original, digits: 4))","prj_credit_quota":"\(Self.amount(wallet.credit, digits: 4))",\
+                "prj_poc_quota":"\(Self.amount(wallet.poc, digits: 4))","prj_su_quota":"\(Self.amount(wallet.projectSU, digits: 4))",\
+                "prj_obtained_su":"\(Self.amount(wallet.obtained, digits: 4))"}
+                """)
     }
 }

@@ -45,16 +45,18 @@ extension Simulator {
         router.get("/api/token") { request, _ in
             try await self.serve(.twccWallet, target: "token", request: request, signed: false) { _ in
                 let headers = Self.headers(request)
-                guard let token = self.auth.issueTWCCToken(
-                    account: headers.first { $0.name == "account" }?.value,
-                    password: headers.first { $0.name == "password" }?.value)
+                guard
+                    let token = self.auth.issueTWCCToken(
+                        account: headers.first { $0.name == "account" }?.value,
+                        password: headers.first { $0.name == "password" }?.value)
                 else { return Self.twccError(401, 89, "Invalid or expired token. Try to get a new one.") }
                 return SimAnswer(status: 200, body: #"{"token":"\#(token)"}"#)
             }
         }
         router.get("/api/projects/:project/wallets") { request, context in
             let project = context.parameters.get("project") ?? ""
-            return try await self.serve(.twccWallet, target: "list:\(project)", request: request, signed: false) { rule in
+            return try await self.serve(.twccWallet, target: "list:\(project)", request: request, signed: false) {
+                rule in
                 self.twccWalletList(project: project, rule: rule)
             }
         }
@@ -89,10 +91,12 @@ extension Simulator {
             return Self.response(SimAnswer(status: 200, body: "{}"))
         }
         router.get("/_sim/state") { _, _ in
-            Self.response(SimAnswer(
-                status: 200,
-                body: #"{"now":"\#(self.world.now.iso8601)","modelrouter":\#(self.configuration.modelRouterClients),"#
-                    + #""dms_credit":\#(self.configuration.dmsOrgs),"twcc_wallet":\#(self.world.wallets.count)}"#))
+            Self.response(
+                SimAnswer(
+                    status: 200,
+                    body:
+                        #"{"now":"\#(self.world.now.iso8601)","modelrouter":\#(self.configuration.modelRouterClients),"#
+                        + #""dms_credit":\#(self.configuration.dmsOrgs),"twcc_wallet":\#(self.world.wallets.count)}"#))
         }
         return router
     }
@@ -103,19 +107,25 @@ extension Simulator {
         answer: @escaping @Sendable (FaultRule?) -> SimAnswer
     ) async throws -> Response {
         let headers = Self.headers(request)
-        if signed, let refusal = auth.verifyACS3(
-            method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query, headers: headers)
+        if signed,
+            let refusal = auth.verifyACS3(
+                method: request.method.rawValue, rawPath: request.uri.path, rawQuery: request.uri.query,
+                headers: headers)
         {
-            return Self.response(SimAnswer(
-                status: refusal.status,
-                body: #"{"RequestId":"\#(requestID())","HostId":"aicontent.aliyuncs.com","Code":"\#(refusal.code)","Message":"\#(refusal.message)"}"#))
+            return Self.response(
+                SimAnswer(
+                    status: refusal.status,
+                    body:
+                        #"{"RequestId":"\#(requestID())","HostId":"aicontent.aliyuncs.com","Code":"\#(refusal.code)","Message":"\#(refusal.message)"}"#
+                ))
         }
         if source == .dmsCredit, !auth.verifyDMS(headers: headers, query: Self.query(request)) {
             return Self.response(SimAnswer(status: 401, body: #"{"errCode":401,"errMsg":"token无效或已过期","data":null}"#))
         }
         if source == .twccWallet, target != "token", !auth.verifyTWCC(headers: headers) {
             if headers.contains(where: { $0.name == "x-api-key" }) {
-                return Self.response(SimAnswer(status: 401, body: #"{"message":"Your request is unauthorized. Key is expired."}"#))
+                return Self.response(
+                    SimAnswer(status: 401, body: #"{"message":"Your request is unauthorized. Key is expired."}"#))
             }
             return Self.response(Self.twccError(401, 89, "Invalid or expired token. Try to get a new one."))
         }
@@ -179,13 +189,19 @@ extension Simulator {
                 case 404: ("B.Permission.OrgNoExistException", "组织不存在,请主账号开通权限后再试,或联系管理员")
                 case 429: ("Throttling.User", "Request was denied due to user flow control.")
                 case 401: ("InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.")
-                default: ("Server.Internal.UnknownError", "The request processing has failed due to some unknown error.")
+                default:
+                    ("Server.Internal.UnknownError", "The request processing has failed due to some unknown error.")
                 }
             if status == 429 || status == 401 {
-                return SimAnswer(status: status == 401 ? 400 : 429,
+                return SimAnswer(
+                    status: status == 401 ? 400 : 429,
                     body: #"{"RequestId":"\#(requestID())","Code":"\#(code)","Message":"\#(message)"}"#)
             }
-            return SimAnswer(status: status, body: #"{"requestId":"\#(requestID())","success":false,"errCode":"\#(code)","errMessage":"\#(message)","httpStatusCode":\#(status)}"#)
+            return SimAnswer(
+                status: status,
+                body:
+                    #"{"requestId":"\#(requestID())","success":false,"errCode":"\#(code)","errMessage":"\#(message)","httpStatusCode":\#(status)}"#
+            )
         case .dmsCredit:
             let message = [401: "token无效或已过期", 403: "无权限", 404: "客户不存在", 429: "请求过于频繁"][status] ?? "系统繁忙"
             return SimAnswer(status: status, body: #"{"errCode":\#(status),"errMsg":"\#(message)","data":null}"#)

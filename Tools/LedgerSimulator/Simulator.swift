@@ -26,7 +26,9 @@ public final class Simulator: Sendable {
     ///   - configuration: The world's size, seed and credentials.
     ///   - wallClock: The real clock for token expiry and x-acs-date checks.
     ///   - logger: The server's logger.
-    public convenience init(configuration: SimulatorConfiguration, wallClock: any LedgerClock = SystemClock(), logger: Logger) {
+    public convenience init(
+        configuration: SimulatorConfiguration, wallClock: any LedgerClock = SystemClock(), logger: Logger
+    ) {
         self.init(configuration: configuration, clock: { _ in wallClock }, logger: logger)
     }
 
@@ -75,9 +77,10 @@ public final class Simulator: Sendable {
 
     /// Serves until SIGTERM or SIGINT (for the `ledgersync-sim` executable).
     public func run(host: String, port: Int, onReady: @escaping @Sendable (Int) -> Void) async throws {
-        let group = ServiceGroup(configuration: .init(
-            services: [makeServer(host: host, port: port, onReady: onReady)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [makeServer(host: host, port: port, onReady: onReady)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
     }
 
@@ -90,7 +93,8 @@ public final class Simulator: Sendable {
         let world = world
         return Server(
             childChannelSetup: HTTP1Channel(responder: { request, writer, channel in
-                let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: channel, logger: logger))
+                let context = BasicRequestContext(
+                    source: ApplicationRequestContextSource(channel: channel, logger: logger))
                 var response: Response
                 do {
                     response = try await responder.respond(to: request, context: context)
@@ -114,5 +118,10 @@ final class RunningServer: @unchecked Sendable {
     private let lock = NSLock()
     private var task: Task<Void, any Error>?
     func set(_ task: Task<Void, any Error>) { lock.withLock { self.task = task } }
-    func take() -> Task<Void, any Error>? { lock.withLock { defer { task = nil }; return task } }
+    func take() -> Task<Void, any Error>? {
+        lock.withLock {
+            defer { task = nil }
+            return task
+        }
+    }
 }

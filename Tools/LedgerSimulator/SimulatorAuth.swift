@@ -19,7 +19,9 @@ final class SimulatorAuth: @unchecked Sendable {
     }
 
     /// Why an ACS3-signed request is refused (Code and Message, as the gateway answers), or `nil` if it is good.
-    func verifyACS3(method: String, rawPath: String, rawQuery: String?, headers: [(name: String, value: String)])
+    func verifyACS3(
+        method: String, rawPath: String, rawQuery: String?, headers: [(name: String, value: String)]
+    )
         -> (status: Int, code: String, message: String)?
     {
         func header(_ name: String) -> String? { headers.first { $0.name == name }?.value }
@@ -35,7 +37,8 @@ final class SimulatorAuth: @unchecked Sendable {
             let pair = part.split(separator: "=", maxSplits: 1)
             if pair.count == 2 { parts[pair[0].trimmingCharacters(in: .whitespaces)] = String(pair[1]) }
         }
-        guard let credential = parts["Credential"], let signed = parts["SignedHeaders"], let signature = parts["Signature"]
+        guard let credential = parts["Credential"], let signed = parts["SignedHeaders"],
+            let signature = parts["Signature"]
         else {
             return (400, "IncompleteSignature", "The request signature does not conform to Aliyun standards.")
         }
@@ -101,8 +104,9 @@ final class SimulatorAuth: @unchecked Sendable {
             return issued
         }
         let header = base64URL(Array(#"{"alg":"HS256","typ":"JWT"}"#.utf8))
-        let payload = base64URL(Array(
-            #"{"sub":"\#(account ?? "")","exp":\#(expires.millisecondsSinceEpoch / 1000),"jti":\#(serial)}"#.utf8))
+        let payload = base64URL(
+            Array(
+                #"{"sub":"\#(account ?? "")","exp":\#(expires.millisecondsSinceEpoch / 1000),"jti":\#(serial)}"#.utf8))
         let signature = HMAC<SHA256>.authenticationCode(for: Array("\(header).\(payload)".utf8), using: tokenKey)
         return "\(header).\(payload).\(base64URL(Array(signature)))"
     }
@@ -119,8 +123,10 @@ final class SimulatorAuth: @unchecked Sendable {
         else { return false }
         let parts = bearer.dropFirst(7).split(separator: ".").map(String.init)
         guard parts.count == 3 else { return false }
-        let expected = base64URL(Array(HMAC<SHA256>.authenticationCode(
-            for: Array("\(parts[0]).\(parts[1])".utf8), using: tokenKey)))
+        let expected = base64URL(
+            Array(
+                HMAC<SHA256>.authenticationCode(
+                    for: Array("\(parts[0]).\(parts[1])".utf8), using: tokenKey)))
         guard expected == parts[2] else { return false }
         var payload = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while payload.count % 4 != 0 { payload += "=" }

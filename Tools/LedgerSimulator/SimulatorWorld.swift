@@ -74,13 +74,18 @@ public final class SimulatorWorld: @unchecked Sendable {
         changePercent = configuration.changePercent
         for (index, id) in configuration.modelRouterClientIDs.enumerated() {
             let tokens = index % 5 == 4
-            let balance = Int128(tokens ? Int64(rng.next(in: 1_000...5_000_000)) * 10_000 : Int64(rng.next(in: 100...10_000_000)) * 100)
+            let balance =
+                Int128(
+                    tokens
+                        ? Int64(rng.next(in: 1_000...5_000_000)) * 10_000 : Int64(rng.next(in: 100...10_000_000)) * 100)
                 * Self.nanosPerE4
             let created = configuration.start.adding(seconds: -Int64(rng.next(in: 86_400...86_400 * 365)))
             clientIndex[id] = clients.count
-            clients.append(Client(
-                id: id, name: "部门-\(id)", parentID: index == 0 ? nil : 1001, balanceType: tokens ? "tokens" : "amount",
-                balance: 0, gmtCreate: created, gmtModified: created, previous: nil, logs: []))
+            clients.append(
+                Client(
+                    id: id, name: "部门-\(id)", parentID: index == 0 ? nil : 1001,
+                    balanceType: tokens ? "tokens" : "amount",
+                    balance: 0, gmtCreate: created, gmtModified: created, previous: nil, logs: []))
             // An opening recharge so that every balance is explained by its log.
             appendLog(clientAt: clients.count - 1, type: "recharge", amount: balance, at: created)
         }
@@ -88,10 +93,11 @@ public final class SimulatorWorld: @unchecked Sendable {
             let unlimited = index % 7 == 3
             let credit = unlimited ? 0 : Int64(rng.next(in: 0...100_000)) * 10_000
             orgIndex[orgID] = orgs.count
-            orgs.append(Org(
-                orgID: orgID, unlimited: unlimited, balance: Int64(rng.next(in: 0...5_000_000)) * 100,
-                creditLimit: credit, used: 0, frozen: 0, expired: 0, accountDays: [0, 7, 9, 30][index % 4],
-                verified: index % 2 == 0))
+            orgs.append(
+                Org(
+                    orgID: orgID, unlimited: unlimited, balance: Int64(rng.next(in: 0...5_000_000)) * 100,
+                    creditLimit: credit, used: 0, frozen: 0, expired: 0, accountDays: [0, 7, 9, 30][index % 4],
+                    verified: index % 2 == 0))
         }
         var walletID = 80
         for project in configuration.twccProjectCodes {
@@ -103,10 +109,11 @@ public final class SimulatorWorld: @unchecked Sendable {
                 let code = child == 0 ? "W0000" : "W" + pad(child, 4)
                 walletIndex["\(project)/\(code)"] = wallets.count
                 projectIndex[project, default: []].append(wallets.count)
-                wallets.append(Wallet(
-                    project: project, code: code, name: child == 0 ? "母錢包" : "子錢包\(child)", isMother: child == 0,
-                    walletID: walletID, original: original, credit: credit, poc: poc,
-                    suQuota: original + credit + poc, projectSU: original, obtained: original + credit + poc))
+                wallets.append(
+                    Wallet(
+                        project: project, code: code, name: child == 0 ? "母錢包" : "子錢包\(child)", isMother: child == 0,
+                        walletID: walletID, original: original, credit: credit, poc: poc,
+                        suQuota: original + credit + poc, projectSU: original, obtained: original + credit + poc))
             }
         }
     }
@@ -121,7 +128,7 @@ public final class SimulatorWorld: @unchecked Sendable {
             let start = time
             time = time.adding(seconds: seconds)
             for index in clients.indices where rng.next(in: 0...99) < changePercent {
-                let at = start.adding(milliseconds: Int64(rng.next(in: 1...Int(seconds * 1000))) )
+                let at = start.adding(milliseconds: Int64(rng.next(in: 1...Int(seconds * 1000))))
                 let at2 = max(at, clients[index].gmtModified.adding(seconds: 1))
                 guard at2 <= time else { continue }
                 let client = clients[index]
@@ -138,7 +145,9 @@ public final class SimulatorWorld: @unchecked Sendable {
             for index in orgs.indices where rng.next(in: 0...99) < changePercent {
                 var org = orgs[index]
                 let spend = Int64(rng.next(in: 0...200_000)) * 100
-                if org.balance >= spend { org.balance -= spend } else if !org.unlimited {
+                if org.balance >= spend {
+                    org.balance -= spend
+                } else if !org.unlimited {
                     org.used = min(org.creditLimit, org.used + spend - org.balance)
                     org.balance = 0
                 }
@@ -151,7 +160,8 @@ public final class SimulatorWorld: @unchecked Sendable {
                 wallets[index].original -= use
                 // su_qouta also subtracts billed-unpaid and used-unbilled amounts the payload does not show.
                 let unbilled = Int64(rng.next(in: 0...1_000))
-                wallets[index].suQuota = max(0, wallets[index].original + wallets[index].credit + wallets[index].poc - unbilled)
+                wallets[index].suQuota = max(
+                    0, wallets[index].original + wallets[index].credit + wallets[index].poc - unbilled)
                 wallets[index].projectSU = wallets[index].original
             }
         }
@@ -176,8 +186,9 @@ public final class SimulatorWorld: @unchecked Sendable {
 
     private func appendLog(clientAt index: Int, type: String, amount: Int128, at: Instant) {
         let before = clients[index].balance
-        clients[index].logs.append(Log(
-            id: nextLogID, changeType: type, amount: amount, before: before, after: before + amount, gmtCreate: at))
+        clients[index].logs.append(
+            Log(
+                id: nextLogID, changeType: type, amount: amount, before: before, after: before + amount, gmtCreate: at))
         nextLogID += 1
         clients[index].balance = before + amount
         clients[index].gmtModified = at
@@ -221,7 +232,8 @@ public final class SimulatorWorld: @unchecked Sendable {
             let client = clients[index]
             return (
                 try! FixedDecimal(nanos: client.balance),  // a test's figures, within range by construction
-                try! FixedDecimal(nanos: client.logs.reduce(0) { $0 + $1.amount }))
+                try! FixedDecimal(nanos: client.logs.reduce(0) { $0 + $1.amount })
+            )
         }
     }
 }

@@ -2,7 +2,9 @@ import Foundation
 import LedgerCore
 
 /// The sqlite3 command-line shell, the limit for the store and export scenarios.
-let sqlite3Path = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first { FileManager.default.isExecutableFile(atPath: $0) }
+let sqlite3Path = ["/usr/bin/sqlite3", "/usr/local/bin/sqlite3"].first {
+    FileManager.default.isExecutableFile(atPath: $0)
+}
 
 extension Run {
     func workDirectory() throws -> String {
@@ -28,11 +30,17 @@ extension Run {
         var rss: [Int] = []
         for run in -1..<runs {
             for file in ["/store.sqlite", "/import.sqlite"] { try? FileManager.default.removeItem(atPath: work + file) }
-            let measured = try checked(measureSelf([
-                "write-path", "--db", work + "/store.sqlite", "--accounts", "\(accounts)", "--rounds", "\(rounds)",
-            ]))
-            _ = try checked(measure(shell, [work + "/import.sqlite",
-                "CREATE TABLE observation (account_key TEXT NOT NULL, valid_from INTEGER NOT NULL, unit TEXT NOT NULL, available_balance_whole INTEGER, available_balance_nanos INTEGER, content_hash TEXT NOT NULL) STRICT"]))
+            let measured = try checked(
+                measureSelf([
+                    "write-path", "--db", work + "/store.sqlite", "--accounts", "\(accounts)", "--rounds", "\(rounds)",
+                ]))
+            _ = try checked(
+                measure(
+                    shell,
+                    [
+                        work + "/import.sqlite",
+                        "CREATE TABLE observation (account_key TEXT NOT NULL, valid_from INTEGER NOT NULL, unit TEXT NOT NULL, available_balance_whole INTEGER, available_balance_nanos INTEGER, content_hash TEXT NOT NULL) STRICT",
+                    ]))
             let imported = try checked(measure(shell, [work + "/import.sqlite", ".import --csv \(csv) observation"]))
             guard run >= 0 else { continue }  // warm-up
             ours.append(measured.seconds)
@@ -55,13 +63,16 @@ extension Run {
         let work = try workDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let db = work + "/versions.sqlite"
-        _ = try checked(measureSelf(["seed-versions", "--db", db, "--accounts", "\(accounts)", "--versions", "\(versions)"]))
-        _ = try asOfLatencies(db: db, accounts: accounts, versions: versions, samples: 200, sourceSamples: 1)  // warm-up
+        _ = try checked(
+            measureSelf(["seed-versions", "--db", db, "--accounts", "\(accounts)", "--versions", "\(versions)"]))
+        // Warm-up.
+        _ = try asOfLatencies(db: db, accounts: accounts, versions: versions, samples: 200, sourceSamples: 1)
         var one: [Double] = []
         var source: [Double] = []
         var plans: [String] = []
         for _ in 0..<runs {
-            let measured = try asOfLatencies(db: db, accounts: accounts, versions: versions, samples: 2_000, sourceSamples: 5)
+            let measured = try asOfLatencies(
+                db: db, accounts: accounts, versions: versions, samples: 2_000, sourceSamples: 5)
             one += measured.one
             source += measured.source
             plans = measured.plans
@@ -75,7 +86,8 @@ extension Run {
             """
         var shellTimes: [Double] = []
         for _ in 0..<max(3, runs) {
-            shellTimes.append(try checked(measure(try sqlite3(), ["-cmd", ".output /dev/null", db, sql])).seconds * 1000)
+            shellTimes.append(
+                try checked(measure(try sqlite3(), ["-cmd", ".output /dev/null", db, sql])).seconds * 1000)
         }
         FileHandle.standardError.write(Data("query plans:\n  \(plans.joined(separator: "\n  "))\n".utf8))
         let size = "\(accounts * versions) versions, \(accounts) accounts"
@@ -99,7 +111,8 @@ extension Run {
         let work = try workDirectory()
         defer { try? FileManager.default.removeItem(atPath: work) }
         let db = work + "/export.sqlite"
-        _ = try checked(measureSelf(["seed-versions", "--db", db, "--accounts", "\(accounts)", "--versions", "\(days)"]))
+        _ = try checked(
+            measureSelf(["seed-versions", "--db", db, "--accounts", "\(accounts)", "--versions", "\(days)"]))
         let from = "2026-10-01T00:00:00Z"
         let to = "2026-10-\(String(format: "%02d", min(31, 1 + days)))T00:00:00Z"
         let sql = """
@@ -114,7 +127,8 @@ extension Run {
         var limitRSS: [Int] = []
         for run in -1..<runs {
             try? FileManager.default.removeItem(atPath: work + "/out")
-            let measured = try checked(measureSelf(["export-once", "--db", db, "--from", from, "--to", to, "--out", work + "/out"]))
+            let measured = try checked(
+                measureSelf(["export-once", "--db", db, "--from", from, "--to", to, "--out", work + "/out"]))
             let shell = try checked(measure(try sqlite3(), ["-csv", "-cmd", ".output \(work)/dump.csv", db, sql]))
             guard run >= 0 else { continue }
             ours.append(measured.seconds)
@@ -125,7 +139,8 @@ extension Run {
         return [
             "scenario": "export (CSV)", "size": "\(accounts) accounts x \(days) days",
             "ours": String(format: "%.2f s", median(ours)),
-            "limit": String(format: "%.2f s, %.1f MiB (sqlite3 -csv)", median(limit), Double(limitRSS.max() ?? 0) / 1024),
+            "limit": String(
+                format: "%.2f s, %.1f MiB (sqlite3 -csv)", median(limit), Double(limitRSS.max() ?? 0) / 1024),
             "ratio": String(format: "%.2f", median(limit) / median(ours)),
             "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
         ]

@@ -14,12 +14,14 @@ func benchObservation(account index: Int, round: Int, at: Instant) -> BalanceObs
     return BalanceObservation(
         account: .dmsCredit(orgID: Int64(index + 1), orgType: 2), displayName: "org \(index + 1)",
         sourceModifiedAt: nil, observedAt: at,
-        figures: BalanceFigures(unit: MoneyUnit.cny, availableBalance: balance, creditLimit: .zero, used: .zero,
+        figures: BalanceFigures(
+            unit: MoneyUnit.cny, availableBalance: balance, creditLimit: .zero, used: .zero,
             frozen: .zero, totalAvailable: balance),
-        details: .dmsCredit(DMSCreditDetails(
-            availableAmount: .zero, totalUsedLimit: .zero, isUnlimitedCredit: false, isExpired: false,
-            settingCredit: "1", creditMode: "1", accountDays: 30, accountDaysText: "30 天", creditEndTime: nil,
-            orgType: 2, isCheckedName: "已认证")))
+        details: .dmsCredit(
+            DMSCreditDetails(
+                availableAmount: .zero, totalUsedLimit: .zero, isUnlimitedCredit: false, isExpired: false,
+                settingCredit: "1", creditMode: "1", accountDays: 30, accountDaysText: "30 天", creditEndTime: nil,
+                orgType: 2, isCheckedName: "已认证")))
 }
 
 extension MoneyUnit {
@@ -109,14 +111,18 @@ struct ExportOnce: AsyncParsableCommand {
     func run() async throws {
         let reader = try LedgerReader.open(path: db)
         defer { try? reader.close() }
-        let report = try Reconciler.report(reader: reader, parameters: ReportParameters(
-            from: try Instant(iso8601: from), to: try Instant(iso8601: to), staleAfterSeconds: 365 * 86_400))
+        let report = try Reconciler.report(
+            reader: reader,
+            parameters: ReportParameters(
+                from: try Instant(iso8601: from), to: try Instant(iso8601: to), staleAfterSeconds: 365 * 86_400))
         try ReportExporter.write(report, to: out, formats: [.csv])
     }
 }
 
 /// As-of latencies measured in this process on a seeded store, with the plans SQLite chose.
-func asOfLatencies(db: String, accounts: Int, versions: Int, samples: Int, sourceSamples: Int) throws
+func asOfLatencies(
+    db: String, accounts: Int, versions: Int, samples: Int, sourceSamples: Int
+) throws
     -> (one: [Double], source: [Double], plans: [String])
 {
     let reader = try LedgerReader.open(path: db)
@@ -131,14 +137,16 @@ func asOfLatencies(db: String, accounts: Int, versions: Int, samples: Int, sourc
         let key = String(100_000 + 1 + Int(random.next() % UInt64(accounts)))
         let asOf = sample % 2 == 0 ? AsOf(valid: instant()) : AsOf(recorded: instant())
         let began = DispatchTime.now().uptimeNanoseconds
-        let rows = try reader.balances(asOf: asOf, filter: QueryFilter(accounts: [key]), page: PageRequest(limit: 10)).rows
+        let rows = try reader.balances(asOf: asOf, filter: QueryFilter(accounts: [key]), page: PageRequest(limit: 10))
+            .rows
         one.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
         guard rows.count == 1 else { throw BenchError("as-of for account \(key) returned \(rows.count) rows") }
     }
     var source: [Double] = []
     for _ in 0..<sourceSamples {
         let began = DispatchTime.now().uptimeNanoseconds
-        let rows = try reader.balances(asOf: AsOf(valid: instant()), filter: QueryFilter(sources: ["mr"]), page: .all).rows
+        let rows = try reader.balances(asOf: AsOf(valid: instant()), filter: QueryFilter(sources: ["mr"]), page: .all)
+            .rows
         source.append(Double(DispatchTime.now().uptimeNanoseconds - began) / 1e6)
         guard rows.count == accounts else { throw BenchError("as-of for the source returned \(rows.count) rows") }
     }

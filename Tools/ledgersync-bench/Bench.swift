@@ -22,7 +22,8 @@ struct Bench: AsyncParsableCommand {
         commandName: "ledgersync-bench",
         abstract: "Measure LedgerSync against its limits and print one table (build with -c release).",
         subcommands: [
-            Run.self, ServeSimulator.self, SyncOnce.self, RawFetch.self, WritePath.self, SeedVersions.self, ExportOnce.self,
+            Run.self, ServeSimulator.self, SyncOnce.self, RawFetch.self, WritePath.self, SeedVersions.self,
+            ExportOnce.self,
         ],
         defaultSubcommand: Run.self)
 }
@@ -93,7 +94,8 @@ struct Run: AsyncParsableCommand {
             let rate = total / median(seconds)
             return [
                 "scenario": scenario, "size": "\(Int(total)) accounts",
-                "ours": String(format: "%.0f accounts/s", rate), "limit": String(format: "%.0f accounts/s (raw fetch)", rawRate),
+                "ours": String(format: "%.0f accounts/s", rate),
+                "limit": String(format: "%.0f accounts/s (raw fetch)", rawRate),
                 "ratio": String(format: "%.2f", rate / rawRate),
                 "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
             ]
@@ -118,7 +120,9 @@ struct Run: AsyncParsableCommand {
     func startSimulator(clients: Int, orgs: Int, projects: Int) throws -> RunningSimulator {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        process.arguments = ["serve-simulator", "--clients", "\(clients)", "--orgs", "\(orgs)", "--projects", "\(projects)"]
+        process.arguments = [
+            "serve-simulator", "--clients", "\(clients)", "--orgs", "\(orgs)", "--projects", "\(projects)",
+        ]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -128,7 +132,8 @@ struct Run: AsyncParsableCommand {
             guard !chunk.isEmpty else { throw BenchError("the simulator did not start") }
             line += chunk
         }
-        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+        guard let port = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        else {
             throw BenchError("the simulator did not report its port")
         }
         return RunningSimulator(process: process, port: port)
@@ -202,7 +207,8 @@ struct SyncOnce: AsyncParsableCommand {
 
     func run() async throws {
         let outcome = try await SyncCommandRunner.run(
-            configPath: config, environment: benchEnvironment, logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
+            configPath: config, environment: benchEnvironment,
+            logger: Logger(label: "bench") { _ in SwiftLogNoOpLogHandler() })
         guard case .finished(let report) = outcome, report.status == .complete else {
             throw BenchError("the sync did not complete")
         }
@@ -288,7 +294,8 @@ enum Table {
 
     static func render(_ rows: [[String: String]], json: Bool, runs: Int) -> String {
         if json {
-            let data = try? JSONSerialization.data(withJSONObject: ["runs": runs, "rows": rows], options: [.prettyPrinted, .sortedKeys])
+            let data = try? JSONSerialization.data(
+                withJSONObject: ["runs": runs, "rows": rows], options: [.prettyPrinted, .sortedKeys])
             return String(decoding: data ?? Data(), as: UTF8.self)
         }
         let widths = columns.map { column in max(column.count, rows.map { $0[column]?.count ?? 0 }.max() ?? 0) }

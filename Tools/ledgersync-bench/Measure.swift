@@ -8,16 +8,20 @@ struct Measurement {
 }
 
 /// Runs this executable again with `arguments`, waits, and reads its peak RSS from `wait4`'s rusage.
-func measureSelf(_ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment)
+func measureSelf(
+    _ arguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment
+)
     throws -> Measurement
 {
-    try measure(URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, arguments, environment: environment)
+    try measure(
+        URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path, arguments, environment: environment)
 }
 
 /// Runs `executable` with `arguments`, waits, and reads its wall time and peak RSS.
-func measure(_ executable: String, _ arguments: [String],
-    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> Measurement
-{
+func measure(
+    _ executable: String, _ arguments: [String],
+    environment: [String: String] = ProcessInfo.processInfo.environment
+) throws -> Measurement {
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
     defer {

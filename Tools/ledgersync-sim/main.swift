@@ -39,7 +39,8 @@ struct SimulatorCommand: AsyncParsableCommand {
                 childWalletsPerProject: children),
             logger: Logger(label: "ledgersync-sim"))
         try await simulator.run(host: host, port: port) { bound in
-            FileHandle.standardOutput.write(Data("ledgersync-sim serving on http://\(host):\(bound) (Ctrl-C stops)\n".utf8))
+            FileHandle.standardOutput.write(
+                Data("ledgersync-sim serving on http://\(host):\(bound) (Ctrl-C stops)\n".utf8))
             // Scripts read this line through a pipe, where stdout is block-buffered.
         }
     }

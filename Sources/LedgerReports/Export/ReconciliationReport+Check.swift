@@ -13,7 +13,8 @@ extension ReconciliationReport {
         guard !isClean else {
             let passed = checks.filter { $0.verdict == .pass }.count
             let skipped = checks.filter { $0.verdict == .skipped }.count
-            var line = "ok: \(statements.count) accounts reconciled for \(zone.format(parameters.from)) – "
+            var line =
+                "ok: \(statements.count) accounts reconciled for \(zone.format(parameters.from)) – "
                 + "\(zone.format(parameters.to)), \(passed) checks passed, \(skipped) skipped, 0 exceptions"
             if let matching { line += ", \(matching.count(.matched)) statement lines matched" }
             return [line]
@@ -24,25 +25,29 @@ extension ReconciliationReport {
             let unit = e.unit.map { " " + $0.name } ?? ""
             if let expected = e.expected, let actual = e.actual {
                 func text(_ value: FixedDecimal?) -> String { value.map { scales.text($0, in: e.unit) } ?? "-" }
-                lines.append("\(head): expected \(text(expected))\(unit), got \(text(actual))\(unit), "
-                    + "diff \(text(e.difference)) (tol \(e.tolerance.map { scales.text($0, in: e.unit) } ?? "0")) "
-                    + "[\(e.kind.rawValue) \(e.id)]")
+                lines.append(
+                    "\(head): expected \(text(expected))\(unit), got \(text(actual))\(unit), "
+                        + "diff \(text(e.difference)) (tol \(e.tolerance.map { scales.text($0, in: e.unit) } ?? "0")) "
+                        + "[\(e.kind.rawValue) \(e.id)]")
             } else {
                 lines.append("\(head): \(e.message) [\(e.kind.rawValue) \(e.id)]")
             }
         }
         for line in matching?.lines ?? [] where line.status != .matched {
-            let head = "\(line.source.isEmpty ? "-" : line.source)/\(line.account.isEmpty ? "-" : line.account)/statement"
+            let head =
+                "\(line.source.isEmpty ? "-" : line.source)/\(line.account.isEmpty ? "-" : line.account)/statement"
             let at = line.lineNumber.map { " (line \($0))" } ?? ""
             switch line.status {
             case .amountMismatch:
                 let unit = try? MoneyUnit(line.unit)
                 func text(_ value: FixedDecimal?) -> String { value.map { scales.text($0, in: unit) } ?? "-" }
-                lines.append("\(head): expected \(text(line.statementAmount)) \(line.unit), got "
-                    + "\(text(line.storeAmount)) \(line.unit), diff \(text(line.difference)) "
-                    + "(tol \(text(.zero)))\(at) [AMOUNT_MISMATCH]")
+                lines.append(
+                    "\(head): expected \(text(line.statementAmount)) \(line.unit), got "
+                        + "\(text(line.storeAmount)) \(line.unit), diff \(text(line.difference)) "
+                        + "(tol \(text(.zero)))\(at) [AMOUNT_MISMATCH]")
             default:
-                lines.append("\(head): \(line.note ?? line.status.rawValue)\(at) [\(line.status.rawValue.uppercased())]")
+                lines.append(
+                    "\(head): \(line.note ?? line.status.rawValue)\(at) [\(line.status.rawValue.uppercased())]")
             }
         }
         return lines
@@ -56,9 +61,11 @@ extension ReconciliationReport {
             ("summary", summaryJSON), ("exceptions", rows(exceptionsTable)),
         ]
         if let matchingTable {
-            let unmatched = ReportTable(columns: matchingTable.columns, rows: matchingTable.rows.filter {
-                $0.first != .text(StatementMatching.Status.matched.rawValue)
-            })
+            let unmatched = ReportTable(
+                columns: matchingTable.columns,
+                rows: matchingTable.rows.filter {
+                    $0.first != .text(StatementMatching.Status.matched.rawValue)
+                })
             members.append(("unmatched_statement_lines", rows(unmatched)))
         }
         return JSONValue.object(JSONObject(members)).jsonText + "\n"

@@ -33,14 +33,17 @@ extension ReconciliationReport {
         ] {
             out += "<div class=\"card\"><b>\(value)</b>\(esc(label))</div>"
         }
-        out += "</div>\n<h3>Control totals</h3><p>Over the accounts with an opening balance, opening + movements = "
+        out +=
+            "</div>\n<h3>Control totals</h3><p>Over the accounts with an opening balance, opening + movements = "
             + "closing; accounts without an opening are counted apart, never summed as 0.</p>"
-        out += "<table id=\"control-totals\"><tr><th>unit</th><th>accounts</th><th>opening</th><th>movements</th>"
+        out +=
+            "<table id=\"control-totals\"><tr><th>unit</th><th>accounts</th><th>opening</th><th>movements</th>"
             + "<th>closing</th><th>reported closing</th><th>difference</th><th>no closing</th>"
             + "<th>accounts without opening</th><th>their movements</th><th>their closing</th></tr>"
         for t in try controlTotals {
             func cell(_ value: FixedDecimal) -> String { "<td class=\"n\">\(esc(scales.text(value, in: t.unit)))</td>" }
-            out += "<tr><td>\(esc(t.unit.name))</td><td class=\"n\">\(t.accounts)</td>" + cell(t.opening)
+            out +=
+                "<tr><td>\(esc(t.unit.name))</td><td class=\"n\">\(t.accounts)</td>" + cell(t.opening)
                 + cell(t.movements) + cell(t.closing) + cell(t.reportedClosing) + cell(t.difference)
                 + "<td class=\"n\">\(t.missingClosing)</td><td class=\"n\">\(t.noOpening.accounts)</td>"
                 + cell(t.noOpening.movements) + cell(t.noOpening.reportedClosing) + "</tr>"
@@ -52,17 +55,20 @@ extension ReconciliationReport {
         out += "</section>\n"
 
         out += "<section id=\"statements\"><h2>Statements</h2>"
-        out += "<table><tr><th>source</th><th>account</th><th>name</th><th>opening</th><th>movements</th>"
+        out +=
+            "<table><tr><th>source</th><th>account</th><th>name</th><th>opening</th><th>movements</th>"
             + "<th>computed closing</th><th>reported closing</th><th>difference</th><th>status</th><th>balance over the period</th></tr>"
         for (index, line) in statements.enumerated() {
             let unit = line.unit.map { " " + $0.name } ?? ""
             func amount(_ value: FixedDecimal?) -> String {
                 value.map { esc(scales.text($0, in: line.unit) + unit) } ?? "—"
             }
-            let chart = index < parameters.htmlChartLimit
+            let chart =
+                index < parameters.htmlChartLimit
                 ? svgChart(series[line.account.accountID] ?? [], label: "\(line.account.source)/\(line.account.key)")
                 : ""
-            out += "<tr><td>\(esc(line.account.source))</td><td>\(esc(line.account.key))</td>"
+            out +=
+                "<tr><td>\(esc(line.account.source))</td><td>\(esc(line.account.key))</td>"
                 + "<td>\(esc(line.account.displayName ?? ""))</td><td class=\"n\">\(amount(line.opening))</td>"
                 + "<td>\(esc(line.movements.map { "\($0.type) ×\($0.count): \(scales.text($0.amount, in: line.unit))" }.joined(separator: "; ")))</td>"
                 + "<td class=\"n\">\(amount(line.computedClosing))</td><td class=\"n\">\(amount(line.reportedClosing))</td>"
@@ -71,7 +77,8 @@ extension ReconciliationReport {
         }
         out += "</table>"
         if statements.count > parameters.htmlChartLimit {
-            out += "<p>Charts are drawn for the first \(parameters.htmlChartLimit) accounts; every account is in statements.csv and report.json.</p>"
+            out +=
+                "<p>Charts are drawn for the first \(parameters.htmlChartLimit) accounts; every account is in statements.csv and report.json.</p>"
         }
         out += "</section>\n<section id=\"checks\"><h2>Invariant checks</h2>"
         out += table(checksTable, zone: zone, verdictColumn: "verdict")
@@ -95,7 +102,8 @@ extension ReconciliationReport {
                 case .amount, .integer: out += "<td class=\"n\">\(text)</td>"
                 default:
                     if column.name == verdictColumn {
-                        out += "<td class=\"\(text == "pass" || text == "matched" ? "pass" : text == "skipped" ? "skipped" : "fail")\">\(text)</td>"
+                        out +=
+                            "<td class=\"\(text == "pass" || text == "matched" ? "pass" : text == "skipped" ? "skipped" : "fail")\">\(text)</td>"
                     } else {
                         out += "<td>\(text)</td>"
                     }
@@ -113,7 +121,8 @@ extension ReconciliationReport {
         let height = 56.0
         let values = points.compactMap(\.balance).map(\.nanos)
         guard let low = values.min(), let high = values.max() else {
-            return "<svg class=\"chart\" width=\"240\" height=\"56\" role=\"img\" aria-label=\"\(esc(label)): no balance\"></svg>"
+            return
+                "<svg class=\"chart\" width=\"240\" height=\"56\" role=\"img\" aria-label=\"\(esc(label)): no balance\"></svg>"
         }
         let start = Double(parameters.from.millisecondsSinceEpoch)
         let span = Double(parameters.to.millisecondsSinceEpoch) - start
@@ -133,7 +142,8 @@ extension ReconciliationReport {
             path.append("\(px),\(String(format: "%.1f", y(value)))")
             previous = value
         }
-        return "<svg class=\"chart\" width=\"240\" height=\"56\" viewBox=\"0 0 240 56\" role=\"img\" aria-label=\"\(esc(label))\">"
+        return
+            "<svg class=\"chart\" width=\"240\" height=\"56\" viewBox=\"0 0 240 56\" role=\"img\" aria-label=\"\(esc(label))\">"
             + "<polyline class=\"balance-line\" fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"2\" points=\"\(path.joined(separator: " "))\"/></svg>"
     }
 }

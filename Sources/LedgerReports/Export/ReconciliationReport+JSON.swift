@@ -6,34 +6,50 @@ extension ReconciliationReport {
 
     var parametersJSON: JSONValue {
         let p = parameters
-        return .object(JSONObject([
-            ("from", .string(p.from.iso8601)), ("to", .string(p.to.iso8601)), ("timezone", .string(p.zone.name)),
-            ("sources", .array(p.filter.sources.map(JSONValue.string))),
-            ("kinds", .array(p.filter.kinds.map { .string($0.rawValue) })),
-            ("accounts", .array(p.filter.accounts.map(JSONValue.string))),
-            ("name_pattern", p.filter.namePattern.map(JSONValue.string) ?? .null),
-            ("units", .array(p.filter.units.map(JSONValue.string))),
-            ("tolerances", .object(JSONObject(ReconciliationRule.allCases.map {
-                ($0.rawValue, .string(p.tolerance($0).description))
-            }))),
-            ("stale_after_hours", .number(String(p.staleAfterSeconds / 3600))),
-        ]))
+        return .object(
+            JSONObject([
+                ("from", .string(p.from.iso8601)), ("to", .string(p.to.iso8601)), ("timezone", .string(p.zone.name)),
+                ("sources", .array(p.filter.sources.map(JSONValue.string))),
+                ("kinds", .array(p.filter.kinds.map { .string($0.rawValue) })),
+                ("accounts", .array(p.filter.accounts.map(JSONValue.string))),
+                ("name_pattern", p.filter.namePattern.map(JSONValue.string) ?? .null),
+                ("units", .array(p.filter.units.map(JSONValue.string))),
+                (
+                    "tolerances",
+                    .object(
+                        JSONObject(
+                            ReconciliationRule.allCases.map {
+                                ($0.rawValue, .string(p.tolerance($0).description))
+                            }))
+                ),
+                ("stale_after_hours", .number(String(p.staleAfterSeconds / 3600))),
+            ]))
     }
 
     func controlTotalsJSON() throws -> JSONValue {
-        .array(try controlTotals.map { t in
-            func amount(_ value: FixedDecimal) -> JSONValue { ReportTable.amountJSON(value, t.unit, scales: scales) }
-            return .object(JSONObject([
-                ("unit", .string(t.unit.name)), ("accounts", .number(String(t.accounts))),
-                ("opening", amount(t.opening)), ("movements", amount(t.movements)), ("closing", amount(t.closing)),
-                ("reported_closing", amount(t.reportedClosing)), ("difference", amount(t.difference)),
-                ("missing_closing", .number(String(t.missingClosing))),
-                ("no_opening", .object(JSONObject([
-                    ("accounts", .number(String(t.noOpening.accounts))), ("movements", amount(t.noOpening.movements)),
-                    ("reported_closing", amount(t.noOpening.reportedClosing)),
-                ]))),
-            ]))
-        })
+        .array(
+            try controlTotals.map { t in
+                func amount(_ value: FixedDecimal) -> JSONValue {
+                    ReportTable.amountJSON(value, t.unit, scales: scales)
+                }
+                return .object(
+                    JSONObject([
+                        ("unit", .string(t.unit.name)), ("accounts", .number(String(t.accounts))),
+                        ("opening", amount(t.opening)), ("movements", amount(t.movements)),
+                        ("closing", amount(t.closing)),
+                        ("reported_closing", amount(t.reportedClosing)), ("difference", amount(t.difference)),
+                        ("missing_closing", .number(String(t.missingClosing))),
+                        (
+                            "no_opening",
+                            .object(
+                                JSONObject([
+                                    ("accounts", .number(String(t.noOpening.accounts))),
+                                    ("movements", amount(t.noOpening.movements)),
+                                    ("reported_closing", amount(t.noOpening.reportedClosing)),
+                                ]))
+                        ),
+                    ]))
+            })
     }
 
     var summaryJSON: JSONValue {
@@ -45,13 +61,25 @@ extension ReconciliationReport {
             ("checks_skipped", .number(String(checks.filter { $0.verdict == .skipped }.count))),
             ("exceptions", .number(String(exceptions.count))),
         ]
-        members.append(("exceptions_by_kind", .object(JSONObject(ReportException.Kind.allCases.map { kind in
-            (kind.rawValue, .number(String(exceptions.filter { $0.kind == kind }.count)))
-        }))))
+        members.append(
+            (
+                "exceptions_by_kind",
+                .object(
+                    JSONObject(
+                        ReportException.Kind.allCases.map { kind in
+                            (kind.rawValue, .number(String(exceptions.filter { $0.kind == kind }.count)))
+                        }))
+            ))
         if let matching {
-            members.append(("matching", .object(JSONObject(StatementMatching.Status.allCases.map { status in
-                (status.rawValue, .number(String(matching.count(status))))
-            }))))
+            members.append(
+                (
+                    "matching",
+                    .object(
+                        JSONObject(
+                            StatementMatching.Status.allCases.map { status in
+                                (status.rawValue, .number(String(matching.count(status))))
+                            }))
+                ))
         }
         return .object(JSONObject(members))
     }
@@ -67,7 +95,8 @@ extension ReconciliationReport {
             ("exceptions", rows(exceptionsTable)), ("statements", rows(statementsTable)), ("checks", rows(checksTable)),
         ]
         if let matchingTable, let matching {
-            members.append(("matching", .object(JSONObject([("file", .string(matching.file)), ("lines", rows(matchingTable))]))))
+            members.append(
+                ("matching", .object(JSONObject([("file", .string(matching.file)), ("lines", rows(matchingTable))]))))
         }
         return JSONValue.object(JSONObject(members)).jsonText + "\n"
     }

@@ -46,9 +46,11 @@ public enum ReportExporter {
         var files: [(name: String, rows: Int, text: String)] = []
         let zone = report.parameters.zone
         if formats.contains(.csv) {
-            files.append(("statements.csv", report.statements.count, report.statementsTable.csv(zone: zone, excel: excel)))
+            files.append(
+                ("statements.csv", report.statements.count, report.statementsTable.csv(zone: zone, excel: excel)))
             files.append(("invariants.csv", report.checks.count, report.checksTable.csv(zone: zone, excel: excel)))
-            files.append(("exceptions.csv", report.exceptions.count, report.exceptionsTable.csv(zone: zone, excel: excel)))
+            files.append(
+                ("exceptions.csv", report.exceptions.count, report.exceptionsTable.csv(zone: zone, excel: excel)))
             let totals = try report.controlTotalsTable
             files.append(("control_totals.csv", totals.rows.count, totals.csv(zone: zone, excel: excel)))
             if let matching = report.matchingTable {
@@ -65,17 +67,21 @@ public enum ReportExporter {
         for file in files {
             let bytes = Array(file.text.utf8)
             try writeAtomically(bytes, to: directory + "/" + file.name)
-            entries.append(.object(JSONObject([
-                ("name", .string(file.name)), ("rows", .number(String(file.rows))),
-                ("bytes", .number(String(bytes.count))), ("sha256", .string(sha256Hex(bytes))),
-            ])))
+            entries.append(
+                .object(
+                    JSONObject([
+                        ("name", .string(file.name)), ("rows", .number(String(file.rows))),
+                        ("bytes", .number(String(bytes.count))), ("sha256", .string(sha256Hex(bytes))),
+                    ])))
         }
-        let manifest = JSONValue.object(JSONObject([
-            ("schema", .string(manifestSchema)), ("report_schema", .string(ReconciliationReport.jsonSchema)),
-            ("ledger_schema", .string(report.schemaVersion)), ("parameters", report.parametersJSON),
-            ("excel", .bool(excel)), ("summary", report.summaryJSON), ("control_totals", try report.controlTotalsJSON()),
-            ("files", .array(entries)),
-        ]))
+        let manifest = JSONValue.object(
+            JSONObject([
+                ("schema", .string(manifestSchema)), ("report_schema", .string(ReconciliationReport.jsonSchema)),
+                ("ledger_schema", .string(report.schemaVersion)), ("parameters", report.parametersJSON),
+                ("excel", .bool(excel)), ("summary", report.summaryJSON),
+                ("control_totals", try report.controlTotalsJSON()),
+                ("files", .array(entries)),
+            ]))
         try writeAtomically(Array((manifest.jsonText + "\n").utf8), to: directory + "/manifest.json")
         return files.map(\.name) + ["manifest.json"]
     }

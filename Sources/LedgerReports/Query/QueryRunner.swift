@@ -65,7 +65,9 @@ public enum QueryRunner {
     ///   - options: Filters, instants, format, zone and paging.
     /// - Returns: The text to print and the next page's cursor.
     /// - Throws: ``QueryError``.
-    public static func run(_ kind: QueryKind, reader: LedgerReader, options: QueryOptions) throws(QueryError)
+    public static func run(
+        _ kind: QueryKind, reader: LedgerReader, options: QueryOptions
+    ) throws(QueryError)
         -> QueryOutput
     {
         var table: ReportTable
@@ -102,7 +104,9 @@ public enum QueryRunner {
     }
 
     /// Answers `query sql` in the requested format.
-    public static func sql(_ text: String, reader: LedgerReader, options: QueryOptions) throws(QueryError) -> QueryOutput {
+    public static func sql(
+        _ text: String, reader: LedgerReader, options: QueryOptions
+    ) throws(QueryError) -> QueryOutput {
         let result = try reader.sql(text, limit: options.page.limit)
         let table = QueryTables.sql(result)
         return QueryOutput(

@@ -34,7 +34,9 @@ struct HistoryStream {
             next = min(start + chunkSize, accounts.count)
             var chunkFilter = filter
             chunkFilter.accountIDs = accounts[start..<next].map(\.accountID)
-            chunk = Dictionary(grouping: try reader.history(filter: chunkFilter, page: .all).rows) { $0.account.accountID }
+            chunk = Dictionary(grouping: try reader.history(filter: chunkFilter, page: .all).rows) {
+                $0.account.accountID
+            }
         }
         return chunk[accounts[index].accountID] ?? []
     }

@@ -20,18 +20,22 @@ struct InvariantContext {
         let tolerance = parameters.tolerance(rule)
         let unit = unit ?? close.unit
         guard let expected, let actual else {
-            return InvariantCheck(account: account, rule: rule, unit: unit, expected: expected, actual: actual,
+            return InvariantCheck(
+                account: account, rule: rule, unit: unit, expected: expected, actual: actual,
                 difference: nil, tolerance: tolerance, verdict: .skipped, note: missing, relation: relation)
         }
         let difference = try actual.subtracting(expected)
         let holds = relation == .atMost ? difference <= tolerance : try difference.magnitude() <= tolerance
-        return InvariantCheck(account: account, rule: rule, unit: unit, expected: expected, actual: actual,
+        return InvariantCheck(
+            account: account, rule: rule, unit: unit, expected: expected, actual: actual,
             difference: difference, tolerance: tolerance, verdict: holds ? .pass : .fail, note: note,
             relation: relation)
     }
 
     /// A rule that cannot be checked, and why.
-    func skipped(_ rule: ReconciliationRule, _ note: String, unit: MoneyUnit? = nil, actual: FixedDecimal? = nil)
+    func skipped(
+        _ rule: ReconciliationRule, _ note: String, unit: MoneyUnit? = nil, actual: FixedDecimal? = nil
+    )
         -> InvariantCheck
     {
         var check = Self.skipped(account, rule, unit: unit ?? close.unit, parameters, note)
@@ -43,7 +47,8 @@ struct InvariantContext {
         _ account: AccountRef, _ rule: ReconciliationRule, unit: MoneyUnit?, _ parameters: ReportParameters,
         _ note: String
     ) -> InvariantCheck {
-        InvariantCheck(account: account, rule: rule, unit: unit, expected: nil, actual: nil, difference: nil,
+        InvariantCheck(
+            account: account, rule: rule, unit: unit, expected: nil, actual: nil, difference: nil,
             tolerance: parameters.tolerance(rule), verdict: .skipped, note: note, relation: .equal)
     }
 }
@@ -53,7 +58,8 @@ struct InvariantContext {
 enum DMSCreditRules {
     static func checks(_ c: InvariantContext, _ d: DMSCreditDetails) throws -> [InvariantCheck] {
         let close = c.close
-        let total = try c.check(.dmsTotalAvailable,
+        let total = try c.check(
+            .dmsTotalAvailable,
             expected: try close.availableBalance.flatMap { b in try d.availableAmount.map { try b.adding($0) } },
             actual: close.totalAvailable, missing: "balance, available_amount or total_available_amount not reported")
         guard !d.isUnlimitedCredit else {
@@ -63,7 +69,8 @@ enum DMSCreditRules {
         if let limit = close.creditLimit, let used = close.used, let frozen = close.frozen {
             expected = try limit.subtracting(used).subtracting(frozen)
         }
-        let available = try c.check(.dmsAvailableAmount, expected: expected, actual: d.availableAmount,
+        let available = try c.check(
+            .dmsAvailableAmount, expected: expected, actual: d.availableAmount,
             missing: "credit_limit, used_limit, freezing_amount or available_amount not reported")
         return [total, available]
     }
@@ -76,8 +83,11 @@ enum TWCCWalletRules {
         if let original = d.originalQuota, let credit = d.projectCreditQuota, let poc = d.projectPocQuota {
             ceiling = try original.adding(credit).adding(poc)
         }
-        return [try c.check(.twccQuotaCeiling, expected: ceiling, actual: c.close.availableBalance, relation: .atMost,
-            missing: "original_quota, prj_credit_quota or prj_poc_quota not reported")]
+        return [
+            try c.check(
+                .twccQuotaCeiling, expected: ceiling, actual: c.close.availableBalance, relation: .atMost,
+                missing: "original_quota, prj_credit_quota or prj_poc_quota not reported")
+        ]
     }
 }
 
@@ -99,20 +109,27 @@ enum ModelRouterRules {
         for entry in ordered {
             if let before = previous?.balanceAfter, let after = entry.balanceBefore {
                 links += 1
-                link = (before, after, "entry \(entry.remoteID) at \(p.zone.format(entry.at)) after entry \(previous!.remoteID)")
+                link = (
+                    before, after,
+                    "entry \(entry.remoteID) at \(p.zone.format(entry.at)) after entry \(previous!.remoteID)"
+                )
                 if before != after { break }
             }
             previous = entry
         }
-        let chain = links == 0
-            ? c.skipped(.modelRouterLogChain, "only one log entry and none before the period: no link to check",
+        let chain =
+            links == 0
+            ? c.skipped(
+                .modelRouterLogChain, "only one log entry and none before the period: no link to check",
                 unit: latest.unit)
-            : try c.check(.modelRouterLogChain, expected: link.expected, actual: link.actual, missing: "",
+            : try c.check(
+                .modelRouterLogChain, expected: link.expected, actual: link.actual, missing: "",
                 note: link.note)
         // The version valid when the latest entry was made.
         let candidates = ([c.open].compactMap { $0 } + c.versions).filter { $0.validFrom <= latest.at }
         let valid = candidates.max { $0.validFrom < $1.validFrom }
-        let matches = try c.check(.modelRouterLogMatchesBalance, expected: latest.balanceAfter,
+        let matches = try c.check(
+            .modelRouterLogMatchesBalance, expected: latest.balanceAfter,
             actual: valid?.state == .present ? valid?.availableBalance : nil,
             missing: "no balance version valid at the latest entry's time",
             note: "entry \(latest.remoteID) at \(p.zone.format(latest.at)) against the balance valid then")

@@ -13,7 +13,9 @@ public enum Reconciler {
     ///   - statement: An external statement to match one-to-one, if any.
     /// - Returns: The report.
     /// - Throws: ``QueryError`` for a bad selection or a store failure; `MoneyError` if a sum leaves the exact range.
-    public static func report(reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile? = nil)
+    public static func report(
+        reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile? = nil
+    )
         throws -> ReconciliationReport
     {
         try report(reader: reader, parameters: p, statement: statement, historyChunk: 900)
@@ -42,7 +44,9 @@ public enum Reconciler {
         windowed.to = p.to
         var versions = HistoryStream(
             reader: reader, filter: windowed, accounts: accounts.map(\.account), chunkSize: historyChunk)
-        let logs = Dictionary(grouping: try reader.movements(filter: windowed, page: .all).rows) { $0.account.accountID }
+        let logs = Dictionary(grouping: try reader.movements(filter: windowed, page: .all).rows) {
+            $0.account.accountID
+        }
         let logsBefore = try reader.lastMovements(before: p.from, filter: filter)
         let details = try reader.details(versionIDs: closing.values.filter { $0.state == .present }.map(\.versionID))
 
@@ -57,9 +61,15 @@ public enum Reconciler {
         var exceptions = findings.exceptions
         exceptions += try fetchFailures(reader: reader, filter: windowed, parameters: p)
         exceptions += try conflicts(reader: reader, filter: filter, parameters: p)
-        exceptions.sort { ($0.kind.rawValue, $0.source, $0.account ?? "", $0.rule) < ($1.kind.rawValue, $1.source, $1.account ?? "", $1.rule) }
+        exceptions.sort {
+            ($0.kind.rawValue, $0.source, $0.account ?? "", $0.rule) < (
+                $1.kind.rawValue, $1.source, $1.account ?? "", $1.rule
+            )
+        }
 
-        let matching = try statement.map { try match($0, reader: reader, filter: filter, closing: closing, parameters: p) }
+        let matching = try statement.map {
+            try match($0, reader: reader, filter: filter, closing: closing, parameters: p)
+        }
         return ReconciliationReport(
             parameters: p, schemaVersion: try reader.schemaVersion(), statements: findings.statements,
             checks: findings.checks, exceptions: exceptions, matching: matching, series: findings.series,
@@ -91,7 +101,8 @@ public enum Reconciler {
                 if let before = previous, let after = version.availableBalance, previousUnit == version.unit,
                     version.validFrom > (open?.validFrom ?? .init(millisecondsSinceEpoch: .min))
                 {
-                    var total = totals["version_change"] ?? MovementTotal(type: "version_change", count: 0, amount: .zero)
+                    var total =
+                        totals["version_change"] ?? MovementTotal(type: "version_change", count: 0, amount: .zero)
                     total.count += 1
                     total.amount = try total.amount.adding(try after.subtracting(before))
                     totals["version_change"] = total
@@ -122,7 +133,8 @@ public enum Reconciler {
         }
         return StatementLine(
             account: account, unit: unit, opening: open?.availableBalance, movementSource: source, movements: movements,
-            movementsTotal: movementsTotal, computedClosing: computed, reportedClosing: reported, difference: difference,
+            movementsTotal: movementsTotal, computedClosing: computed, reportedClosing: reported,
+            difference: difference,
             unexplained: unexplained, tolerance: tolerance, status: status, openingVersionID: open?.versionID,
             closingVersionID: close?.versionID)
     }
@@ -154,7 +166,9 @@ public enum Reconciler {
 
     // MARK: Exceptions from the sync
 
-    static func fetchFailures(reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters) throws
+    static func fetchFailures(
+        reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters
+    ) throws
         -> [ReportException]
     {
         var groups: [String: ReportException] = [:]
@@ -172,13 +186,16 @@ public enum Reconciler {
                     source: error.source, account: account, rule: error.kind, unit: nil, expected: nil, actual: nil,
                     difference: nil, tolerance: nil,
                     message: error.type == "quarantine" ? "payload quarantined: \(error.message)" : error.message,
-                    firstSeen: error.occurredAt, lastSeen: error.occurredAt, ageBucket: ageBucket(from: error.occurredAt, to: p.to))
+                    firstSeen: error.occurredAt, lastSeen: error.occurredAt,
+                    ageBucket: ageBucket(from: error.occurredAt, to: p.to))
             }
         }
         return Array(groups.values)
     }
 
-    static func conflicts(reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters) throws
+    static func conflicts(
+        reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters
+    ) throws
         -> [ReportException]
     {
         let period = p.from..<p.to
@@ -187,9 +204,11 @@ public enum Reconciler {
                 || $0.storedValidFrom.map(period.contains) == true
         }.map { conflict in
             ReportException(
-                id: stableID(.conflict, conflict.account.source, conflict.account.key,
+                id: stableID(
+                    .conflict, conflict.account.source, conflict.account.key,
                     "\(conflict.kind)@\(conflict.incomingValidFrom.millisecondsSinceEpoch)"),
-                kind: .conflict, source: conflict.account.source, account: conflict.account.key, rule: conflict.kind.rawValue,
+                kind: .conflict, source: conflict.account.source, account: conflict.account.key,
+                rule: conflict.kind.rawValue,
                 unit: nil, expected: nil, actual: nil, difference: nil, tolerance: nil,
                 message: "\(conflict.kind): incoming valid from \(p.zone.format(conflict.incomingValidFrom)), stored "
                     + (conflict.storedValidFrom.map { p.zone.format($0) } ?? "none") + " (\(conflict.resolution))",

@@ -197,25 +197,25 @@ public struct StatementMatching: Sendable, Equatable {
 
     /// One compared account.
     public struct Line: Sendable, Equatable {
-    /// How it compared.
+        /// How it compared.
         public var status: Status
         /// The statement file's line number (none for missing_in_statement).
         public var lineNumber: Int?
-    /// The source instance's name.
+        /// The source instance's name.
         public var source: String
-    /// The account's key.
+        /// The account's key.
         public var account: String
-    /// The unit, as the statement names it.
+        /// The unit, as the statement names it.
         public var unit: String
-    /// The statement's amount.
+        /// The statement's amount.
         public var statementAmount: FixedDecimal?
-    /// The ledger's balance at the statement's time.
+        /// The ledger's balance at the statement's time.
         public var storeAmount: FixedDecimal?
-    /// statement − ledger.
+        /// statement − ledger.
         public var difference: FixedDecimal?
-    /// The instant compared at.
+        /// The instant compared at.
         public var asOf: Instant?
-    /// Why a line is malformed, or a detail of the match.
+        /// Why a line is malformed, or a detail of the match.
         public var note: String?
     }
 

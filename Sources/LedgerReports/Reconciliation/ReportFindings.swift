@@ -31,17 +31,21 @@ struct ReportFindings {
         statements.append(line)
         switch line.status {
         case .noOpening:
-            exception(.noOpening, account, rule: "statement",
-                message: "no balance was valid at the period's start \(p.zone.format(p.from)); the opening is unknown, not 0",
+            exception(
+                .noOpening, account, rule: "statement",
+                message:
+                    "no balance was valid at the period's start \(p.zone.format(p.from)); the opening is unknown, not 0",
                 at: close?.validFrom ?? p.from, unit: line.unit)
         case .missingClosing:
-            exception(.missingAccount, account, rule: "statement",
+            exception(
+                .missingAccount, account, rule: "statement",
                 message: closing?.state == .gone
                     ? "the source no longer lists this account (gone since \(p.zone.format(closing!.validFrom)))"
                     : "no balance is valid at the period's end",
                 at: closing?.validFrom ?? p.to, unit: line.unit)
         case .unexplainedDifference:
-            exception(.unexplainedDifference, account, rule: "statement",
+            exception(
+                .unexplainedDifference, account, rule: "statement",
                 message: "opening + movements does not reach the reported closing", at: close?.validFrom ?? p.to,
                 unit: line.unit, expected: line.computedClosing, actual: line.reportedClosing,
                 difference: line.difference, tolerance: line.tolerance)
@@ -53,7 +57,8 @@ struct ReportFindings {
             account: account, close: close, details: close == nil ? nil : details, open: open, versions: inPeriod,
             logs: logs, logBefore: logBefore, parameters: p)
         for check in accountChecks where check.verdict == .fail {
-            exception(.invariantFailed, account, rule: check.rule.rawValue,
+            exception(
+                .invariantFailed, account, rule: check.rule.rawValue,
                 message: check.note ?? "\(check.rule.rawValue) does not hold", at: close?.validFrom ?? p.to,
                 unit: check.unit, expected: check.expected, actual: check.actual, difference: check.difference,
                 tolerance: check.tolerance)
@@ -62,8 +67,10 @@ struct ReportFindings {
 
         // Staleness: the source has not reported the account recently enough before the period's end.
         if summary.lastSeenAt.adding(seconds: p.staleAfterSeconds) < p.to, close != nil {
-            exception(.stale, account, rule: "stale_after",
-                message: "no fresh data since \(p.zone.format(summary.lastSeenAt)) (limit \(p.staleAfterSeconds / 3600) h)",
+            exception(
+                .stale, account, rule: "stale_after",
+                message:
+                    "no fresh data since \(p.zone.format(summary.lastSeenAt)) (limit \(p.staleAfterSeconds / 3600) h)",
                 at: summary.lastSeenAt.adding(seconds: p.staleAfterSeconds))
         }
 
@@ -83,10 +90,11 @@ struct ReportFindings {
         unit: MoneyUnit? = nil, expected: FixedDecimal? = nil, actual: FixedDecimal? = nil,
         difference: FixedDecimal? = nil, tolerance: FixedDecimal? = nil
     ) {
-        exceptions.append(ReportException(
-            id: Reconciler.stableID(kind, account.source, account.key, rule), kind: kind, source: account.source,
-            account: account.key, rule: rule, unit: unit, expected: expected, actual: actual,
-            difference: difference, tolerance: tolerance, message: message, firstSeen: at, lastSeen: at,
-            ageBucket: Reconciler.ageBucket(from: at, to: parameters.to)))
+        exceptions.append(
+            ReportException(
+                id: Reconciler.stableID(kind, account.source, account.key, rule), kind: kind, source: account.source,
+                account: account.key, rule: rule, unit: unit, expected: expected, actual: actual,
+                difference: difference, tolerance: tolerance, message: message, firstSeen: at, lastSeen: at,
+                ageBucket: Reconciler.ageBucket(from: at, to: parameters.to)))
     }
 }

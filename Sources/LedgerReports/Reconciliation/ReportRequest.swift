@@ -34,7 +34,8 @@ public struct ReportRequest: Sendable {
         let from = filter.from ?? period.from
         let to = filter.to ?? (self.filter.from == nil ? period.to : displayZone.startOfNextDay(after: from))
         guard from < to else {
-            throw ReportInputError(argument: "--from", value: displayZone.format(from),
+            throw ReportInputError(
+                argument: "--from", value: displayZone.format(from),
                 reason: "it is not before --to \(displayZone.format(to))")
         }
         filter.from = nil
@@ -45,7 +46,8 @@ public struct ReportRequest: Sendable {
             guard parts.count == 2, ReconciliationRule(rawValue: parts[0]) != nil,
                 let value = try? FixedDecimal(parsing: parts[1]), !value.isNegative
             else {
-                throw ReportInputError(argument: "--tolerance", value: item,
+                throw ReportInputError(
+                    argument: "--tolerance", value: item,
                     reason: "expected RULE=AMOUNT with a known rule ("
                         + ReconciliationRule.allCases.map(\.rawValue).joined(separator: ", ")
                         + ") and an amount of at least 0")
@@ -53,7 +55,8 @@ public struct ReportRequest: Sendable {
             amounts[parts[0]] = value
         }
         guard staleAfterHours > 0 else {
-            throw ReportInputError(argument: "--stale-after", value: String(staleAfterHours),
+            throw ReportInputError(
+                argument: "--stale-after", value: String(staleAfterHours),
                 reason: "expected a positive number of hours")
         }
         var statement: StatementFile?

@@ -28,7 +28,8 @@ public struct StatementFile: Sendable, Equatable {
     public var malformed: [(lineNumber: Int, reason: String)]
 
     public static func == (lhs: StatementFile, rhs: StatementFile) -> Bool {
-        lhs.name == rhs.name && lhs.lines == rhs.lines && lhs.malformed.map(\.lineNumber) == rhs.malformed.map(\.lineNumber)
+        lhs.name == rhs.name && lhs.lines == rhs.lines
+            && lhs.malformed.map(\.lineNumber) == rhs.malformed.map(\.lineNumber)
     }
 
     static let required = ["source", "account", "unit", "amount", "as_of"]
@@ -40,7 +41,8 @@ public struct StatementFile: Sendable, Equatable {
     ///   - zone: The zone of `as_of` values given as a date alone.
     /// - Returns: The lines, and the malformed ones with their line numbers.
     /// - Throws: ``ReportInputError`` when the header lacks a required column or a quote is never closed.
-    public static func parse(_ text: String, name: String, zone: DisplayZone) throws(ReportInputError) -> StatementFile {
+    public static func parse(_ text: String, name: String, zone: DisplayZone) throws(ReportInputError) -> StatementFile
+    {
         let records: [(line: Int, fields: [String])]
         switch CSV.parse(text) {
         case .success(let parsed): records = parsed
@@ -48,14 +50,17 @@ public struct StatementFile: Sendable, Equatable {
             throw ReportInputError(argument: "\(name) line \(error.line)", value: "", reason: error.reason)
         }
         guard let header = records.first else {
-            throw ReportInputError(argument: "--statement", value: name, reason: "the file is empty; expected a header "
-                + required.joined(separator: ","))
+            throw ReportInputError(
+                argument: "--statement", value: name,
+                reason: "the file is empty; expected a header "
+                    + required.joined(separator: ","))
         }
         let columns = header.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
         var index: [String: Int] = [:]
         for name in required {
             guard let position = columns.firstIndex(of: name) else {
-                throw ReportInputError(argument: "--statement", value: "\(name)",
+                throw ReportInputError(
+                    argument: "--statement", value: "\(name)",
                     reason: "the header has no \"\(name)\" column; expected " + required.joined(separator: ","))
             }
             index[name] = position
@@ -65,7 +70,8 @@ public struct StatementFile: Sendable, Equatable {
         for record in records.dropFirst() {
             func field(_ name: String) -> String? {
                 let position = index[name]!
-                return position < record.fields.count ? record.fields[position].trimmingCharacters(in: .whitespaces) : nil
+                return position < record.fields.count
+                    ? record.fields[position].trimmingCharacters(in: .whitespaces) : nil
             }
             guard let source = field("source"), let account = field("account"), let unit = field("unit"),
                 let amountText = field("amount"), let asOfText = field("as_of")
@@ -87,7 +93,8 @@ public struct StatementFile: Sendable, Equatable {
                 malformed.append((record.line, "as_of \"\(asOfText.prefix(40))\" is not a date or a time with a zone"))
                 continue
             }
-            lines.append(Line(lineNumber: record.line, source: source, account: account, unit: unit, amount: amount, asOf: asOf))
+            lines.append(
+                Line(lineNumber: record.line, source: source, account: account, unit: unit, amount: amount, asOf: asOf))
         }
         return StatementFile(name: name, lines: lines, malformed: malformed)
     }
@@ -101,7 +108,8 @@ extension Reconciler {
         parameters p: ReportParameters
     ) throws -> StatementMatching {
         var result: [StatementMatching.Line] = statement.malformed.map {
-            StatementMatching.Line(status: .malformed, lineNumber: $0.lineNumber, source: "", account: "", unit: "",
+            StatementMatching.Line(
+                status: .malformed, lineNumber: $0.lineNumber, source: "", account: "", unit: "",
                 statementAmount: nil, storeAmount: nil, difference: nil, asOf: nil, note: $0.reason)
         }
         // The balances at each distinct as_of, fetched once per instant for the whole selection.
@@ -111,7 +119,8 @@ extension Reconciler {
         for line in statement.lines {
             if byInstant[line.asOf] == nil {
                 let rows = try reader.balances(asOf: AsOf(valid: line.asOf), filter: filter, page: .all).rows
-                byInstant[line.asOf] = Dictionary(uniqueKeysWithValues: rows.map { ("\($0.account.source)\u{1F}\($0.account.key)", $0) })
+                byInstant[line.asOf] = Dictionary(
+                    uniqueKeysWithValues: rows.map { ("\($0.account.source)\u{1F}\($0.account.key)", $0) })
             }
             var entry = StatementMatching.Line(
                 status: .missingInStore, lineNumber: line.lineNumber, source: line.source, account: line.account,
@@ -137,12 +146,16 @@ extension Reconciler {
             result.append(entry)
         }
         // Balances at the period's end that no line claimed.
-        for row in closing.values.sorted(by: { ($0.account.source, $0.account.key) < ($1.account.source, $1.account.key) })
+        for row in closing.values.sorted(by: {
+            ($0.account.source, $0.account.key) < ($1.account.source, $1.account.key)
+        })
         where row.state == .present && !matchedAccounts.contains(row.account.accountID) {
-            result.append(StatementMatching.Line(
-                status: .missingInStatement, lineNumber: nil, source: row.account.source, account: row.account.key,
-                unit: row.unit?.name ?? "", statementAmount: nil, storeAmount: row.availableBalance, difference: nil,
-                asOf: p.to, note: "no statement line for the balance at the period's end"))
+            result.append(
+                StatementMatching.Line(
+                    status: .missingInStatement, lineNumber: nil, source: row.account.source, account: row.account.key,
+                    unit: row.unit?.name ?? "", statementAmount: nil, storeAmount: row.availableBalance,
+                    difference: nil,
+                    asOf: p.to, note: "no statement line for the balance at the period's end"))
         }
         return StatementMatching(file: statement.name, lines: result)
     }

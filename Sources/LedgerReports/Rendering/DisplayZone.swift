@@ -26,7 +26,8 @@ public struct DisplayZone: Sendable, Equatable, CustomStringConvertible {
             return
         }
         let bytes = Array(text.utf8)
-        if bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"), bytes[3] == UInt8(ascii: ":"),
+        if bytes.count == 6, bytes[0] == UInt8(ascii: "+") || bytes[0] == UInt8(ascii: "-"),
+            bytes[3] == UInt8(ascii: ":"),
             let hours = Int(text.dropFirst().prefix(2)), let minutes = Int(text.suffix(2)), hours < 24, minutes < 60
         {
             let sign = bytes[0] == UInt8(ascii: "-") ? -1 : 1
@@ -35,7 +36,8 @@ public struct DisplayZone: Sendable, Equatable, CustomStringConvertible {
         }
         guard text.contains("/"), let zone = TimeZone(identifier: text) else {
             throw ReportInputError(
-                argument: "--tz", value: text, reason: "expected UTC, an offset such as +08:00, or a zone name such as Asia/Taipei")
+                argument: "--tz", value: text,
+                reason: "expected UTC, an offset such as +08:00, or a zone name such as Asia/Taipei")
         }
         self.init(name: text, fixedOffsetMinutes: nil, zone: zone)
     }
@@ -67,7 +69,8 @@ public struct DisplayZone: Sendable, Equatable, CustomStringConvertible {
     /// across a daylight-saving change).
     public func startOfNextDay(after instant: Instant) -> Instant {
         let today = day(of: instant)
-        let tomorrow = day(of: startOfDay(year: today.year, month: today.month, day: today.day).adding(seconds: 36 * 3600))
+        let tomorrow = day(
+            of: startOfDay(year: today.year, month: today.month, day: today.day).adding(seconds: 36 * 3600))
         return startOfDay(year: tomorrow.year, month: tomorrow.month, day: tomorrow.day)
     }
 
@@ -92,7 +95,9 @@ public struct DisplayZone: Sendable, Equatable, CustomStringConvertible {
         } catch {
             throw ReportInputError(
                 argument: argument, value: text,
-                reason: "expected a date (2026-11-20, midnight in \(name)) or a time with a zone (2026-11-20T08:00:00Z, 2026-11-20T16:00:00+08:00)")
+                reason:
+                    "expected a date (2026-11-20, midnight in \(name)) or a time with a zone (2026-11-20T08:00:00Z, 2026-11-20T16:00:00+08:00)"
+            )
         }
     }
 }

@@ -12,17 +12,18 @@ extension ReportTable {
         var output = excel ? "\u{FEFF}" : ""
         output += columns.map { CSV.field($0.name, isText: true) }.joined(separator: ",") + newline
         for row in rows {
-            output += row.map { cell in
-                switch cell {
-                case .null: ""
-                case .amount(let value, let unit): scales.text(value, in: unit)
-                case .integer(let value): String(value)
-                case .number(let value): CSV.field(value, isText: false)
-                case .bool(let value): value ? "true" : "false"
-                case .instant(let value): zone.format(value)
-                case .text(let value): CSV.field(value, isText: true)
-                }
-            }.joined(separator: ",") + newline
+            output +=
+                row.map { cell in
+                    switch cell {
+                    case .null: ""
+                    case .amount(let value, let unit): scales.text(value, in: unit)
+                    case .integer(let value): String(value)
+                    case .number(let value): CSV.field(value, isText: false)
+                    case .bool(let value): value ? "true" : "false"
+                    case .instant(let value): zone.format(value)
+                    case .text(let value): CSV.field(value, isText: true)
+                    }
+                }.joined(separator: ",") + newline
         }
         return output
     }
@@ -40,7 +41,8 @@ public enum CSV {
         if isText, let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
             text = "'" + text
         }
-        let needsQuotes = text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        let needsQuotes =
+            text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
             || text.hasPrefix(" ") || text.hasSuffix(" ")
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }

@@ -34,10 +34,11 @@ extension ReportTable {
     /// of fractional digits in the string).
     public static func amountJSON(_ value: FixedDecimal, _ unit: MoneyUnit?, scales: UnitScales) -> JSONValue {
         let scale = scales.scale(of: value, in: unit)
-        return .object(JSONObject([
-            ("amount", .string(value.formatted(scale: scale))),
-            ("unit", unit.map { .string($0.name) } ?? .null),
-            ("scale", .number(String(scale))),
-        ]))
+        return .object(
+            JSONObject([
+                ("amount", .string(value.formatted(scale: scale))),
+                ("unit", unit.map { .string($0.name) } ?? .null),
+                ("scale", .number(String(scale))),
+            ]))
     }
 }

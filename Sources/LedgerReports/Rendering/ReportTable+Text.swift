@@ -24,7 +24,8 @@ extension ReportTable {
             for (index, cell) in cells.enumerated() {
                 let last = index == cells.count - 1
                 parts.append(
-                    last && !rightAligned[index] ? cell : TextWidth.pad(cell, to: widths[index], rightAligned: rightAligned[index]))
+                    last && !rightAligned[index]
+                        ? cell : TextWidth.pad(cell, to: widths[index], rightAligned: rightAligned[index]))
             }
             return parts.joined(separator: "  ")
         }

@@ -41,7 +41,10 @@ enum TextWidth {
 
     /// Control characters shown visibly, so a value cannot break a table's lines or drive the terminal.
     static func printable(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) })
+        guard
+            text.unicodeScalars.contains(where: {
+                $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value)
+            })
         else { return text }
         var result = ""
         for scalar in text.unicodeScalars {

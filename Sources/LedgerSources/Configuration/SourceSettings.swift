@@ -24,7 +24,9 @@ public protocol SourceSettings: Sendable {
     var accounts: AccountList { get }
 
     /// The connector of `source`, whose settings these are.
-    func connector(for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock)
+    func connector(
+        for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock
+    )
         -> any SourceConnector
 }
 
@@ -55,6 +57,8 @@ public protocol SourceSettingsReader {
 extension SourceSettingsReader {
     /// The error when a source names no account and does not list them.
     public func noAccounts(_ key: String, hint: String = "") -> ConfigError {
-        error(key, "no account to read: list some (here or in a file named by the _file key), or set discover = true" + hint)
+        error(
+            key,
+            "no account to read: list some (here or in a file named by the _file key), or set discover = true" + hint)
     }
 }

@@ -42,7 +42,9 @@ public struct DMSCreditConnector: Sendable {
         let query: [(name: String, value: String)] = [
             ("org_id", String(orgID)), ("org_type", String(orgType)), ("app_mark", "1"),
         ]
-        var headers: [(name: String, value: String)] = [("accept", "application/json"), ("user-agent", LedgerDefaults.userAgent)]
+        var headers: [(name: String, value: String)] = [
+            ("accept", "application/json"), ("user-agent", LedgerDefaults.userAgent),
+        ]
         var fullQuery = query
         switch authentication {
         case .header(let name, let value): headers.append((name, value.reveal()))

@@ -16,14 +16,16 @@ public enum DMSCreditDecoder {
         let code = (try? root.optionalText("errCode", "err_code", "code")) ?? nil
         let message = (try? root.optionalText("errMsg", "err_msg", "message")) ?? nil
         guard (200..<300).contains(response.status) else {
-            return .failure(.forStatus(
-                response, source: source, target: target, remoteCode: code, message: message, requestID: nil))
+            return .failure(
+                .forStatus(
+                    response, source: source, target: target, remoteCode: code, message: message, requestID: nil))
         }
         guard let code else { return .quarantine(root.missing(["errCode"])) }
         guard code == "1000" else {
-            return .failure(SourceError(
-                kind: .remote, source: source, target: target, httpStatus: response.status, remoteCode: code,
-                message: message ?? "errCode \(code)", retryable: false, attempts: response.attempts))
+            return .failure(
+                SourceError(
+                    kind: .remote, source: source, target: target, httpStatus: response.status, remoteCode: code,
+                    message: message ?? "errCode \(code)", retryable: false, attempts: response.attempts))
         }
         do throws(DecodingProblem) {
             let data = try root.object("data")
@@ -52,9 +54,10 @@ public enum DMSCreditDecoder {
                 frozen: try data.amount("freezing_amount"),
                 totalAvailable: try data.amount("total_available_amount"),
                 overdue: try data.optionalAmount("expired_limit"))
-            return .value(BalanceObservation(
-                account: .dmsCredit(orgID: orgID, orgType: orgType), sourceModifiedAt: nil,
-                observedAt: response.observedAt, figures: figures, details: .dmsCredit(details)))
+            return .value(
+                BalanceObservation(
+                    account: .dmsCredit(orgID: orgID, orgType: orgType), sourceModifiedAt: nil,
+                    observedAt: response.observedAt, figures: figures, details: .dmsCredit(details)))
         } catch {
             return .quarantine(error)
         }

@@ -2,7 +2,9 @@ import LedgerCore
 
 /// A DMS credit source's keys: `orgs` (or `orgs_file`) of one `org_type`, and how the token is sent.
 public struct DMSCreditSettings: SourceSettings {
-    public static let keys = ["orgs", "orgs_file", "org_type", "token_env", "token_header", "token_prefix", "token_query"]
+    public static let keys = [
+        "orgs", "orgs_file", "org_type", "token_env", "token_header", "token_prefix", "token_query",
+    ]
     public static let defaultUnit = MoneyUnit.yuan
     public static let listing = AccountListing.unavailable(
         reason: "the DMS credit API has no account list; name customers in orgs")
@@ -23,13 +25,16 @@ public struct DMSCreditSettings: SourceSettings {
             authentication = .query(name: query, value: try table.secret("token_env"))
         } else {
             let header = try table.optionalString("token_header") ?? "Authorization"
-            let prefix = try table.optionalString("token_prefix")
+            let prefix =
+                try table.optionalString("token_prefix")
                 ?? (header.lowercased() == "authorization" ? "Bearer " : "")
             authentication = .header(name: header, value: Secret(prefix + (try table.secret("token_env")).reveal()))
         }
     }
 
-    public func connector(for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock)
+    public func connector(
+        for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock
+    )
         -> any SourceConnector
     {
         DMSCreditConnector(

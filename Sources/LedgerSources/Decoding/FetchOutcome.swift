@@ -76,9 +76,10 @@ extension FieldReader {
             return .value(try FieldReader.document(response.body))
         } catch {
             guard (200..<300).contains(response.status) else {
-                return .failure(.forStatus(
-                    response, source: source, target: target, remoteCode: nil,
-                    message: "the body is not JSON: \(SourceError.excerpt(response.body))", requestID: nil))
+                return .failure(
+                    .forStatus(
+                        response, source: source, target: target, remoteCode: nil,
+                        message: "the body is not JSON: \(SourceError.excerpt(response.body))", requestID: nil))
             }
             return .quarantine(error)
         }

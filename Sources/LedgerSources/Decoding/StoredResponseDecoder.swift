@@ -34,7 +34,8 @@ public enum StoredResponseDecoder {
         let stored = StoredResponse(
             response: response, path: components?.path ?? "",
             query: Dictionary(
-                (components?.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first }),
+                (components?.queryItems ?? []).map { ($0.name, $0.value ?? "") },
+                uniquingKeysWith: { first, _ in first }),
             unit: unit, source: source)
         return kind.connectorType.decodeStored(stored)
     }

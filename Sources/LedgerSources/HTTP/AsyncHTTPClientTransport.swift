@@ -21,7 +21,9 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
-    public func send(_ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int) async throws(TransportFailure)
+    public func send(
+        _ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int
+    ) async throws(TransportFailure)
         -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
     {
         var httpRequest = HTTPClientRequest(url: request.url)
@@ -31,7 +33,8 @@ public struct AsyncHTTPClientTransport: HTTPTransport {
         }
         do {
             let response = try await client.execute(httpRequest, timeout: TimeAmount(timeout))
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyBytes {
+            if let length = response.headers.first(name: "content-length").flatMap(Int.init), length > maximumBodyBytes
+            {
                 throw TransportFailure.bodyTooLarge(limit: maximumBodyBytes)
             }
             let buffer = try await response.body.collect(upTo: maximumBodyBytes)

@@ -10,7 +10,8 @@ public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
     /// - Throws: ``SourceError`` of kind `configuration` naming what is wrong.
     public init(_ text: String, source: String) throws(SourceError) {
         func invalid(_ reason: String) -> SourceError {
-            SourceError(kind: .configuration, source: source, target: "base_url",
+            SourceError(
+                kind: .configuration, source: source, target: "base_url",
                 message: "\"\(text)\" is not a usable base URL: \(reason)", retryable: false)
         }
         guard let schemeEnd = text.range(of: "://") else { throw invalid("it needs http:// or https://") }
@@ -22,7 +23,9 @@ public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
             throw invalid("it has no host, or has credentials or spaces in it")
         }
         var prefix = String(rest.dropFirst(authority.count))
-        guard !prefix.contains("?"), !prefix.contains("#") else { throw invalid("it must not have a query or fragment") }
+        guard !prefix.contains("?"), !prefix.contains("#") else {
+            throw invalid("it must not have a query or fragment")
+        }
         while prefix.hasSuffix("/") { prefix.removeLast() }
         self.scheme = scheme
         self.authority = String(authority)
@@ -33,7 +36,9 @@ public struct BaseURL: Sendable, Hashable, CustomStringConvertible {
     public func url(path: String, query: [(name: String, value: String)] = []) -> String {
         var url = "\(scheme)://\(authority)\(prefix)\(ACS3Signer.percentEncode(path, keepSlash: true))"
         if !query.isEmpty {
-            url += "?" + query.map { "\(ACS3Signer.percentEncode($0.name))=\(ACS3Signer.percentEncode($0.value))" }
+            url +=
+                "?"
+                + query.map { "\(ACS3Signer.percentEncode($0.name))=\(ACS3Signer.percentEncode($0.value))" }
                 .joined(separator: "&")
         }
         return url

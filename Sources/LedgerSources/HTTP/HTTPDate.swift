@@ -27,7 +27,8 @@ public enum HTTPDate {
 
     /// Formats an instant as an IMF-fixdate.
     public static func format(_ instant: Instant) -> String {
-        let seconds = instant.millisecondsSinceEpoch >= 0
+        let seconds =
+            instant.millisecondsSinceEpoch >= 0
             ? instant.millisecondsSinceEpoch / 1000 : (instant.millisecondsSinceEpoch - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)

@@ -9,7 +9,9 @@ public protocol HTTPTransport: Sendable {
     ///   - maximumBodyBytes: The largest body accepted; a larger one fails with ``TransportFailure/bodyTooLarge(limit:)``.
     /// - Returns: The status, lowercase header names with values, and the body bytes.
     /// - Throws: ``TransportFailure``.
-    func send(_ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int) async throws(TransportFailure)
+    func send(
+        _ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int
+    ) async throws(TransportFailure)
         -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
 }
 

@@ -82,7 +82,8 @@ public final class SourceHTTPClient: Sendable {
             if Task.isCancelled { throw error(.cancelled, target: target, message: "cancelled", attempts: attempt) }
             let request = makeRequest()
             await semaphore.acquire()
-            let outcome: Result<(status: Int, headers: [(name: String, value: String)], body: [UInt8]), TransportFailure>
+            let outcome:
+                Result<(status: Int, headers: [(name: String, value: String)], body: [UInt8]), TransportFailure>
             do {
                 try await rateLimiter?.acquire()
                 outcome = .success(
@@ -108,8 +109,10 @@ public final class SourceHTTPClient: Sendable {
                     guard retryAfter <= policy.maximumRetryAfter else {
                         logger.warning(
                             "source asked to retry later than allowed; not retrying",
-                            metadata: ["source": "\(source)", "url": "\(request.redactedURL)",
-                                "retryAfterSeconds": "\(retryAfter.components.seconds)"])
+                            metadata: [
+                                "source": "\(source)", "url": "\(request.redactedURL)",
+                                "retryAfterSeconds": "\(retryAfter.components.seconds)",
+                            ])
                         return response
                     }
                     delay = max(retryAfter, backoff)
@@ -118,8 +121,10 @@ public final class SourceHTTPClient: Sendable {
                 }
                 logger.notice(
                     "retrying after HTTP \(response.status)",
-                    metadata: ["source": "\(source)", "url": "\(request.redactedURL)", "attempt": "\(attempt)",
-                        "delayMilliseconds": "\(delay.milliseconds)"])
+                    metadata: [
+                        "source": "\(source)", "url": "\(request.redactedURL)", "attempt": "\(attempt)",
+                        "delayMilliseconds": "\(delay.milliseconds)",
+                    ])
                 try await pause(delay, target: target, attempts: attempt)
             case .failure(let failure):
                 guard failure.isRetryable, attempt < policy.maximumAttempts else {
@@ -128,8 +133,10 @@ public final class SourceHTTPClient: Sendable {
                 let delay = policy.backoff(after: attempt, random: random)
                 logger.notice(
                     "retrying after \(failure)",
-                    metadata: ["source": "\(source)", "url": "\(request.redactedURL)", "attempt": "\(attempt)",
-                        "delayMilliseconds": "\(delay.milliseconds)"])
+                    metadata: [
+                        "source": "\(source)", "url": "\(request.redactedURL)", "attempt": "\(attempt)",
+                        "delayMilliseconds": "\(delay.milliseconds)",
+                    ])
                 try await pause(delay, target: target, attempts: attempt)
             }
         }
@@ -139,7 +146,8 @@ public final class SourceHTTPClient: Sendable {
         do {
             try await sleep(delay)
         } catch {
-            throw self.error(.cancelled, target: target, message: "cancelled while waiting to retry", attempts: attempts)
+            throw self.error(
+                .cancelled, target: target, message: "cancelled while waiting to retry", attempts: attempts)
         }
     }
 
@@ -151,13 +159,16 @@ public final class SourceHTTPClient: Sendable {
     private func error(for failure: TransportFailure, target: String, attempts: Int) -> SourceError {
         switch failure {
         case .timeout:
-            error(.timeout, target: target, message: "no complete response within \(limits.requestTimeout)",
+            error(
+                .timeout, target: target, message: "no complete response within \(limits.requestTimeout)",
                 retryable: true, attempts: attempts)
         case .connection(let reason):
-            error(.connection, target: target, message: "the connection failed: \(reason)", retryable: true,
+            error(
+                .connection, target: target, message: "the connection failed: \(reason)", retryable: true,
                 attempts: attempts)
         case .bodyTooLarge(let limit):
-            error(.tooLarge, target: target, message: "the response body is larger than \(limit) bytes",
+            error(
+                .tooLarge, target: target, message: "the response body is larger than \(limit) bytes",
                 attempts: attempts)
         case .invalidRequest(let reason):
             error(.configuration, target: target, message: reason, attempts: attempts)
@@ -169,7 +180,8 @@ public final class SourceHTTPClient: Sendable {
     private func error(
         _ kind: SourceError.Kind, target: String, message: String, retryable: Bool = false, attempts: Int
     ) -> SourceError {
-        SourceError(kind: kind, source: source, target: target, message: message, retryable: retryable,
+        SourceError(
+            kind: kind, source: source, target: target, message: message, retryable: retryable,
             attempts: attempts)
     }
 }

@@ -36,7 +36,8 @@ public struct ACS3Signer: Sendable {
         method: String, path: String, query: [(name: String, value: String)], headers: [(name: String, value: String)]
     ) -> String {
         let (canonicalHeaders, signedHeaders) = Self.canonicalHeaders(headers)
-        let payloadHash = headers.first { $0.name.lowercased() == "x-acs-content-sha256" }?.value.trimmingSpaces
+        let payloadHash =
+            headers.first { $0.name.lowercased() == "x-acs-content-sha256" }?.value.trimmingSpaces
             ?? Self.emptyPayloadHash
         let signature = Self.signature(
             secret: accessKeySecret,

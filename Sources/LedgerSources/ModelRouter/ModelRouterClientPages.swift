@@ -18,7 +18,8 @@ public actor ModelRouterClientPages {
     private var found = 0
     private var emptyRun = 0
     private var finished = false
-    private var state = Discovery<ModelRouterClient>(items: [], complete: false, failure: nil, pages: 0, quarantined: [])
+    private var state = Discovery<ModelRouterClient>(
+        items: [], complete: false, failure: nil, pages: 0, quarantined: [])
 
     init(connector: ModelRouterConnector) {
         self.connector = connector
@@ -91,8 +92,9 @@ public actor ModelRouterClientPages {
 
     /// Ends an incomplete listing; the clients of the page that showed the problem are still handed out.
     private func end(_ message: String, keeping clients: [ModelRouterClient] = []) -> [ModelRouterClient]? {
-        end(failure: SourceError(
-            kind: .paging, source: connector.name, target: "client list", message: message, retryable: true))
+        end(
+            failure: SourceError(
+                kind: .paging, source: connector.name, target: "client list", message: message, retryable: true))
         return clients.isEmpty ? nil : clients
     }
 

@@ -13,7 +13,9 @@ extension ModelRouterConnector: SourceConnector {
     }
 
     /// A client's balance log.
-    public func movements(of key: AccountKey, after cursor: MovementCursor?) async throws(SourceError)
+    public func movements(
+        of key: AccountKey, after cursor: MovementCursor?
+    ) async throws(SourceError)
         -> MovementPages?
     {
         guard case .modelRouter(let clientID) = key else { throw wrongKind(key) }
@@ -21,7 +23,8 @@ extension ModelRouterConnector: SourceConnector {
     }
 
     func wrongKind(_ key: AccountKey) -> SourceError {
-        SourceError(kind: .configuration, source: name, target: key.description,
+        SourceError(
+            kind: .configuration, source: name, target: key.description,
             message: "\(key) is not a ModelRouter client", retryable: false)
     }
 }
@@ -46,13 +49,15 @@ extension ModelRouterConnector {
             let clientID = Int64(segments[index + 1]), segments[index + 2] == "balance"
         else { return .nothing }
         if index + 3 < segments.count, segments[index + 3] == "logs" {
-            guard case .value(let page) = ModelRouterDecoder.logPage(
-                stored.response, clientID: clientID, source: stored.source)
+            guard
+                case .value(let page) = ModelRouterDecoder.logPage(
+                    stored.response, clientID: clientID, source: stored.source)
             else { return .nothing }
             return .balanceLog(account: .modelRouter(clientID: clientID), entries: page.entries)
         }
-        guard case .value(let observation) = ModelRouterDecoder.balance(
-            stored.response, clientID: clientID, currency: stored.unit, source: stored.source)
+        guard
+            case .value(let observation) = ModelRouterDecoder.balance(
+                stored.response, clientID: clientID, currency: stored.unit, source: stored.source)
         else { return .nothing }
         return .balance(observation)
     }

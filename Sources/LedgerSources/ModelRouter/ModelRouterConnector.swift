@@ -87,7 +87,9 @@ public struct ModelRouterConnector: Sendable {
     /// - Returns: The new entries and every page received.
     /// - Throws: ``SourceError`` if any page fails: the caller stores nothing and tries again next run, so an
     ///   entry is never skipped at a page boundary.
-    public func balanceLogs(clientID: Int64, after cursor: (gmtCreate: Instant, remoteID: Int64)?)
+    public func balanceLogs(
+        clientID: Int64, after cursor: (gmtCreate: Instant, remoteID: Int64)?
+    )
         async throws(SourceError) -> (entries: [BalanceLogEntry], responses: [SourceResponse])
     {
         let target = "balance log of client \(clientID)"
@@ -110,7 +112,8 @@ public struct ModelRouterConnector: Sendable {
             switch ModelRouterDecoder.logPage(response, clientID: clientID, source: name) {
             case .failure(let error): throw error
             case .quarantine(let problem):
-                throw SourceError(kind: .remote, source: name, target: target, httpStatus: response.status,
+                throw SourceError(
+                    kind: .remote, source: name, target: target, httpStatus: response.status,
                     message: "page \(page) did not decode: \(problem)", retryable: false)
             case .value(let value): pageData = value
             }
@@ -143,16 +146,22 @@ public struct ModelRouterConnector: Sendable {
     }
 
     /// Signs and sends one GET.
-    func send(path: String, query: [(name: String, value: String)], action: String, target: String)
+    func send(
+        path: String, query: [(name: String, value: String)], action: String, target: String
+    )
         async throws(SourceError) -> SourceResponse
     {
         let url = baseURL.url(path: path, query: query)
-        return try await http.send(target: target, shouldRetry: { response in
-            if response.status == 429 || response.status >= 500 { return true }
-            // The gateway throttles with a Throttling* code, whatever the status.
-            return response.status >= 400 && String(decoding: response.body.prefix(512), as: UTF8.self)
-                .contains("\"Throttling")
-        }) {
+        return try await http.send(
+            target: target,
+            shouldRetry: { response in
+                if response.status == 429 || response.status >= 500 { return true }
+                // The gateway throttles with a Throttling* code, whatever the status.
+                return response.status >= 400
+                    && String(decoding: response.body.prefix(512), as: UTF8.self)
+                        .contains("\"Throttling")
+            }
+        ) {
             // Signed per attempt: a retry with the same nonce would be refused as a replay.
             var headers: [(name: String, value: String)] = [
                 ("accept", "application/json"),
@@ -174,7 +183,10 @@ public struct ModelRouterConnector: Sendable {
 
     /// `YYYY-MM-DDTHH:MM:SSZ`, as `x-acs-date` wants it (no milliseconds).
     static func acsDate(_ instant: Instant) -> String {
-        Instant(millisecondsSinceEpoch: instant.millisecondsSinceEpoch - ((instant.millisecondsSinceEpoch % 1000) + 1000) % 1000).iso8601
+        Instant(
+            millisecondsSinceEpoch: instant.millisecondsSinceEpoch - ((instant.millisecondsSinceEpoch % 1000) + 1000)
+                % 1000
+        ).iso8601
     }
 }
 

@@ -24,7 +24,8 @@ public enum ModelRouterDecoder {
     }
 
     /// Reads the envelope: the `data` reader on success, a failure for an error answer, or a problem.
-    static func envelope(_ response: SourceResponse, source: String, target: String) -> Verdict<(FieldReader, String?)> {
+    static func envelope(_ response: SourceResponse, source: String, target: String) -> Verdict<(FieldReader, String?)>
+    {
         let root: FieldReader
         switch FieldReader.body(of: response, source: source, target: target) {
         case .value(let reader): root = reader
@@ -40,8 +41,9 @@ public enum ModelRouterDecoder {
             if let code, code.hasPrefix("Throttling") {
                 failure.kind = .rateLimited
                 failure.retryable = true
-            } else if let code, code.hasPrefix("InvalidAccessKeyId") || code.hasPrefix("SignatureDoesNotMatch")
-                || code.hasPrefix("IncompleteSignature") || code.hasPrefix("InvalidTimeStamp")
+            } else if let code,
+                code.hasPrefix("InvalidAccessKeyId") || code.hasPrefix("SignatureDoesNotMatch")
+                    || code.hasPrefix("IncompleteSignature") || code.hasPrefix("InvalidTimeStamp")
             {
                 failure.kind = .authentication
             }
@@ -58,10 +60,11 @@ public enum ModelRouterDecoder {
         }
         guard success else {
             let throttled = code?.hasPrefix("Throttling") == true
-            return .failure(SourceError(
-                kind: throttled ? .rateLimited : .remote, source: source, target: target,
-                httpStatus: response.status, remoteCode: code, message: message ?? "success is false",
-                requestID: requestID, retryable: throttled, attempts: response.attempts))
+            return .failure(
+                SourceError(
+                    kind: throttled ? .rateLimited : .remote, source: source, target: target,
+                    httpStatus: response.status, remoteCode: code, message: message ?? "success is false",
+                    requestID: requestID, retryable: throttled, attempts: response.attempts))
         }
         do throws(DecodingProblem) {
             return .value((try root.object("data"), requestID))
@@ -77,7 +80,9 @@ public enum ModelRouterDecoder {
     ///   - clientID: The client asked for; a payload about another client is quarantined.
     ///   - currency: The unit of `balanceType: amount` balances.
     ///   - source: The source instance's name, for errors.
-    static func balance(_ response: SourceResponse, clientID: Int64, currency: MoneyUnit, source: String)
+    static func balance(
+        _ response: SourceResponse, clientID: Int64, currency: MoneyUnit, source: String
+    )
         -> Verdict<BalanceObservation>
     {
         let target = "client \(clientID)"
@@ -99,18 +104,20 @@ public enum ModelRouterDecoder {
             case "amount": unit = currency
             case "tokens": unit = .tokens
             default:
-                return .quarantine(data.problem(
-                    "balanceType", "expected \"amount\" or \"tokens\", found \"\(balanceType.prefix(40))\""))
+                return .quarantine(
+                    data.problem(
+                        "balanceType", "expected \"amount\" or \"tokens\", found \"\(balanceType.prefix(40))\""))
             }
             let gmtModified = try data.optionalInstant("gmtModified", "gmt_modified")
             let details = ModelRouterBalanceDetails(
                 remoteID: try data.optionalInt64("id"), balanceType: balanceType,
                 enableBalance: try data.optionalFlag("enableBalance", "enable_balance"),
                 gmtCreate: try data.optionalInstant("gmtCreate", "gmt_create"), gmtModified: gmtModified)
-            return .value(BalanceObservation(
-                account: .modelRouter(clientID: clientID), sourceModifiedAt: gmtModified,
-                observedAt: response.observedAt, figures: BalanceFigures(unit: unit, availableBalance: balance),
-                details: .modelRouter(details)))
+            return .value(
+                BalanceObservation(
+                    account: .modelRouter(clientID: clientID), sourceModifiedAt: gmtModified,
+                    observedAt: response.observedAt, figures: BalanceFigures(unit: unit, availableBalance: balance),
+                    details: .modelRouter(details)))
         } catch {
             return .quarantine(error)
         }
@@ -129,18 +136,21 @@ public enum ModelRouterDecoder {
             var clients: [ModelRouterClient] = []
             for (index, element) in list.elements.enumerated() {
                 guard case .object(let object) = element else {
-                    throw DecodingProblem(path: "\(list.path)[\(index)]", reason: "expected an object, found \(element.typeName)")
+                    throw DecodingProblem(
+                        path: "\(list.path)[\(index)]", reason: "expected an object, found \(element.typeName)")
                 }
                 let item = FieldReader(object, path: "\(list.path)[\(index)]")
-                clients.append(ModelRouterClient(
-                    id: try item.int64("id", "clientId", "client_id"), name: try item.optionalString("name"),
-                    parentID: try item.optionalInt64("parentId", "parent_id"),
-                    deleted: try item.optionalFlag("deleteTag", "delete_tag") ?? false))
+                clients.append(
+                    ModelRouterClient(
+                        id: try item.int64("id", "clientId", "client_id"), name: try item.optionalString("name"),
+                        parentID: try item.optionalInt64("parentId", "parent_id"),
+                        deleted: try item.optionalFlag("deleteTag", "delete_tag") ?? false))
             }
             let nextToken = try data.optionalText("nextToken", "next_token")
-            return .value(ClientPage(
-                clients: clients, total: try data.optionalInt64("total", "totalCount", "total_count"),
-                nextToken: nextToken?.isEmpty == true ? nil : nextToken))
+            return .value(
+                ClientPage(
+                    clients: clients, total: try data.optionalInt64("total", "totalCount", "total_count"),
+                    nextToken: nextToken?.isEmpty == true ? nil : nextToken))
         } catch {
             return .quarantine(error)
         }
@@ -159,7 +169,8 @@ public enum ModelRouterDecoder {
             var entries: [BalanceLogEntry] = []
             for (index, element) in list.elements.enumerated() {
                 guard case .object(let object) = element else {
-                    throw DecodingProblem(path: "\(list.path)[\(index)]", reason: "expected an object, found \(element.typeName)")
+                    throw DecodingProblem(
+                        path: "\(list.path)[\(index)]", reason: "expected an object, found \(element.typeName)")
                 }
                 let item = FieldReader(object, path: "\(list.path)[\(index)]")
                 let owner = try item.optionalInt64("clientId", "client_id") ?? clientID
@@ -169,18 +180,20 @@ public enum ModelRouterDecoder {
                 guard let created = try item.optionalInstant("gmtCreate", "gmt_create") else {
                     throw item.missing(["gmtCreate", "gmt_create"])
                 }
-                entries.append(BalanceLogEntry(
-                    remoteID: try item.int64("id"), clientID: clientID,
-                    changeType: try item.string("changeType", "change_type"),
-                    changeAmount: try item.amount("changeAmount", "change_amount"),
-                    balanceBefore: try item.optionalAmount("balanceBefore", "balance_before"),
-                    balanceAfter: try item.optionalAmount("balanceAfter", "balance_after"),
-                    remark: try item.optionalString("remark"), gmtCreate: created))
+                entries.append(
+                    BalanceLogEntry(
+                        remoteID: try item.int64("id"), clientID: clientID,
+                        changeType: try item.string("changeType", "change_type"),
+                        changeAmount: try item.amount("changeAmount", "change_amount"),
+                        balanceBefore: try item.optionalAmount("balanceBefore", "balance_before"),
+                        balanceAfter: try item.optionalAmount("balanceAfter", "balance_after"),
+                        remark: try item.optionalString("remark"), gmtCreate: created))
             }
             let nextToken = try data.optionalText("nextToken", "next_token")
-            return .value(LogPage(
-                entries: entries, total: try data.optionalInt64("total"),
-                nextToken: nextToken?.isEmpty == true ? nil : nextToken))
+            return .value(
+                LogPage(
+                    entries: entries, total: try data.optionalInt64("total"),
+                    nextToken: nextToken?.isEmpty == true ? nil : nextToken))
         } catch {
             return .quarantine(error)
         }

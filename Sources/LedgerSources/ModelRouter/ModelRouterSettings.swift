@@ -21,7 +21,9 @@ public struct ModelRouterSettings: SourceSettings {
         accessKeySecret = try table.secret("access_key_secret_env")
     }
 
-    public func connector(for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock)
+    public func connector(
+        for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock
+    )
         -> any SourceConnector
     {
         var connector = ModelRouterConnector(

@@ -9,7 +9,8 @@ extension TWCCWalletConnector: SourceConnector {
 
     public func fetch(_ key: AccountKey) async throws(SourceError) -> FetchOutcome<BalanceObservation> {
         guard case .twccWallet(let project, let walletCode) = key else {
-            throw SourceError(kind: .configuration, source: name, target: key.description,
+            throw SourceError(
+                kind: .configuration, source: name, target: key.description,
                 message: "\(key) is not a TWCC wallet", retryable: false)
         }
         return try await wallet(projectCode: project, walletCode: walletCode)
@@ -54,7 +55,8 @@ extension TWCCWalletConnector {
         let segments = stored.segments
         guard let index = segments.firstIndex(of: "wallets"), index == segments.count - 2, index >= 1,
             case .value(let observation) = TWCCWalletDecoder.wallet(
-                stored.response, projectCode: segments[index - 1], walletCode: segments[index + 1], source: stored.source)
+                stored.response, projectCode: segments[index - 1], walletCode: segments[index + 1],
+                source: stored.source)
         else { return .nothing }
         return .balance(observation)
     }

@@ -43,7 +43,9 @@ public struct TWCCWalletConnector: Sendable {
 
     /// One wallet.
     /// - Throws: ``SourceError`` for a failed fetch or an error answer.
-    public func wallet(projectCode: String, walletCode: String) async throws(SourceError)
+    public func wallet(
+        projectCode: String, walletCode: String
+    ) async throws(SourceError)
         -> FetchOutcome<BalanceObservation>
     {
         let path = walletPath.replacingOccurrences(of: "{project}", with: projectCode)
@@ -68,7 +70,8 @@ public struct TWCCWalletConnector: Sendable {
                 discovery.complete = true
             case .quarantine(let problem):
                 discovery.quarantined.append((problem, response))
-                discovery.failure = SourceError(kind: .paging, source: name, target: "wallet list of project \(projectCode)",
+                discovery.failure = SourceError(
+                    kind: .paging, source: name, target: "wallet list of project \(projectCode)",
                     message: "the wallet list did not decode: \(problem)", retryable: false)
             case .failure(let error):
                 discovery.failure = error
@@ -90,10 +93,13 @@ public struct TWCCWalletConnector: Sendable {
     }
 
     private func send(path: String, target: String, refresh: Bool) async throws(SourceError) -> SourceResponse {
-        var headers: [(name: String, value: String)] = [("accept", "application/json"), ("user-agent", LedgerDefaults.userAgent)]
+        var headers: [(name: String, value: String)] = [
+            ("accept", "application/json"), ("user-agent", LedgerDefaults.userAgent),
+        ]
         switch authentication {
         case .token(let account, let password, let tokenPath):
-            let token = try await tokens.token(now: clock.now(), forceRefresh: refresh) { () async throws(SourceError) in
+            let token = try await tokens.token(now: clock.now(), forceRefresh: refresh) {
+                () async throws(SourceError) in
                 try await fetchToken(account: account, password: password, tokenPath: tokenPath)
             }
             headers.append(("authorization", "Bearer \(token.reveal())"))
@@ -106,7 +112,9 @@ public struct TWCCWalletConnector: Sendable {
     }
 
     /// Gets a token: `GET {base}{tokenPath}` with `account` and `password` headers, answering `{"token": JWT}`.
-    private func fetchToken(account: String, password: Secret, tokenPath: String) async throws(SourceError)
+    private func fetchToken(
+        account: String, password: Secret, tokenPath: String
+    ) async throws(SourceError)
         -> (token: Secret, expires: Instant?)
     {
         let url = baseURL.url(path: tokenPath)
@@ -120,10 +128,12 @@ public struct TWCCWalletConnector: Sendable {
             if response.status == 401 || response.status == 403 { error.kind = .authentication }
             throw error
         }
-        guard case .object(let object)? = try? JSONValue.parse(response.body), case .string(let token)? = object["token"],
+        guard case .object(let object)? = try? JSONValue.parse(response.body),
+            case .string(let token)? = object["token"],
             !token.isEmpty
         else {
-            throw SourceError(kind: .authentication, source: name, target: "token", httpStatus: response.status,
+            throw SourceError(
+                kind: .authentication, source: name, target: "token", httpStatus: response.status,
                 message: "the token answer has no \"token\" string", retryable: false)
         }
         return (Secret(token), JWT.expiry(of: token))
@@ -140,7 +150,7 @@ actor TokenCache {
         now: Instant, forceRefresh: Bool,
         fetch: @escaping @Sendable () async throws(SourceError) -> (token: Secret, expires: Instant?)
     ) async throws(SourceError) -> Secret {
-        if !forceRefresh, let current, (current.expires.map { $0 > now.adding(seconds: 30) } ?? true) {
+        if !forceRefresh, let current, current.expires.map { $0 > now.adding(seconds: 30) } ?? true {
             return current.token
         }
         let task: Task<(token: Secret, expires: Instant?), any Error>

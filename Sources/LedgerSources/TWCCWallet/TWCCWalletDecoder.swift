@@ -76,17 +76,20 @@ public enum TWCCWalletDecoder {
             let figures = BalanceFigures(
                 unit: .serviceUnits, availableBalance: try data.amount("su_qouta", "su_quota"),
                 creditLimit: projectCredit)
-            return .value(BalanceObservation(
-                account: .twccWallet(projectCode: projectCode, walletCode: walletCode),
-                displayName: details.walletName, sourceModifiedAt: nil, observedAt: response.observedAt,
-                figures: figures, details: .twccWallet(details)))
+            return .value(
+                BalanceObservation(
+                    account: .twccWallet(projectCode: projectCode, walletCode: walletCode),
+                    displayName: details.walletName, sourceModifiedAt: nil, observedAt: response.observedAt,
+                    figures: figures, details: .twccWallet(details)))
         } catch {
             return .quarantine(error)
         }
     }
 
     /// Decodes a project's wallet list: an object keyed "1", "2", … (an array is accepted too).
-    static func walletList(_ response: SourceResponse, projectCode: String, source: String)
+    static func walletList(
+        _ response: SourceResponse, projectCode: String, source: String
+    )
         -> Verdict<[ListedWallet]>
     {
         guard (200..<300).contains(response.status) else {
@@ -104,15 +107,18 @@ public enum TWCCWalletDecoder {
             for member in object.members {
                 guard let position = Int(member.key) else {
                     // The problem is the root object's key: its path is the root, whatever the key (even "").
-                    return .quarantine(DecodingProblem(
-                        path: "$", reason: "expected wallets keyed \"1\", \"2\", …, found key \"\(member.key.prefix(40))\""))
+                    return .quarantine(
+                        DecodingProblem(
+                            path: "$",
+                            reason: "expected wallets keyed \"1\", \"2\", …, found key \"\(member.key.prefix(40))\""))
                 }
                 entries.append((position, member.key, member.value))
             }
         case .array(let elements):
             entries = elements.enumerated().map { ($0.offset + 1, "[\($0.offset)]", $0.element) }
         default:
-            return .quarantine(DecodingProblem(path: "$", reason: "expected an object of wallets, found \(value.typeName)"))
+            return .quarantine(
+                DecodingProblem(path: "$", reason: "expected an object of wallets, found \(value.typeName)"))
         }
         do throws(DecodingProblem) {
             var wallets: [ListedWallet] = []
@@ -121,8 +127,9 @@ public enum TWCCWalletDecoder {
                     throw DecodingProblem(path: entry.path, reason: "expected an object, found \(entry.value.typeName)")
                 }
                 let item = FieldReader(object, path: entry.path)
-                wallets.append(ListedWallet(
-                    walletCode: try item.string("wallet_code"), walletName: try item.optionalString("wallet_name")))
+                wallets.append(
+                    ListedWallet(
+                        walletCode: try item.string("wallet_code"), walletName: try item.optionalString("wallet_name")))
             }
             return .value(wallets)
         } catch {

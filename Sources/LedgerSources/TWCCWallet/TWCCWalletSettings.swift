@@ -3,8 +3,10 @@ import LedgerCore
 /// A TWCC wallet source's keys: `wallets` (`PRJ_SYS_CODE/WALLET_CODE`), `projects` whose wallets are listed, and a
 /// token login or an API-gateway key.
 public struct TWCCWalletSettings: SourceSettings {
-    public static let keys = ["wallets", "wallets_file", "projects", "projects_file", "account_env", "password_env",
-        "api_key_env", "api_host", "token_path"]
+    public static let keys = [
+        "wallets", "wallets_file", "projects", "projects_file", "account_env", "password_env",
+        "api_key_env", "api_host", "token_path",
+    ]
     public static let defaultUnit = MoneyUnit.serviceUnits
     public static let listing = AccountListing.available(byDefault: true)
 
@@ -39,7 +41,9 @@ public struct TWCCWalletSettings: SourceSettings {
         }
     }
 
-    public func connector(for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock)
+    public func connector(
+        for source: SourceConfiguration, http: SourceHTTPClient, clock: any LedgerClock
+    )
         -> any SourceConnector
     {
         var connector = TWCCWalletConnector(

@@ -39,14 +39,18 @@ extension LedgerReader {
     static func versionPick(_ asOf: AsOf) -> (subquery: String, condition: String?, arguments: StatementArguments) {
         switch (asOf.valid, asOf.recorded) {
         case (nil, nil):
-            return ("SELECT id FROM balance_version WHERE account_id = a.id AND valid_to IS NULL AND superseded_at IS NULL",
-                nil, [])
+            return (
+                "SELECT id FROM balance_version WHERE account_id = a.id AND valid_to IS NULL AND superseded_at IS NULL",
+                nil, []
+            )
         case (let valid?, nil):
             let t = valid.millisecondsSinceEpoch
-            return ("""
+            return (
+                """
                 SELECT id FROM balance_version WHERE account_id = a.id AND superseded_at IS NULL AND valid_from <= ?
                 ORDER BY valid_from DESC LIMIT 1
-                """, "(v.valid_to IS NULL OR v.valid_to > ?)", [t, t])
+                """, "(v.valid_to IS NULL OR v.valid_to > ?)", [t, t]
+            )
         case (let valid, let recorded?):
             let r = recorded.millisecondsSinceEpoch
             var arguments: StatementArguments = [r, r]
@@ -71,7 +75,9 @@ extension LedgerReader {
     ///   - page: The page size and the cursor from the previous page.
     /// - Returns: One row per account that had a version then (an account gone by then shows state `gone`).
     /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
-    public func balances(asOf: AsOf = .now, filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest())
+    public func balances(
+        asOf: AsOf = .now, filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest()
+    )
         throws(QueryError) -> Page<BalanceRow>
     {
         try read { db in
@@ -83,13 +89,15 @@ extension LedgerReader {
                 let key = try PageCursor.decode(after, query: "balances", count: 2)
                 conditions.add("(s.name, a.account_key) > (?, ?)", [key[0], key[1]])
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(Self.accountColumns), \(Self.versionColumns)
-                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
-                JOIN balance_version AS v ON v.id = (\(pick.subquery))
-                \(conditions.whereSQL)
-                ORDER BY s.name, a.account_key LIMIT ?
-                """, arguments: conditions.arguments + [page.limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), \(Self.versionColumns)
+                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    JOIN balance_version AS v ON v.id = (\(pick.subquery))
+                    \(conditions.whereSQL)
+                    ORDER BY s.name, a.account_key LIMIT ?
+                    """, arguments: conditions.arguments + [page.limit + 1])
             return PageCursor.page(rows.map(Self.balanceRow), limit: page.limit, query: "balances") {
                 [$0.account.source, $0.account.key]
             }
@@ -115,16 +123,19 @@ extension LedgerReader {
             if let to = filter.to { conditions.add("v.valid_from < ?", [to.millisecondsSinceEpoch]) }
             if let after = page.after {
                 let key = try PageCursor.decode(after, query: "history", count: 4)
-                conditions.add("(s.name, a.account_key, v.valid_from, v.id) > (?, ?, ?, ?)",
+                conditions.add(
+                    "(s.name, a.account_key, v.valid_from, v.id) > (?, ?, ?, ?)",
                     [key[0], key[1], try PageCursor.int(key[2], after), try PageCursor.int(key[3], after)])
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(Self.accountColumns), \(Self.versionColumns)
-                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
-                JOIN balance_version AS v ON v.account_id = a.id
-                \(conditions.whereSQL)
-                ORDER BY s.name, a.account_key, v.valid_from, v.id LIMIT ?
-                """, arguments: conditions.arguments + [page.limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), \(Self.versionColumns)
+                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    JOIN balance_version AS v ON v.account_id = a.id
+                    \(conditions.whereSQL)
+                    ORDER BY s.name, a.account_key, v.valid_from, v.id LIMIT ?
+                    """, arguments: conditions.arguments + [page.limit + 1])
             return PageCursor.page(rows.map(Self.balanceRow), limit: page.limit, query: "history") {
                 [$0.account.source, $0.account.key, String($0.validFrom.millisecondsSinceEpoch), String($0.versionID)]
             }
@@ -140,7 +151,9 @@ extension LedgerReader {
     ///   - page: The page size and cursor.
     /// - Returns: Changes in (time, version) order.
     /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
-    public func changes(axis: TimeAxis = .valid, filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest())
+    public func changes(
+        axis: TimeAxis = .valid, filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest()
+    )
         throws(QueryError) -> Page<ChangeRow>
     {
         try read { db in
@@ -156,7 +169,8 @@ extension LedgerReader {
                     """
             case .recorded:
                 // A copy written when a late arrival split a version is not news: skip it.
-                conditions.add("""
+                conditions.add(
+                    """
                     NOT EXISTS (SELECT 1 FROM balance_version AS o WHERE o.account_id = v.account_id
                     AND o.valid_from = v.valid_from AND o.superseded_at = v.recorded_at AND o.content_hash = v.content_hash)
                     """)
@@ -174,19 +188,22 @@ extension LedgerReader {
             }
             if let after = page.after {
                 let key = try PageCursor.decode(after, query: "changes-\(axis.rawValue)", count: 2)
-                conditions.add("(\(time), v.id) > (?, ?)", [try PageCursor.int(key[0], after), try PageCursor.int(key[1], after)])
+                conditions.add(
+                    "(\(time), v.id) > (?, ?)", [try PageCursor.int(key[0], after), try PageCursor.int(key[1], after)])
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(Self.accountColumns), \(time) AS at, v.id AS version_id, v.state, v.unit,
-                    v.available_balance_whole, v.available_balance_nanos, p.id AS previous_id,
-                    p.state AS previous_state, p.unit AS previous_unit,
-                    p.available_balance_whole AS previous_balance_whole, p.available_balance_nanos AS previous_balance_nanos
-                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
-                JOIN balance_version AS v ON v.account_id = a.id
-                LEFT JOIN balance_version AS p ON p.id = (\(previous))
-                \(conditions.whereSQL)
-                ORDER BY \(time), v.id LIMIT ?
-                """, arguments: conditions.arguments + [page.limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), \(time) AS at, v.id AS version_id, v.state, v.unit,
+                        v.available_balance_whole, v.available_balance_nanos, p.id AS previous_id,
+                        p.state AS previous_state, p.unit AS previous_unit,
+                        p.available_balance_whole AS previous_balance_whole, p.available_balance_nanos AS previous_balance_nanos
+                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    JOIN balance_version AS v ON v.account_id = a.id
+                    LEFT JOIN balance_version AS p ON p.id = (\(previous))
+                    \(conditions.whereSQL)
+                    ORDER BY \(time), v.id LIMIT ?
+                    """, arguments: conditions.arguments + [page.limit + 1])
             let changes = try rows.map { row in
                 let before = StoredDetails.amount(row, "previous_balance")
                 let after = StoredDetails.amount(row, "available_balance")
@@ -222,20 +239,23 @@ extension LedgerReader {
             conditions.prepend(pick)
             conditions.add("v.state = 'present'")
             conditions.add(in: "v.unit", filter.units)
-            return try Row.fetchAll(db, sql: """
-                SELECT s.name AS source, s.kind, v.unit, count(*) AS accounts,
-                    sum(coalesce(v.available_balance_whole, 0)) AS available_whole,
-                    sum(coalesce(v.available_balance_nanos, 0)) AS available_nanos,
-                    sum(v.credit_limit_whole) AS credit_whole, sum(v.credit_limit_nanos) AS credit_nanos,
-                    sum(v.used_whole) AS used_whole, sum(v.used_nanos) AS used_nanos
-                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
-                JOIN balance_version AS v ON v.id = (\(pick.subquery))
-                \(conditions.whereSQL)
-                GROUP BY s.name, v.unit ORDER BY s.name, v.unit
-                """, arguments: conditions.arguments
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT s.name AS source, s.kind, v.unit, count(*) AS accounts,
+                        sum(coalesce(v.available_balance_whole, 0)) AS available_whole,
+                        sum(coalesce(v.available_balance_nanos, 0)) AS available_nanos,
+                        sum(v.credit_limit_whole) AS credit_whole, sum(v.credit_limit_nanos) AS credit_nanos,
+                        sum(v.used_whole) AS used_whole, sum(v.used_nanos) AS used_nanos
+                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    JOIN balance_version AS v ON v.id = (\(pick.subquery))
+                    \(conditions.whereSQL)
+                    GROUP BY s.name, v.unit ORDER BY s.name, v.unit
+                    """, arguments: conditions.arguments
             ).map { row in
                 TotalRow(
-                    source: row["source"], kind: SourceKind(rawValue: row["kind"])!, unit: try MoneyUnit(row["unit"] as String),
+                    source: row["source"], kind: SourceKind(rawValue: row["kind"])!,
+                    unit: try MoneyUnit(row["unit"] as String),
                     accounts: row["accounts"], availableBalance: try Self.sum(row, "available") ?? .zero,
                     creditLimit: try Self.sum(row, "credit"), used: try Self.sum(row, "used"))
             }

@@ -11,7 +11,9 @@ extension LedgerReader {
     ///   - page: The page size and cursor.
     /// - Returns: Each conflict with both timestamps and both contents.
     /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
-    public func conflicts(filter: QueryFilter = QueryFilter(), kinds: [String] = [], page: PageRequest = PageRequest())
+    public func conflicts(
+        filter: QueryFilter = QueryFilter(), kinds: [String] = [], page: PageRequest = PageRequest()
+    )
         throws(QueryError) -> Page<ConflictRow>
     {
         try read { db in
@@ -23,14 +25,17 @@ extension LedgerReader {
                 let key = try PageCursor.decode(after, query: "conflicts", count: 1)
                 conditions.add("c.id > ?", [try PageCursor.int(key[0], after)])
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(Self.accountColumns), c.*, c.kind AS conflict_kind
-                FROM conflict AS c JOIN account AS a ON a.id = c.account_id JOIN source_instance AS s ON s.id = a.source_id
-                \(conditions.whereSQL) ORDER BY c.id LIMIT ?
-                """, arguments: conditions.arguments + [page.limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), c.*, c.kind AS conflict_kind
+                    FROM conflict AS c JOIN account AS a ON a.id = c.account_id JOIN source_instance AS s ON s.id = a.source_id
+                    \(conditions.whereSQL) ORDER BY c.id LIMIT ?
+                    """, arguments: conditions.arguments + [page.limit + 1])
             let conflicts = rows.map { row in
                 ConflictRow(
-                    id: row["id"], account: Self.accountRef(row), kind: row["conflict_kind"], resolution: row["resolution"],
+                    id: row["id"], account: Self.accountRef(row), kind: row["conflict_kind"],
+                    resolution: row["resolution"],
                     storedVersionID: row["stored_version_id"],
                     storedValidFrom: (row["stored_valid_from"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
                     storedContent: row["stored_content"],
@@ -49,7 +54,9 @@ extension LedgerReader {
     ///   - page: The page size and cursor.
     /// - Returns: The runs.
     /// - Throws: ``QueryError`` for an unknown source, conflicting filters, or a bad cursor.
-    public func runs(filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest()) throws(QueryError)
+    public func runs(
+        filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest()
+    ) throws(QueryError)
         -> Page<RunRow>
     {
         try read { db in
@@ -69,18 +76,20 @@ extension LedgerReader {
                 let key = try PageCursor.decode(after, query: "runs", count: 1)
                 conditions.add("r.id < ?", [try PageCursor.int(key[0], after)])
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT r.*, c.sources, c.targets, c.versions_added, c.unchanged, c.gone, c.conflicts, c.errors,
-                    c.quarantined, c.log_entries
-                FROM sync_run AS r
-                LEFT JOIN (SELECT x.run_id, count(*) AS sources, sum(x.targets) AS targets,
-                        sum(x.versions_added) AS versions_added, sum(x.unchanged) AS unchanged, sum(x.gone) AS gone,
-                        sum(x.conflicts) AS conflicts, sum(x.errors) AS errors, sum(x.quarantined) AS quarantined,
-                        sum(x.log_entries) AS log_entries
-                    FROM sync_run_source AS x JOIN source_instance AS s ON s.id = x.source_id
-                    \(scope.whereSQL) GROUP BY x.run_id) AS c ON c.run_id = r.id
-                \(conditions.whereSQL) ORDER BY r.id DESC LIMIT ?
-                """, arguments: conditions.arguments + [page.limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.*, c.sources, c.targets, c.versions_added, c.unchanged, c.gone, c.conflicts, c.errors,
+                        c.quarantined, c.log_entries
+                    FROM sync_run AS r
+                    LEFT JOIN (SELECT x.run_id, count(*) AS sources, sum(x.targets) AS targets,
+                            sum(x.versions_added) AS versions_added, sum(x.unchanged) AS unchanged, sum(x.gone) AS gone,
+                            sum(x.conflicts) AS conflicts, sum(x.errors) AS errors, sum(x.quarantined) AS quarantined,
+                            sum(x.log_entries) AS log_entries
+                        FROM sync_run_source AS x JOIN source_instance AS s ON s.id = x.source_id
+                        \(scope.whereSQL) GROUP BY x.run_id) AS c ON c.run_id = r.id
+                    \(conditions.whereSQL) ORDER BY r.id DESC LIMIT ?
+                    """, arguments: conditions.arguments + [page.limit + 1])
             let runs = rows.map { row in
                 RunRow(
                     id: row["id"], startedAt: Instant(millisecondsSinceEpoch: row["started_at"]),
@@ -103,7 +112,9 @@ extension LedgerReader {
     ///   - page: The page size and cursor.
     /// - Returns: Both kinds of record in one list, told apart by ``ErrorRow/type``.
     /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
-    public func errors(filter: QueryFilter = QueryFilter(), runID: Int64? = nil, page: PageRequest = PageRequest())
+    public func errors(
+        filter: QueryFilter = QueryFilter(), runID: Int64? = nil, page: PageRequest = PageRequest()
+    )
         throws(QueryError) -> Page<ErrorRow>
     {
         try read { db in
@@ -114,20 +125,23 @@ extension LedgerReader {
             if let to = filter.to { conditions.add("e.occurred_at < ?", [to.millisecondsSinceEpoch]) }
             if let after = page.after {
                 let key = try PageCursor.decode(after, query: "errors", count: 3)
-                conditions.add("(e.occurred_at, e.type, e.id) > (?, ?, ?)",
+                conditions.add(
+                    "(e.occurred_at, e.type, e.id) > (?, ?, ?)",
                     [try PageCursor.int(key[0], after), key[1], try PageCursor.int(key[2], after)])
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT e.*, s.name AS source, a.account_key FROM (
-                    SELECT 'fetch_error' AS type, id, run_id, source_id, account_id, target, kind, http_status, message,
-                        occurred_at FROM fetch_error
-                    UNION ALL
-                    SELECT 'quarantine', id, run_id, source_id, account_id, target, 'quarantined', NULL, reason,
-                        occurred_at FROM quarantine) AS e
-                JOIN source_instance AS s ON s.id = e.source_id LEFT JOIN account AS a ON a.id = e.account_id
-                \(conditions.whereSQL)
-                ORDER BY e.occurred_at, e.type, e.id LIMIT ?
-                """, arguments: conditions.arguments + [page.limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.*, s.name AS source, a.account_key FROM (
+                        SELECT 'fetch_error' AS type, id, run_id, source_id, account_id, target, kind, http_status, message,
+                            occurred_at FROM fetch_error
+                        UNION ALL
+                        SELECT 'quarantine', id, run_id, source_id, account_id, target, 'quarantined', NULL, reason,
+                            occurred_at FROM quarantine) AS e
+                    JOIN source_instance AS s ON s.id = e.source_id LEFT JOIN account AS a ON a.id = e.account_id
+                    \(conditions.whereSQL)
+                    ORDER BY e.occurred_at, e.type, e.id LIMIT ?
+                    """, arguments: conditions.arguments + [page.limit + 1])
             let errors = rows.map { row in
                 ErrorRow(
                     type: row["type"], id: row["id"], runID: row["run_id"], source: row["source"],
@@ -148,7 +162,9 @@ extension LedgerReader {
     ///   - page: The page size and cursor.
     /// - Returns: The movements.
     /// - Throws: ``QueryError`` for an unknown source or account, conflicting filters, or a bad cursor.
-    public func movements(filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest()) throws(QueryError)
+    public func movements(
+        filter: QueryFilter = QueryFilter(), page: PageRequest = PageRequest()
+    ) throws(QueryError)
         -> Page<MovementRow>
     {
         try read { db in
@@ -158,14 +174,18 @@ extension LedgerReader {
             if let to = filter.to { conditions.add("l.gmt_create < ?", [to.millisecondsSinceEpoch]) }
             if let after = page.after {
                 let key = try PageCursor.decode(after, query: "movements", count: 2)
-                conditions.add("(l.gmt_create, l.id) > (?, ?)", [try PageCursor.int(key[0], after), try PageCursor.int(key[1], after)])
+                conditions.add(
+                    "(l.gmt_create, l.id) > (?, ?)",
+                    [try PageCursor.int(key[0], after), try PageCursor.int(key[1], after)])
             }
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(Self.accountColumns), l.*
-                FROM modelrouter_balance_log AS l JOIN account AS a ON a.id = l.account_id
-                JOIN source_instance AS s ON s.id = a.source_id
-                \(conditions.whereSQL) ORDER BY l.gmt_create, l.id LIMIT ?
-                """, arguments: conditions.arguments + [page.limit + 1])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), l.*
+                    FROM modelrouter_balance_log AS l JOIN account AS a ON a.id = l.account_id
+                    JOIN source_instance AS s ON s.id = a.source_id
+                    \(conditions.whereSQL) ORDER BY l.gmt_create, l.id LIMIT ?
+                    """, arguments: conditions.arguments + [page.limit + 1])
             let movements = try rows.map(Self.movementRow)
             return PageCursor.page(movements, limit: page.limit, query: "movements") {
                 [String($0.at.millisecondsSinceEpoch), String($0.id)]

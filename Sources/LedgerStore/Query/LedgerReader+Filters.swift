@@ -35,7 +35,9 @@ extension LedgerReader {
 
     /// Checks a filter against the ledger and turns its account part into conditions on `a` (account) and
     /// `s` (source_instance).
-    func accountConditions(_ db: Database, _ filter: QueryFilter, kindColumn: String = "a.kind") throws
+    func accountConditions(
+        _ db: Database, _ filter: QueryFilter, kindColumn: String = "a.kind"
+    ) throws
         -> SQLConditions
     {
         if let from = filter.from, let to = filter.to, from >= to {
@@ -49,8 +51,10 @@ extension LedgerReader {
         if !filter.kinds.isEmpty {
             let allowed = Set(filter.kinds.map(\.rawValue))
             for name in filter.sources where !allowed.contains(kinds[name]!) {
-                throw QueryError(.conflictingFilters(
-                    "--source \(name) is a \(kinds[name]!) source, which --kind \(filter.kinds.map(\.rawValue).joined(separator: ",")) excludes"))
+                throw QueryError(
+                    .conflictingFilters(
+                        "--source \(name) is a \(kinds[name]!) source, which --kind \(filter.kinds.map(\.rawValue).joined(separator: ",")) excludes"
+                    ))
             }
         }
         var conditions = SQLConditions()
@@ -59,9 +63,12 @@ extension LedgerReader {
         if !filter.accounts.isEmpty {
             var scope = conditions
             scope.add(in: "a.account_key", filter.accounts)
-            let found = Set(try String.fetchAll(
-                db, sql: "SELECT DISTINCT a.account_key FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id \(scope.whereSQL)",
-                arguments: scope.arguments))
+            let found = Set(
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT DISTINCT a.account_key FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id \(scope.whereSQL)",
+                    arguments: scope.arguments))
             if let missing = filter.accounts.first(where: { !found.contains($0) }) {
                 throw QueryError(.unknownAccount(missing))
             }

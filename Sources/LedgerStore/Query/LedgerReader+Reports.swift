@@ -17,11 +17,13 @@ extension LedgerReader {
     public func accounts(filter: QueryFilter = QueryFilter()) throws(QueryError) -> [AccountSummary] {
         try read { db in
             let conditions = try accountConditions(db, filter)
-            return try Row.fetchAll(db, sql: """
-                SELECT \(Self.accountColumns), a.first_seen_at, a.last_seen_at
-                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
-                \(conditions.whereSQL) ORDER BY s.name, a.account_key
-                """, arguments: conditions.arguments
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), a.first_seen_at, a.last_seen_at
+                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    \(conditions.whereSQL) ORDER BY s.name, a.account_key
+                    """, arguments: conditions.arguments
             ).map { row in
                 AccountSummary(
                     account: Self.accountRef(row), firstSeenAt: Instant(millisecondsSinceEpoch: row["first_seen_at"]),
@@ -33,7 +35,9 @@ extension LedgerReader {
     /// For each selected ModelRouter account, its last balance-log entry before `instant` (where one exists).
     /// - Returns: Entries keyed by account id.
     /// - Throws: ``QueryError`` for an unknown source or account or conflicting filters.
-    public func lastMovements(before instant: Instant, filter: QueryFilter = QueryFilter()) throws(QueryError)
+    public func lastMovements(
+        before instant: Instant, filter: QueryFilter = QueryFilter()
+    ) throws(QueryError)
         -> [Int64: MovementRow]
     {
         try read { db in
@@ -41,14 +45,16 @@ extension LedgerReader {
             conditions.add("a.kind = 'modelrouter'")
             var arguments: StatementArguments = [instant.millisecondsSinceEpoch]
             arguments += conditions.arguments
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(Self.accountColumns), l.*
-                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
-                JOIN modelrouter_balance_log AS l ON l.id = (
-                    SELECT id FROM modelrouter_balance_log WHERE account_id = a.id AND gmt_create < ?
-                    ORDER BY gmt_create DESC, remote_id DESC LIMIT 1)
-                \(conditions.whereSQL)
-                """, arguments: arguments)
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), l.*
+                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    JOIN modelrouter_balance_log AS l ON l.id = (
+                        SELECT id FROM modelrouter_balance_log WHERE account_id = a.id AND gmt_create < ?
+                        ORDER BY gmt_create DESC, remote_id DESC LIMIT 1)
+                    \(conditions.whereSQL)
+                    """, arguments: arguments)
             var result: [Int64: MovementRow] = [:]
             for row in rows {
                 let movement = try Self.movementRow(row)
@@ -82,13 +88,20 @@ extension LedgerReader {
                 start += chunk.count
                 let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
                 let arguments = StatementArguments(chunk)
-                for d in try Row.fetchAll(db, sql: "SELECT * FROM dms_credit_detail WHERE version_id IN (\(marks))", arguments: arguments) {
+                for d in try Row.fetchAll(
+                    db, sql: "SELECT * FROM dms_credit_detail WHERE version_id IN (\(marks))", arguments: arguments)
+                {
                     result[d["version_id"]] = .dmsCredit(StoredDetails.dmsCredit(d))
                 }
-                for d in try Row.fetchAll(db, sql: "SELECT * FROM twcc_wallet_detail WHERE version_id IN (\(marks))", arguments: arguments) {
+                for d in try Row.fetchAll(
+                    db, sql: "SELECT * FROM twcc_wallet_detail WHERE version_id IN (\(marks))", arguments: arguments)
+                {
                     result[d["version_id"]] = .twccWallet(StoredDetails.twccWallet(d))
                 }
-                for d in try Row.fetchAll(db, sql: "SELECT * FROM modelrouter_balance_detail WHERE version_id IN (\(marks))", arguments: arguments) {
+                for d in try Row.fetchAll(
+                    db, sql: "SELECT * FROM modelrouter_balance_detail WHERE version_id IN (\(marks))",
+                    arguments: arguments)
+                {
                     result[d["version_id"]] = .modelRouter(StoredDetails.modelRouter(d))
                 }
             }

@@ -48,7 +48,9 @@ extension LedgerReader {
         case "PRAGMA":
             let name = keyword.count > 1 ? keyword[1].lowercased() : ""
             if text.contains("=") || Self.actingPragmas.contains(name) {
-                throw QueryError(.writeRefused("PRAGMA \(name) would change a setting or the file; only reading pragmas are allowed"))
+                throw QueryError(
+                    .writeRefused("PRAGMA \(name) would change a setting or the file; only reading pragmas are allowed")
+                )
             }
         default: break
         }
@@ -60,8 +62,9 @@ extension LedgerReader {
                 throw QueryError(.invalidSQL(error.message ?? "\(error.resultCode)"))
             }
             guard statement.isReadonly else {
-                throw QueryError(.writeRefused(
-                    "this statement would write (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER or a writing PRAGMA)"))
+                throw QueryError(
+                    .writeRefused(
+                        "this statement would write (INSERT, UPDATE, DELETE, CREATE, DROP, ALTER or a writing PRAGMA)"))
             }
             let columns = statement.columnNames
             var rows: [[SQLCell]] = []

@@ -34,7 +34,8 @@ public final class LedgerReader: Sendable {
     ///   `ledgersync migrate` first.
     public static func open(path: String) throws(StoreError) -> LedgerReader {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw StoreError(.invalidData("no ledger here; run `ledgersync sync` or `ledgersync migrate` first"),
+            throw StoreError(
+                .invalidData("no ledger here; run `ledgersync sync` or `ledgersync migrate` first"),
                 path: path)
         }
         let state = try LedgerDatabase.inspect(path: path)

@@ -33,7 +33,8 @@ public struct QueryError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch code {
         case .unknownSource(let name, let known):
-            let list = known.isEmpty ? "the ledger has no sources yet" : "known sources: \(known.joined(separator: ", "))"
+            let list =
+                known.isEmpty ? "the ledger has no sources yet" : "known sources: \(known.joined(separator: ", "))"
             return "--source \(name): no source instance has this name (\(list))"
         case .unknownAccount(let key):
             return "--account \(key): no account has this key in the selected sources"

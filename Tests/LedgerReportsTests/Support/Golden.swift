@@ -14,7 +14,8 @@ enum Golden {
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
-            Issue.record("missing golden file \(name); run with LEDGERSYNC_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
+            Issue.record(
+                "missing golden file \(name); run with LEDGERSYNC_UPDATE_GOLDEN=1", sourceLocation: sourceLocation)
             return
         }
         if expected != actual {
@@ -22,7 +23,8 @@ enum Golden {
             let actualLines = actual.split(separator: "\n", omittingEmptySubsequences: false)
             let first = zip(expectedLines, actualLines).enumerated().first { $0.element.0 != $0.element.1 }
             let line = first?.offset ?? min(expectedLines.count, actualLines.count)
-            Issue.record("""
+            Issue.record(
+                """
                 \(name) differs from its golden file at line \(line + 1):
                   expected: \(line < expectedLines.count ? String(expectedLines[line]) : "<end>")
                   actual:   \(line < actualLines.count ? String(actualLines[line]) : "<end>")

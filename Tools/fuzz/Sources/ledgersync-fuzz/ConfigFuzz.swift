@@ -25,7 +25,8 @@ enum ConfigFuzz {
             let message = error.description
             for secret in hidden { require(!message.contains(secret), "a config error shows a secret: \(message)") }
             require(!error.file.isEmpty, "a config error names no file: \(message)")
-            require(!error.key.isEmpty || message.contains("line") || message.contains("unknown key \""),
+            require(
+                !error.key.isEmpty || message.contains("line") || message.contains("unknown key \""),
                 "a config error names no key or line: \(message)")
         }
         secrets(secretsText)
@@ -39,7 +40,8 @@ enum ConfigFuzz {
             for (name, value) in values {
                 // Compared as bytes: String.contains compares characters, and a value cut where a character of
                 // the text begins with a combining mark is still the text's own bytes.
-                require(value.isEmpty || bytes.firstRange(of: Array(value.utf8)) != nil,
+                require(
+                    value.isEmpty || bytes.firstRange(of: Array(value.utf8)) != nil,
                     "a secret's value that is not in the file")
                 require(!name.contains("="), "a secret's name with '=': \(name)")
             }

@@ -9,7 +9,8 @@ enum DecoderFuzz {
     static let cny = try! MoneyUnit("CNY")
 
     static func response(_ body: [UInt8]) -> SourceResponse {
-        SourceResponse(status: 200, headers: [], body: body, receivedAt: Instant(secondsSinceEpoch: 1_700_000_000),
+        SourceResponse(
+            status: 200, headers: [], body: body, receivedAt: Instant(secondsSinceEpoch: 1_700_000_000),
             method: "GET", redactedURL: "http://fuzz.invalid/", action: nil)
     }
 
@@ -53,7 +54,8 @@ enum DecoderFuzz {
             // by the twcc-wallet target). A mantissa of zeros is zero at any exponent; any other such token must
             // not have decoded.
             let mantissa = token.prefix { $0 != "e" && $0 != "E" }
-            require(mantissa.allSatisfy { "-0.".contains($0) } && decoded == .zero,
+            require(
+                mantissa.allSatisfy { "-0.".contains($0) } && decoded == .zero,
                 "\(what): token \(token.prefix(60)), beyond Foundation's Decimal, decoded as \(decoded)")
         }
         // The canonical text reads back to the same value.
@@ -84,7 +86,8 @@ enum DecoderFuzz {
                 if case .array(let elements)? = data["list"] ?? data["clients"] { return elements }
                 return nil
             }
-            require(list?.count == page.clients.count, "\(page.clients.count) clients from a list of \(list?.count ?? -1)")
+            require(
+                list?.count == page.clients.count, "\(page.clients.count) clients from a list of \(list?.count ?? -1)")
         case .quarantine(let problem): checkProblem(problem)
         case .failure: break
         }
@@ -126,7 +129,8 @@ enum DecoderFuzz {
     }
 
     static func twccWallet(_ bytes: [UInt8]) {
-        switch TWCCWalletDecoder.wallet(response(bytes), projectCode: "MST123456", walletCode: "W0001", source: "fuzz") {
+        switch TWCCWalletDecoder.wallet(response(bytes), projectCode: "MST123456", walletCode: "W0001", source: "fuzz")
+        {
         case .value(let observation):
             let root = object(bytes, [])
             check(observation.figures.availableBalance, root, ["su_qouta", "su_quota"], "su_qouta")
@@ -144,11 +148,12 @@ enum DecoderFuzz {
     static func twccWallets(_ bytes: [UInt8]) {
         switch TWCCWalletDecoder.walletList(response(bytes), projectCode: "MST123456", source: "fuzz") {
         case .value(let wallets):
-            let count: Int? = switch try? JSONValue.parse(bytes) {
-            case .object(let object)?: object.members.count
-            case .array(let elements)?: elements.count
-            default: nil
-            }
+            let count: Int? =
+                switch try? JSONValue.parse(bytes) {
+                case .object(let object)?: object.members.count
+                case .array(let elements)?: elements.count
+                default: nil
+                }
             require(count == wallets.count, "\(wallets.count) wallets from \(count ?? -1) entries")
         case .quarantine(let problem): checkProblem(problem)
         case .failure: break

@@ -12,13 +12,15 @@ enum StatementFuzz {
             require(Set(numbers).count == numbers.count, "a line both read and malformed, or read twice")
             require(numbers.allSatisfy { $0 >= 2 }, "a data line numbered before the header")
             for line in file.lines {
-                require((try? FixedDecimal(parsing: line.amount.description)) == line.amount,
+                require(
+                    (try? FixedDecimal(parsing: line.amount.description)) == line.amount,
                     "amount \(line.amount) does not round-trip")
                 require(!line.source.isEmpty && !line.account.isEmpty && !line.unit.isEmpty, "an empty key field")
             }
             for entry in file.malformed { require(!entry.reason.isEmpty, "a malformed line without a reason") }
         } catch {
-            require(error.argument.contains("line") || error.argument == "--statement",
+            require(
+                error.argument.contains("line") || error.argument == "--statement",
                 "an error that names neither a line nor the file: \(error)")
         }
     }

@@ -29,7 +29,8 @@ if shift {
     argc -= 1
     argv = CommandLine.unsafeArgv + 1
 }
-exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in
-    FuzzTarget.selected.run(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-})
+exit(
+    LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+        FuzzTarget.selected.run(Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
+    })
