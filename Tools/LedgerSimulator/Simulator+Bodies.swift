@@ -53,8 +53,15 @@ extension Simulator {
                 """, headers: [("x-acs-request-id", requestID)])
     }
 
+    /// The page size a list request asks for. The service pages two ways: by token (`maxResults` and
+    /// `nextToken`) and by index (`pageIndex`/`page` and `pageSize`/`size`); `maxResults` counts whichever way
+    /// the request pages, the index style's size when it is alone, 20 when neither is given; at most 100.
+    static func pageSize(_ query: [String: String], sizeKey: String) -> Int {
+        min(100, max(1, Int(query["maxResults"] ?? "") ?? Int(query[sizeKey] ?? "") ?? 20))
+    }
+
     func modelRouterClients(query: [String: String], rule: FaultRule?) -> SimAnswer {
-        let pageSize = min(100, max(1, Int(query["pageSize"] ?? "") ?? 20))
+        let pageSize = Self.pageSize(query, sizeKey: "pageSize")
         // The page is the one after the token's, when a token is given (tokens are "p<page>").
         var page = max(1, Int(query["pageIndex"] ?? "") ?? 1)
         if let token = query["nextToken"], token.hasPrefix("p"), let fromToken = Int(token.dropFirst()) {
@@ -96,7 +103,7 @@ extension Simulator {
 
     func modelRouterLogs(id: String, query: [String: String], rule: FaultRule?) -> SimAnswer {
         guard let clientID = Int64(id), let client = world.client(clientID) else { return modelRouterNotFound() }
-        let pageSize = min(100, max(1, Int(query["size"] ?? "") ?? 20))
+        let pageSize = Self.pageSize(query, sizeKey: "size")
         var page = max(1, Int(query["page"] ?? "") ?? 1)
         if let token = query["nextToken"], token.hasPrefix("p"), let fromToken = Int(token.dropFirst()) {
             page = fromToken

@@ -65,6 +65,33 @@ def main():
         check("QueryClientList pages to the end", sorted(seen) == list(range(1001, 1001 + CLIENTS)),
               f"{len(seen)} clients in {pages} pages")
 
+        # Token paging alone, as the SDK's own examples page: maxResults and nextToken, no pageSize.
+        seen, token, sizes = [], None, []
+        while len(sizes) < 20:
+            page = sdk.model_router_query_client_list(
+                models.ModelRouterQueryClientListRequest(max_results=2, next_token=token)).body.data
+            sizes.append(len(page.list))
+            seen.extend(item.id for item in page.list)
+            token = page.next_token
+            if not token:
+                break
+        check("QueryClientList honours maxResults alone, page by page",
+              sorted(seen) == list(range(1001, 1001 + CLIENTS)) and max(sizes) == 2,
+              f"page sizes {sizes}")
+
+        # Index paging alone: pageIndex and pageSize, no token.
+        seen, sizes = [], []
+        for index in range(1, 20):
+            page = sdk.model_router_query_client_list(
+                models.ModelRouterQueryClientListRequest(page_index=index, page_size=3)).body.data
+            if not page.list:
+                break
+            sizes.append(len(page.list))
+            seen.extend(item.id for item in page.list)
+        check("QueryClientList honours pageIndex and pageSize",
+              sorted(seen) == list(range(1001, 1001 + CLIENTS)) and max(sizes) == 3,
+              f"page sizes {sizes}")
+
         logs = sdk.model_router_get_client_balance_logs(
             "1001", models.ModelRouterGetClientBalanceLogsRequest(page=1, size=50)).body.data
         total = sum(Decimal(str(entry.change_amount)) for entry in logs.list)
