@@ -11,12 +11,18 @@ import Logging
 public struct DemoRunner: Sendable {
     /// Where the demo writes its config, secrets, ledger and report.
     public let directory: String
+    /// How the printed commands start, so that they run as shown.
+    public let invocation: CommandLineInvocation
     let logger: Logger
     let clock: any LedgerClock
 
     /// A demo into `directory`; `clock` stamps the ledger's recorded times.
-    public init(directory: String, clock: any LedgerClock = SystemClock(), logger: Logger) {
+    public init(
+        directory: String, invocation: CommandLineInvocation = CommandLineInvocation(prefix: "ledgersync"),
+        clock: any LedgerClock = SystemClock(), logger: Logger
+    ) {
         self.directory = directory
+        self.invocation = invocation
         self.clock = clock
         self.logger = logger
     }
@@ -85,20 +91,23 @@ public struct DemoRunner: Sendable {
             // from), so the period runs from the simulated start to the day after the last simulated round.
             let period = (from: Self.day(start), to: Self.day(simulator.world.now.adding(seconds: 86_400)))
             let report = URL(fileURLWithPath: directory).appendingPathComponent("report").path
+            let run = invocation.prefix
+            let db = CommandLineInvocation.shellQuoted(databasePath)
+            let span = "--from \(period.from) --to \(period.to)"
             say(
                 """
 
                 The ledger is \(databasePath)
                 Try:
-                  ledgersync query balances --db \(databasePath)
-                  ledgersync query history --db \(databasePath) --source modelrouter
-                  ledgersync query conflicts --db \(databasePath)
-                  ledgersync query movements --db \(databasePath) --format json
-                  ledgersync query totals --db \(databasePath)
-                  ledgersync query sql --db \(databasePath) "SELECT kind, count(*) FROM account GROUP BY kind"
-                  ledgersync export --db \(databasePath) --from \(period.from) --to \(period.to) --out \(report)
-                  ledgersync check --db \(databasePath) --from \(period.from) --to \(period.to)
-                  ledgersync migrate --status --db \(databasePath)
+                  \(run) query balances --db \(db)
+                  \(run) query history --db \(db) --source modelrouter
+                  \(run) query conflicts --db \(db)
+                  \(run) query movements --db \(db) --format json
+                  \(run) query totals --db \(db)
+                  \(run) query sql --db \(db) "SELECT kind, count(*) FROM account GROUP BY kind"
+                  \(run) export --db \(db) \(span) --out \(CommandLineInvocation.shellQuoted(report))
+                  \(run) check --db \(db) \(span)
+                  \(run) migrate --status --db \(db)
                 """)
             return Result(configPath: configPath, databasePath: databasePath, rounds: rounds, period: period)
         } catch {

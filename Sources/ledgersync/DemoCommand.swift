@@ -15,6 +15,6 @@ struct DemoCommand: AsyncParsableCommand {
         let logger = Logger(label: "ledgersync.demo") { label in
             LineLogHandler(label: label, format: .text, level: .error)
         }
-        _ = try await DemoRunner(directory: dir, logger: logger).run { print($0) }
+        _ = try await DemoRunner(directory: dir, invocation: .current(), logger: logger).run { print($0) }
     }
 }
