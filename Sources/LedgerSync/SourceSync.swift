@@ -38,7 +38,7 @@ struct SourceSync: Sendable {
         let unchanged = UnchangedTargets(batch: 512)
         // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
         // leaves its request slot to another (the source's HTTP client still caps requests in flight).
-        try await forEachTarget(feed, concurrency: source.limits.concurrency * 2) {
+        try await forEachTarget(feed, concurrency: source.limits.concurrency * 2, stop: engine.stop) {
             target, stored async throws(StoreError) in
             try await process(
                 target.key, stored: stored, connector: connector, displayName: target.name, unchanged: unchanged)
@@ -52,7 +52,8 @@ struct SourceSync: Sendable {
         // Only a complete discovery may say an account is gone: a present account this run did not target.
         // Then accounts are linked to their parents where the source has them (TWCC mother wallets).
         let runID = runID
-        let complete = discovery == .complete
+        // A run stopped early did not target everything the discovery listed: it may call nothing gone.
+        let complete = discovery == .complete && engine.stop?.isRequested != true
         totals.gone += try await engine.database.transaction { tx in
             var counts = RunCounts()
             if complete {

@@ -33,9 +33,10 @@ public enum SyncCommandRunner {
     /// - Parameters:
     ///   - capture: Also write every response to this directory.
     ///   - replay: Answer every request from this capture directory instead of the network.
+    ///   - stop: Ends the run early when raised (``SyncStop``).
     public static func run(
         configuration: SyncConfiguration, clock: any LedgerClock = SystemClock(), capture: String? = nil,
-        replay: String? = nil, progress: SyncProgress? = nil, logger: Logger
+        replay: String? = nil, progress: SyncProgress? = nil, stop: SyncStop? = nil, logger: Logger
     ) async throws -> Outcome {
         let lock: SyncLock
         do {
@@ -55,7 +56,7 @@ public enum SyncCommandRunner {
                 ?? capture.map { try CapturingTransport(base: network, directory: $0) } ?? network
             let report = try await SyncEngine(
                 configuration: configuration, database: database, transport: transport, clock: clock,
-                mode: replay != nil ? .replay : capture != nil ? .capture : .online, progress: progress,
+                mode: replay != nil ? .replay : capture != nil ? .capture : .online, progress: progress, stop: stop,
                 logger: logger
             ).run()
             try await client.shutdown()

@@ -43,7 +43,7 @@ extension SyncConfiguration {
             throw ConfigError(file: file, key: "", problem: "not valid TOML: \(error)")
         }
         let reader = TableReader(table: root, file: file, prefix: "")
-        try reader.allowOnly(["store", "sync", "sources", "secrets_file"])
+        try reader.allowOnly(["store", "sync", "sources", "secrets_file", "serve"])
         var secrets = environment
         if let secretsFile = try reader.optionalString("secrets_file") {
             let resolved = resolve(secretsFile, against: directory)
@@ -71,7 +71,11 @@ extension SyncConfiguration {
             throw ConfigError(
                 file: file, key: "sources", problem: "no source is configured; add a [sources.NAME] table")
         }
-        return SyncConfiguration(storePath: storePath, clockSkewSeconds: skew, sources: sources)
+        var configuration = SyncConfiguration(storePath: storePath, clockSkewSeconds: skew, sources: sources)
+        if let serve = try reader.optionalTable("serve") {
+            configuration.serve = try ServeSettings.parse(serve, secrets: secrets)
+        }
+        return configuration
     }
 
     static func resolve(_ path: String, against directory: String) -> String {

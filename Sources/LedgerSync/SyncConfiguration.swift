@@ -9,6 +9,8 @@ public struct SyncConfiguration: Sendable {
     public var clockSkewSeconds: Int64
     /// The configured sources, by name.
     public var sources: [SourceConfiguration]
+    /// How `ledgersync serve` listens and syncs (the `[serve]` table).
+    public var serve = ServeSettings()
 
     /// A configuration of `sources` writing to `storePath`.
     public init(

@@ -21,6 +21,8 @@ public struct SyncEngine: Sendable {
     let sleep: @Sendable (Duration) async throws -> Void
     let mode: RunMode
     let progress: SyncProgress?
+    /// Raised to end the run early (``SyncStop``); `nil` runs to the end.
+    let stop: SyncStop?
 
     /// - Parameters:
     ///   - configuration: The sources and their settings.
@@ -30,14 +32,16 @@ public struct SyncEngine: Sendable {
     ///   - mode: Recorded on the run: `online`, `capture` or `replay`.
     ///   - sleep: Waits between retries.
     ///   - progress: Receives each finished target, for a live display.
+    ///   - stop: Ends the run early when raised: no further account is taken, and the run is `interrupted`.
     ///   - logger: Progress and failures, never a secret.
     public init(
         configuration: SyncConfiguration, database: LedgerDatabase, transport: any HTTPTransport,
         clock: any LedgerClock = SystemClock(), mode: RunMode = .online,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        progress: SyncProgress? = nil, logger: Logger
+        progress: SyncProgress? = nil, stop: SyncStop? = nil, logger: Logger
     ) {
         self.progress = progress
+        self.stop = stop
         self.configuration = configuration
         self.database = database
         self.transport = transport
@@ -91,11 +95,15 @@ public struct SyncEngine: Sendable {
         }
         var sources: [SyncReport.Source] = []
         for result in results { sources.append(try result.get()) }
+        let stopped = stop?.isRequested == true
         let status: RunStatus =
-            sources.allSatisfy { $0.status == .complete }
-            ? .complete
-            : sources.allSatisfy { $0.status == .failed } ? .failed : .partial
-        try await database.transaction { tx in try tx.finishRun(runID: runID, status: status, message: nil) }
+            stopped
+            ? .interrupted
+            : sources.allSatisfy { $0.status == .complete }
+                ? .complete
+                : sources.allSatisfy { $0.status == .failed } ? .failed : .partial
+        let message = stopped ? "stopped early (shutdown); accounts not yet fetched wait for the next run" : nil
+        try await database.transaction { tx in try tx.finishRun(runID: runID, status: status, message: message) }
         progress?.finish()
         logger.info("sync finished", metadata: ["run": "\(runID)", "status": "\(status.rawValue)"])
         return SyncReport(runID: runID, status: status, sources: sources)

@@ -1,10 +1,10 @@
 import LedgerStore
 
 /// Runs `body` for every target of the feed with at most `concurrency` at once; stops taking targets at the first
-/// failure and throws it. A target is taken from the feed only when a slot is free, so memory stays bounded by the
+/// failure and throws it, or when `stop` is raised (the targets in flight finish). A target is taken from the feed only when a slot is free, so memory stays bounded by the
 /// window and the feed's chunks, not by the number of targets.
 func forEachTarget(
-    _ feed: TargetFeed, concurrency: Int,
+    _ feed: TargetFeed, concurrency: Int, stop: SyncStop? = nil,
     _ body: @escaping @Sendable (Target, AccountState?) async throws(StoreError) -> Void
 ) async throws(StoreError) {
     let failure = await withTaskGroup(of: StoreError?.self) { group in
@@ -12,6 +12,7 @@ func forEachTarget(
         var running = 0
         /// Starts the next target; false when the feed ended or failed.
         func add() async -> Bool {
+            if stop?.isRequested == true { return false }
             let element: (target: Target, state: AccountState?)?
             do throws(StoreError) {
                 element = try await feed.next()

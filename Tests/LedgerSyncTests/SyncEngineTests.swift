@@ -497,3 +497,32 @@ struct RebuildTests {
         }
     }
 }
+
+@Suite("Stopping a sync early")
+struct SyncStopTests {
+    @Test("A stop takes no further account, marks nothing gone and ends the run interrupted")
+    func stopped() async throws {
+        try await withSyncHarness { harness in
+            let first = try await harness.sync()
+            #expect(first.status == .complete)
+            let versions = try harness.count("SELECT count(*) FROM balance_version")
+            let stop = SyncStop()
+            stop.request()
+            let database = try LedgerDatabase.open(path: harness.databasePath, logger: SyncHarness.quiet)
+            let report = try await SyncEngine(
+                configuration: harness.configuration(), database: database,
+                transport: AsyncHTTPClientTransport(client: harness.client), sleep: { _ in }, stop: stop,
+                logger: SyncHarness.quiet
+            ).run()
+            try database.close()
+            #expect(report.status == .interrupted)
+            #expect(report.sources.allSatisfy { $0.counts.fetched == 0 })
+            // Discovery was complete, but no account was targeted: none may be called gone.
+            #expect(try harness.count("SELECT count(*) FROM balance_version WHERE state = 'gone'") == 0)
+            #expect(try harness.count("SELECT count(*) FROM balance_version") == versions)
+            #expect(try harness.string("SELECT status FROM sync_run ORDER BY id DESC LIMIT 1") == "interrupted")
+            #expect(
+                try harness.string("SELECT message FROM sync_run ORDER BY id DESC LIMIT 1").contains("stopped early"))
+        }
+    }
+}
