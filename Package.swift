@@ -88,9 +88,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // `ledgersync serve`: the scheduled sync, the JSON API and /metrics over Hummingbird, in a service group.
+        .target(
+            name: "LedgerServer",
+            dependencies: [
+                "LedgerCore", "LedgerStore", "LedgerSync", "LedgerReports",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "ledgersync",
             dependencies: [
+                "LedgerServer",
                 "LedgerCore",
                 "LedgerStore",
                 "LedgerSync",
@@ -154,6 +167,20 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/LedgerTestSupport"
+        ),
+        .testTarget(
+            name: "LedgerServerTests",
+            dependencies: [
+                "LedgerServer", "LedgerSync", "LedgerReports", "LedgerStore", "LedgerSources", "LedgerSimulator",
+                "LedgerCore", "LedgerTestSupport",
+                // The shutdown test runs the real binary and sends it SIGTERM.
+                "ledgersync",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "LedgerSimulatorTests",

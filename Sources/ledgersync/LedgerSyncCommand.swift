@@ -9,7 +9,7 @@ struct LedgerSyncCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             SyncCommand.self, QueryCommand.self, ExportCommand.self, CheckCommand.self, RebuildCommand.self,
-            MigrateCommand.self, DemoCommand.self,
+            MigrateCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )
 }

@@ -216,6 +216,14 @@ public final class SimulatorWorld: @unchecked Sendable {
         lock.withLock { projectIndex[project].map { $0.map { wallets[$0] } } }
     }
 
+    /// Renames a ModelRouter client (tests give hostile names to check every output escapes them).
+    public func setClientName(_ id: Int64, _ name: String) {
+        lock.withLock {
+            guard let index = clientIndex[id] else { return }
+            clients[index].name = name
+        }
+    }
+
     /// Marks a ModelRouter client deleted (or restores it), so discovery stops (or starts again) listing it.
     public func setClientDeleted(_ id: Int64, _ deleted: Bool) {
         lock.withLock {

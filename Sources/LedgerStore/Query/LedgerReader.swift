@@ -33,6 +33,14 @@ public final class LedgerReader: Sendable {
     /// - Throws: ``StoreError``: no such file, not a ledger, a schema this build does not know or that needs
     ///   `ledgersync migrate` first.
     public static func open(path: String) throws(StoreError) -> LedgerReader {
+        try open(path: path, readers: 1)
+    }
+
+    /// Opens the ledger at `path` read-only with up to `readers` connections that read at once (WAL snapshots,
+    /// each consistent): what a server answering many clients while a sync writes needs.
+    ///
+    /// - Throws: ``StoreError``, as ``open(path:)``.
+    public static func open(path: String, readers: Int) throws(StoreError) -> LedgerReader {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(
                 .invalidData("no ledger here; run `ledgersync sync` or `ledgersync migrate` first"),
@@ -45,8 +53,11 @@ public final class LedgerReader: Sendable {
             var configuration = LedgerDatabase.configuration(readonly: true)
             // Read-only twice over: the file is opened read-only, and the connection refuses writes to anything.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
-            let queue = try DatabaseQueue(path: path, configuration: configuration)
-            return LedgerReader(reader: queue, path: path)
+            if readers <= 1 {
+                return LedgerReader(reader: try DatabaseQueue(path: path, configuration: configuration), path: path)
+            }
+            configuration.maximumReaderCount = readers
+            return LedgerReader(reader: try DatabasePool(path: path, configuration: configuration), path: path)
         } catch {
             throw StoreError(wrapping: error, path: path)
         }
@@ -54,8 +65,13 @@ public final class LedgerReader: Sendable {
 
     /// Closes the read-only connection (a reader made from a ``LedgerDatabase`` leaves it open).
     public func close() throws(StoreError) {
-        guard ownsConnection, let queue = reader as? DatabaseQueue else { return }
-        do { try queue.close() } catch { throw StoreError(wrapping: error, path: path) }
+        guard ownsConnection else { return }
+        do {
+            if let queue = reader as? DatabaseQueue { try queue.close() }
+            if let pool = reader as? DatabasePool { try pool.close() }
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
     }
 
     /// Runs `body` on one consistent snapshot of the ledger.

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import LedgerServer
+import LedgerSources
+import LedgerSync
+import Logging
+
+/// `ledgersync serve`: keep the ledger current on a schedule and answer over HTTP (JSON API and /metrics).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Sync on a schedule and answer over HTTP: the JSON API under /api/v1 and Prometheus /metrics.",
+        discussion: """
+            Listens on 127.0.0.1:8080 unless told otherwise; any other address needs a bearer token \
+            (--token-env NAME). SIGTERM or SIGINT stops it cleanly: the running sync ends its accounts in flight \
+            and closes its run as interrupted; the exit code is then 0. Options override the config's [serve] table.
+            """)
+
+    @Option(name: .long, help: "The config file.")
+    var config: String = "ledgersync.toml"
+
+    @Option(name: .long, help: "The address to listen on, HOST:PORT (default 127.0.0.1:8080).")
+    var listen: String?
+
+    @Option(name: .customLong("sync-every"), help: "The time between syncs, such as 90s, 15m, 2h (default 15m).")
+    var syncEvery: String?
+
+    @Option(name: .customLong("token-env"), help: "The environment variable holding the bearer token.")
+    var tokenEnv: String?
+
+    @Option(name: .long, help: "Log format on standard error: text or json.")
+    var logFormat: LogFormat = .text
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration: SyncConfiguration
+        do {
+            configuration = try SyncConfiguration.load(path: config, environment: environment)
+        } catch {
+            throw CommandFailure(message: error.description, exitCode: .usage)
+        }
+        var settings = configuration.serve
+        if let listen {
+            guard let address = ServeSettings.address(listen) else {
+                throw CommandFailure(message: "--listen \(listen): expected HOST:PORT", exitCode: .usage)
+            }
+            (settings.host, settings.port) = address
+        }
+        if let syncEvery {
+            guard let every = ServeSettings.duration(syncEvery) else {
+                throw CommandFailure(
+                    message: "--sync-every \(syncEvery): expected a duration such as 90s, 15m or 2h", exitCode: .usage)
+            }
+            settings.syncEvery = every
+        }
+        if let tokenEnv {
+            guard let token = environment[tokenEnv], !token.isEmpty else {
+                throw CommandFailure(
+                    message: "--token-env \(tokenEnv): the environment variable is not set", exitCode: .usage)
+            }
+            settings.tokenEnv = tokenEnv
+            settings.token = .init(token)
+        }
+        configuration.serve = settings
+        let logger = Logger(label: "ledgersync.serve") { label in
+            LineLogHandler(label: label, format: logFormat, level: .notice)
+        }
+        let server: LedgerServer
+        do {
+            server = try LedgerServer(configuration: configuration, settings: settings, logger: logger)
+        } catch let error as LedgerServer.StartError {
+            throw CommandFailure(message: error.description, exitCode: .usage)
+        }
+        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        try await server.serviceGroup { port in
+            logger.notice("serving on http://\(host):\(port) (API /api/v1, metrics /metrics); SIGTERM stops")
+        }.run()
+    }
+}

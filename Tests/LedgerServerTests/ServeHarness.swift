@@ -1,0 +1,190 @@
+import AsyncHTTPClient
+import Foundation
+import LedgerCore
+import LedgerServer
+import LedgerSimulator
+import LedgerSources
+import LedgerStore
+import LedgerSync
+import LedgerTestSupport
+import Logging
+import NIOCore
+import NIOHTTP1
+import ServiceLifecycle
+
+/// A simulator, a ledger, and `serve` on a free loopback port over them, in-process.
+final class ServeHarness: Sendable {
+    static let environment = [
+        "MR_AK": "sim-access-key-id", "MR_SK": "sim-access-key-secret", "DMS_TOKEN": "sim-dms-token",
+        "TWCC_ACCOUNT": "sim-user", "TWCC_PASSWORD": "sim-password", "SERVE_TOKEN": "serve-token-3f9c2a",
+    ]
+    /// Every secret the server was given: none may appear in any answer, log or metric.
+    static let secrets = ["sim-access-key-secret", "sim-dms-token", "sim-password", "serve-token-3f9c2a"]
+
+    let simulator: RunningSimulator
+    let directory: TemporaryDirectory
+    let configuration: SyncConfiguration
+    let server: LedgerServer
+    let group: ServiceGroup
+    let port: Int
+    let logs: LogLines
+    private let task: Task<Void, any Error>
+
+    /// - Parameters:
+    ///   - serve: The `[serve]` table's lines.
+    ///   - sleep: The scheduler's waits (a test's controlled sleep, or a real one).
+    ///   - runner: Replaces the sync (to hold one running).
+    init(
+        _ simulatorConfiguration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
+        serve: String = "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"",
+        sleep: (@Sendable (Duration) async throws -> Void)? = nil, runner: SyncScheduler.Runner? = nil
+    ) async throws {
+        simulator = try await RunningSimulator(simulatorConfiguration)
+        directory = try TemporaryDirectory()
+        let text = """
+            [store]
+            path = "ledger.sqlite"
+
+            [serve]
+            \(serve)
+
+            [sources.mr]
+            kind = "modelrouter"
+            base_url = "\(simulator.baseURL)"
+            access_key_id_env = "MR_AK"
+            access_key_secret_env = "MR_SK"
+
+            [sources.dms]
+            kind = "dms_credit"
+            base_url = "\(simulator.baseURL)"
+            orgs = [101, 102, 103]
+            token_env = "DMS_TOKEN"
+
+            [sources.twcc]
+            kind = "twcc_wallet"
+            base_url = "\(simulator.baseURL)"
+            projects = ["MST000001"]
+            account_env = "TWCC_ACCOUNT"
+            password_env = "TWCC_PASSWORD"
+            """
+        configuration = try SyncConfiguration.parse(
+            text, file: "serve.toml", directory: directory.path, environment: Self.environment)
+        let logs = LogLines()
+        self.logs = logs
+        let logger = Logger(label: "serve-test") { _ in logs.handler() }
+        server = try LedgerServer(
+            configuration: configuration, settings: configuration.serve,
+            sleep: sleep ?? { try await Task.sleep(for: $0) }, runner: runner, logger: logger)
+        let ready = AsyncStream<Int>.makeStream()
+        group = server.serviceGroup(signals: []) { port in
+            ready.continuation.yield(port)
+            ready.continuation.finish()
+        }
+        let group = group
+        task = Task { try await group.run() }
+        var bound = 0
+        for await value in ready.stream { bound = value }
+        port = bound
+    }
+
+    var databasePath: String { configuration.storePath }
+
+    /// One request; the status, the body and the headers.
+    func request(
+        _ path: String, method: HTTPMethod = .GET, token: String? = nil
+    ) async throws
+        -> (status: Int, body: String, headers: [(String, String)])
+    {
+        var request = HTTPClientRequest(url: "http://127.0.0.1:\(port)\(path)")
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        let response = try await simulator.client.execute(request, timeout: .seconds(30))
+        let body = try await response.body.collect(upTo: 64 << 20)
+        return (
+            Int(response.status.code), String(buffer: body),
+            response.headers.map { ($0.name.lowercased(), $0.value) }
+        )
+    }
+
+    /// Waits until `condition` holds, checking every 20 ms, for at most `seconds`.
+    func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// A count from the ledger (a read-only connection of the test's own).
+    func count(_ sql: String) throws -> Int {
+        let reader = try LedgerReader.open(path: databasePath)
+        defer { try? reader.close() }
+        guard case .integer(let value)? = try reader.sql(sql).rows.first?.first else { return -1 }
+        return Int(value)
+    }
+
+    func shutdown() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+        await simulator.shutdown()
+    }
+
+    static func with(
+        _ simulatorConfiguration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
+        serve: String = "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"",
+        sleep: (@Sendable (Duration) async throws -> Void)? = nil, runner: SyncScheduler.Runner? = nil,
+        _ body: (ServeHarness) async throws -> Void
+    ) async throws {
+        let harness = try await ServeHarness(simulatorConfiguration, serve: serve, sleep: sleep, runner: runner)
+        do { try await body(harness) } catch {
+            await harness.shutdown()
+            throw error
+        }
+        await harness.shutdown()
+    }
+}
+
+/// Every log line the server wrote, message and metadata, to search for secrets.
+final class LogLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    var all: [String] { lock.withLock { lines } }
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    func handler() -> some LogHandler { Handler(lines: self) }
+
+    struct Handler: LogHandler {
+        let lines: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .trace
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+        func log(event: LogEvent) {
+            lines.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
+        }
+    }
+}
+
+/// A sleep the test releases: each call records its duration and waits for ``release()``.
+actor ControlledSleep {
+    private(set) var requested: [Duration] = []
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    nonisolated var sleep: @Sendable (Duration) async throws -> Void {
+        { duration in await self.wait(duration) }
+    }
+
+    private func wait(_ duration: Duration) async {
+        requested.append(duration)
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    /// Ends the oldest wait.
+    func release() {
+        if !waiting.isEmpty { waiting.removeFirst().resume() }
+    }
+
+    var pending: Int { waiting.count }
+}
