@@ -10,7 +10,11 @@ extension LedgerServer {
     /// LedgerReports and the reads in LedgerStore.
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
-        router.add(middleware: AccessMiddleware(token: token))
+        var methods: [String: [HTTPRequest.Method]] = ["/healthz": [.get], "/metrics": [.get], "/api/v1/sync": [.post]]
+        for path in QueryKind.allCases.map(\.rawValue) + ["reconciliation", "status", "openapi.json"] {
+            methods["/api/v1/" + path] = [.get]
+        }
+        router.add(middleware: AccessMiddleware(token: token, methods: methods))
         router.get("healthz") { _, _ in JSONResponse.make(text: "{\"ok\":true}") }
         let api = router.group("api/v1")
         for kind in QueryKind.allCases {

@@ -27,6 +27,8 @@ struct BearerToken: Sendable {
 /// Refuses requests without the token (401), and answers unknown paths with a JSON 404.
 struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: BearerToken?
+    /// The methods each known path answers, for the 405 of another method.
+    let methods: [String: [HTTPRequest.Method]]
 
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
@@ -41,6 +43,12 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as HTTPError where error.status == .notFound {
+            if let allowed = methods[request.uri.path] {
+                let list = allowed.map(\.rawValue).joined(separator: ", ")
+                var error = APIError(.methodNotAllowed, "\(request.method) is not allowed here; use \(list)")
+                error.headers = [.allow: list]
+                throw error
+            }
             throw APIError(.notFound, "no such path: \(request.uri.path.prefix(200))")
         } catch let error as HTTPError where error.status == .methodNotAllowed {
             throw APIError(.methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path.prefix(200))")

@@ -77,17 +77,18 @@ struct MetricsWriter {
         }
 
         writer.family(
-            "ledgersync_balance_total", "gauge", "Available balance summed per source and unit (never across units).")
+            "ledgersync_source_available_balance", "gauge",
+            "Available balance summed per source and unit (never across units).")
         for total in totals {
             writer.sample(
-                "ledgersync_balance_total", [("source", total.source), ("unit", total.unit.name)],
+                "ledgersync_source_available_balance", [("source", total.source), ("unit", total.unit.name)],
                 total.availableBalance.doubleValue)
         }
-        writer.family("ledgersync_credit_limit_total", "gauge", "Credit limits summed per source and unit.")
+        writer.family("ledgersync_source_credit_limit", "gauge", "Credit limits summed per source and unit.")
         for total in totals {
             guard let limit = total.creditLimit else { continue }
             writer.sample(
-                "ledgersync_credit_limit_total", [("source", total.source), ("unit", total.unit.name)],
+                "ledgersync_source_credit_limit", [("source", total.source), ("unit", total.unit.name)],
                 limit.doubleValue)
         }
 

@@ -7,8 +7,10 @@ import LedgerStore
 /// Each list accepts only the names that apply to it, as each `query` subcommand declares only its options; an
 /// unknown name or a bad value is a ``QueryParameterError`` naming the parameter.
 public enum QueryParameters {
-    /// The names every list accepts: paging and the zone of times given and shown.
-    public static let common = ["limit", "after", "tz"]
+    /// The names every list accepts: the zone of times given and shown.
+    public static let common = ["tz"]
+    /// The paging names, for every list but totals (one row per source and unit, never paged).
+    static let paging = ["limit", "after"]
     static let sources = ["source", "kind"]
     static let accounts = ["account", "name", "unit"]
     static let window = ["from", "to"]
@@ -17,13 +19,14 @@ public enum QueryParameters {
     /// The names a list accepts, beyond ``common``. Repeatable ones may be given more than once.
     public static func names(for kind: QueryKind) -> [String] {
         switch kind {
-        case .balances, .totals: sources + accounts + asOf
-        case .history: sources + accounts + window + ["include_superseded"]
-        case .changes: sources + accounts + window + ["axis"]
-        case .conflicts: sources + accounts + window + ["conflict_kind"]
-        case .runs: sources + window
-        case .errors: sources + accounts + window + ["run"]
-        case .movements: sources + accounts + window
+        case .totals: sources + accounts + asOf
+        case .balances: sources + accounts + asOf + paging
+        case .history: sources + accounts + window + ["include_superseded"] + paging
+        case .changes: sources + accounts + window + ["axis"] + paging
+        case .conflicts: sources + accounts + window + ["conflict_kind"] + paging
+        case .runs: sources + window + paging
+        case .errors: sources + accounts + window + ["run"] + paging
+        case .movements: sources + accounts + window + paging
         }
     }
 
@@ -77,7 +80,7 @@ public enum QueryParameters {
             }
             kinds.append(kind)
         }
-        for name in ["source", "account", "unit", "name"] {
+        for name in ["source", "account", "unit", "name", "after"] {
             if let empty = values[name]?.first(where: \.isEmpty) { throw QueryParameterError(name, empty, "is empty") }
         }
         options.filter = QueryFilter(
