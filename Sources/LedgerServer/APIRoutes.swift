@@ -11,7 +11,7 @@ extension LedgerServer {
     func makeRouter() -> Router<BasicRequestContext> {
         let router = Router()
         var methods: [String: [HTTPRequest.Method]] = ["/healthz": [.get], "/metrics": [.get], "/api/v1/sync": [.post]]
-        for path in QueryKind.allCases.map(\.rawValue) + ["reconciliation", "status", "openapi.json"] {
+        for path in QueryKind.allCases.map(\.rawValue) + ["reconciliation", "status", "alerts", "openapi.json"] {
             methods["/api/v1/" + path] = [.get]
         }
         router.add(middleware: AccessMiddleware(token: token, methods: methods))
@@ -24,6 +24,7 @@ extension LedgerServer {
         }
         api.get("reconciliation") { request, _ in try self.reconciliation(request) }
         api.get("status") { _, _ in await self.status() }
+        api.get("alerts") { request, _ in try self.alerts(request) }
         api.post("sync") { _, _ in try await self.syncNow() }
         api.get("openapi.json") { _, _ in JSONResponse.make(text: OpenAPIDocument.json) }
         router.get("metrics") { _, _ in try await self.metrics() }
@@ -103,6 +104,36 @@ extension LedgerServer {
         } catch let error as QueryError {
             throw Self.apiError(error)
         }
+    }
+
+    /// Alerts firing now, and those resolved since `resolved_since` (default: the last 7 days), newest first.
+    func alerts(_ request: Request) throws -> Response {
+        var since = clock.now().adding(seconds: -7 * 86_400)
+        for (name, value) in Self.pairs(request) {
+            guard name == "resolved_since" else {
+                throw APIError.badParameter(name, "unknown parameter for alerts (allowed: resolved_since)")
+            }
+            do { since = try DisplayZone.utc.parse(value, argument: name) } catch {
+                throw APIError.badParameter(name, error.description)
+            }
+        }
+        let rows: [AlertRow]
+        do { rows = try reader.alerts(resolvedSince: since) } catch { throw Self.apiError(error) }
+        let items = rows.map { alert -> JSONValue in
+            .object(
+                JSONObject([
+                    ("id", .number(String(alert.id))), ("rule", .string(alert.rule)),
+                    ("kind", .string(alert.kind.rawValue)),
+                    ("subject", .string(alert.subject)), ("source", alert.source.map(JSONValue.string) ?? .null),
+                    ("account", alert.account.map(JSONValue.string) ?? .null),
+                    ("state", .string(alert.firing ? "firing" : "resolved")),
+                    ("firing_since", .string(alert.firingSince.iso8601)),
+                    ("resolved_at", alert.resolvedAt.map { .string($0.iso8601) } ?? .null),
+                    ("message", .string(alert.message)),
+                    ("figures", (try? JSONValue.parse(alert.figures)) ?? .null),
+                ]))
+        }
+        return JSONResponse.make(.object(JSONObject([("alerts", .array(items))])))
     }
 
     func status() async -> Response {

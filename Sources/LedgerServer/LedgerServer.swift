@@ -28,6 +28,8 @@ public final class LedgerServer: Sendable {
     let token: BearerToken?
     let clock: any LedgerClock
     let logger: Logger
+    let deliverer: AlertDeliverer
+    private let boundPort = BoundPort()
 
     /// Checks the settings, creates or upgrades the ledger if needed, and opens its readers.
     /// - Parameters:
@@ -35,13 +37,15 @@ public final class LedgerServer: Sendable {
     ///   - settings: Where to listen, how often to sync, the token.
     ///   - clock: The current time (the schedule, reports' default period).
     ///   - sleep: The scheduler's waits.
-    ///   - runner: One sync; by default the engine behind the writer lock, stopped by the scheduler's signal.
+    ///   - runner: One sync; by default the engine behind the writer lock, stopped by the scheduler's signal, then
+    ///     the alert rules evaluated.
+    ///   - deliveryRetry: The wait before an alert message is sent again after a first failure (doubling).
     ///   - logger: Where requests, runs and failures are logged (never a secret).
     /// - Throws: ``StartError`` for an address that needs a token, ``StoreError`` for the ledger.
     public init(
         configuration: SyncConfiguration, settings: ServeSettings, clock: any LedgerClock = SystemClock(),
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
-        runner: SyncScheduler.Runner? = nil, logger: Logger
+        runner: SyncScheduler.Runner? = nil, deliveryRetry: Duration = .seconds(5), logger: Logger
     ) throws {
         guard settings.isLoopback || settings.token != nil else {
             throw StartError(
@@ -57,10 +61,31 @@ public final class LedgerServer: Sendable {
         try LedgerDatabase.open(path: configuration.storePath, clock: clock, logger: logger).close()
         let reader = try LedgerReader.open(path: configuration.storePath, readers: 8)
         self.reader = reader
+        let boundPort = boundPort
+        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+        let deliverer = AlertDeliverer(
+            database: { try LedgerDatabase.open(path: configuration.storePath, clock: clock, logger: logger) },
+            reader: reader, webhooks: configuration.alerts.flatMap(\.webhooks), clock: clock,
+            link: { "http://\(host):\(boundPort.value)" }, retryBase: deliveryRetry, logger: logger)
+        self.deliverer = deliverer
+        let rules = configuration.alerts
+        let evaluate: @Sendable (LedgerDatabase) async throws -> Void = { database in
+            guard !rules.isEmpty else { return }
+            let firings = try AlertEvaluator.firings(rules, reader: LedgerReader(database), now: clock.now())
+            let changes = try await database.transaction { tx in
+                try tx.recordAlerts(firings, rules: rules.map { ($0.name, $0.webhooks.map(\.id)) })
+            }
+            if !changes.fired.isEmpty || !changes.resolved.isEmpty {
+                logger.notice(
+                    "alerts changed",
+                    metadata: ["fired": "\(changes.fired.count)", "resolved": "\(changes.resolved.count)"])
+                await deliverer.wake()
+            }
+        }
         let sync: SyncScheduler.Runner =
             runner ?? { stop in
                 switch try await SyncCommandRunner.run(
-                    configuration: configuration, clock: clock, stop: stop, logger: logger)
+                    configuration: configuration, clock: clock, stop: stop, afterSync: evaluate, logger: logger)
                 {
                 case .finished(let report): return report.status
                 case .locked: return nil
@@ -85,21 +110,36 @@ public final class LedgerServer: Sendable {
         let application = Application(
             router: makeRouter(),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
-            onServerRunning: { channel in onReady(channel.localAddress?.port ?? 0) },
+            onServerRunning: { [boundPort] channel in
+                let port = channel.localAddress?.port ?? 0
+                boundPort.set(port)
+                onReady(port)
+            },
             logger: logger)
         let reader = reader
         return ServiceGroup(
             configuration: .init(
+                // Shut down last to first: the server stops taking requests, then the sync ends its run, then
+                // deliveries stop, and the readers close last.
                 services: [
-                    .init(service: application),
-                    .init(service: scheduler),
                     .init(service: ReaderCloser(reader: reader)),
+                    .init(service: deliverer),
+                    .init(service: scheduler),
+                    .init(service: application),
                 ],
                 gracefulShutdownSignals: signals, logger: logger))
     }
 
     /// The scheduler, for tests and the API.
     public var syncScheduler: SyncScheduler { scheduler }
+}
+
+/// The port the server bound (known once it listens; links in alert messages use it).
+final class BoundPort: @unchecked Sendable {
+    private let lock = NSLock()
+    private var port = 0
+    var value: Int { lock.withLock { port } }
+    func set(_ value: Int) { lock.withLock { port = value } }
 }
 
 /// Closes the ledger's readers when the group shuts down (after the server stopped answering).

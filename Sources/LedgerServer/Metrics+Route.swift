@@ -11,7 +11,8 @@ extension LedgerServer {
             text = MetricsWriter.render(
                 sources: try reader.sourceSummaries(), totals: try reader.totals(),
                 watched: try reader.watchedAccounts(limit: settings.metricsAccountLimit, now: now),
-                watchedLimit: settings.metricsAccountLimit, scheduler: status, now: now)
+                watchedLimit: settings.metricsAccountLimit, scheduler: status,
+                alerts: try reader.alerts(limit: settings.metricsAccountLimit), now: now)
         } catch {
             throw Self.apiError(error)
         }

@@ -13,7 +13,7 @@ struct MetricsWriter {
     /// The exposition for `sources`, `totals` and the `watched` accounts, with the scheduler's state.
     static func render(
         sources: [SourceSummary], totals: [TotalRow], watched: [WatchedAccount], watchedLimit: Int,
-        scheduler: SyncScheduler.Status, now: Instant
+        scheduler: SyncScheduler.Status, alerts: [AlertRow], now: Instant
     ) -> String {
         var writer = MetricsWriter()
         writer.family("ledgersync_up", "gauge", "1 while the server answers.")
@@ -123,6 +123,14 @@ struct MetricsWriter {
                         ("name", account.account.displayName ?? ""), ("unit", account.unit.name),
                     ], number)
             }
+        }
+        writer.family(
+            "ledgersync_alert_firing", "gauge",
+            "1 for each alert firing now (rule, subject), at most metrics_max_accounts of them; see /api/v1/alerts.")
+        for alert in alerts where alert.firing {
+            writer.sample(
+                "ledgersync_alert_firing",
+                [("rule", alert.rule), ("kind", alert.kind.rawValue), ("subject", alert.subject)], 1)
         }
         return writer.text
     }

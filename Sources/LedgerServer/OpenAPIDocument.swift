@@ -1908,6 +1908,125 @@ enum OpenAPIDocument {
                 }
               }
             },
+            "/api/v1/alerts": {
+              "get": {
+                "operationId": "alerts",
+                "summary": "Alerts firing now, and those resolved since an instant (default: 7 days ago).",
+                "parameters": [
+                  {
+                    "name": "resolved_since",
+                    "in": "query",
+                    "description": "Also alerts resolved since this instant.",
+                    "schema": {
+                      "type": "string",
+                      "format": "date-time",
+                      "minLength": 1
+                    }
+                  }
+                ],
+                "responses": {
+                  "200": {
+                    "description": "The alerts, newest first.",
+                    "content": {
+                      "application/json": {
+                        "schema": {
+                          "type": "object",
+                          "required": [
+                            "alerts"
+                          ],
+                          "properties": {
+                            "alerts": {
+                              "type": "array",
+                              "items": {
+                                "type": "object",
+                                "required": [
+                                  "id",
+                                  "rule",
+                                  "kind",
+                                  "subject",
+                                  "state",
+                                  "firing_since",
+                                  "resolved_at",
+                                  "message",
+                                  "figures"
+                                ],
+                                "properties": {
+                                  "id": {
+                                    "type": "integer"
+                                  },
+                                  "rule": {
+                                    "type": "string"
+                                  },
+                                  "kind": {
+                                    "type": "string",
+                                    "enum": [
+                                      "balance_below",
+                                      "credit_ending",
+                                      "stale",
+                                      "sync_failing",
+                                      "new_conflict"
+                                    ]
+                                  },
+                                  "subject": {
+                                    "type": "string"
+                                  },
+                                  "source": {
+                                    "type": [
+                                      "string",
+                                      "null"
+                                    ]
+                                  },
+                                  "account": {
+                                    "type": [
+                                      "string",
+                                      "null"
+                                    ]
+                                  },
+                                  "state": {
+                                    "type": "string",
+                                    "enum": [
+                                      "firing",
+                                      "resolved"
+                                    ]
+                                  },
+                                  "firing_since": {
+                                    "type": [
+                                      "string",
+                                      "null"
+                                    ],
+                                    "description": "An instant, ISO 8601 in the zone asked (UTC by default)."
+                                  },
+                                  "resolved_at": {
+                                    "type": [
+                                      "string",
+                                      "null"
+                                    ],
+                                    "description": "An instant, ISO 8601 in the zone asked (UTC by default)."
+                                  },
+                                  "message": {
+                                    "type": "string"
+                                  },
+                                  "figures": {}
+                                }
+                              }
+                            }
+                          }
+                        }
+                      }
+                    }
+                  },
+                  "400": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "401": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "404": {
+                    "$ref": "#/components/responses/Error"
+                  }
+                }
+              }
+            },
             "/api/v1/sync": {
               "post": {
                 "operationId": "syncNow",

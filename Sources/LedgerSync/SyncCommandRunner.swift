@@ -34,9 +34,11 @@ public enum SyncCommandRunner {
     ///   - capture: Also write every response to this directory.
     ///   - replay: Answer every request from this capture directory instead of the network.
     ///   - stop: Ends the run early when raised (``SyncStop``).
+    ///   - afterSync: Runs after the sync with the ledger, still holding the writer lock.
     public static func run(
         configuration: SyncConfiguration, clock: any LedgerClock = SystemClock(), capture: String? = nil,
-        replay: String? = nil, progress: SyncProgress? = nil, stop: SyncStop? = nil, logger: Logger
+        replay: String? = nil, progress: SyncProgress? = nil, stop: SyncStop? = nil,
+        afterSync: (@Sendable (LedgerDatabase) async throws -> Void)? = nil, logger: Logger
     ) async throws -> Outcome {
         let lock: SyncLock
         do {
@@ -59,6 +61,8 @@ public enum SyncCommandRunner {
                 mode: replay != nil ? .replay : capture != nil ? .capture : .online, progress: progress, stop: stop,
                 logger: logger
             ).run()
+            // Still under the writer lock: what follows a sync (serve's alert evaluation) sees exactly its result.
+            try await afterSync?(database)
             try await client.shutdown()
             try database.close()
             return .finished(report)

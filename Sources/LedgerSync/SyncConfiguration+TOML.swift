@@ -43,7 +43,7 @@ extension SyncConfiguration {
             throw ConfigError(file: file, key: "", problem: "not valid TOML: \(error)")
         }
         let reader = TableReader(table: root, file: file, prefix: "")
-        try reader.allowOnly(["store", "sync", "sources", "secrets_file", "serve"])
+        try reader.allowOnly(["store", "sync", "sources", "secrets_file", "serve", "alerts"])
         var secrets = environment
         if let secretsFile = try reader.optionalString("secrets_file") {
             let resolved = resolve(secretsFile, against: directory)
@@ -75,6 +75,7 @@ extension SyncConfiguration {
         if let serve = try reader.optionalTable("serve") {
             configuration.serve = try ServeSettings.parse(serve, secrets: secrets)
         }
+        configuration.alerts = try AlertRule.parseAll(reader, secrets: secrets)
         return configuration
     }
 

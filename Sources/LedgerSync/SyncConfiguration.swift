@@ -11,6 +11,8 @@ public struct SyncConfiguration: Sendable {
     public var sources: [SourceConfiguration]
     /// How `ledgersync serve` listens and syncs (the `[serve]` table).
     public var serve = ServeSettings()
+    /// The `[[alerts]]` rules, evaluated after every sync of `serve` and by `check --alerts`.
+    public var alerts: [AlertRule] = []
 
     /// A configuration of `sources` writing to `storePath`.
     public init(

@@ -1,3 +1,5 @@
+import LedgerSources
+import LedgerSync
 import ArgumentParser
 import Foundation
 import LedgerCore
@@ -126,7 +128,19 @@ struct CheckCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the summary and findings as JSON.")
     var json = false
 
+    @Flag(
+        name: .long,
+        help: "Instead of reconciling, evaluate the config's [[alerts]] rules once (for cron): exit 1 when any fires.")
+    var alerts = false
+
+    @Option(name: .long, help: "The config file whose [[alerts]] rules --alerts evaluates (its ledger is read).")
+    var config: String = "ledgersync.toml"
+
     func run() async throws {
+        if alerts {
+            try checkAlerts()
+            return
+        }
         let (parameters, statement, reader) = try report.prepare()
         defer { try? reader.close() }
         let result = try ReportOptions.reconcile(reader, parameters, statement)
@@ -137,6 +151,40 @@ struct CheckCommand: AsyncParsableCommand {
         }
         if !result.isClean {
             throw CommandFailure(message: "\(result.checkLines.count) findings", exitCode: .findings)
+        }
+    }
+
+    /// `check --alerts`: the alert rules evaluated once, read-only; one line per condition that holds.
+    func checkAlerts() throws {
+        let configuration: SyncConfiguration
+        do {
+            configuration = try SyncConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CommandFailure(message: error.description, exitCode: .usage)
+        }
+        guard !configuration.alerts.isEmpty else {
+            throw CommandFailure(message: "\(config) has no [[alerts]] rule to evaluate", exitCode: .usage)
+        }
+        let reader = try LedgerReader.open(path: configuration.storePath)
+        defer { try? reader.close() }
+        let firings = try AlertEvaluator.firings(configuration.alerts, reader: reader, now: SystemClock().now())
+        if json {
+            let items = firings.map { firing -> JSONValue in
+                .object(
+                    JSONObject([
+                        ("rule", .string(firing.rule)), ("kind", .string(firing.kind.rawValue)),
+                        ("subject", .string(firing.subject)), ("message", .string(firing.message)),
+                        ("figures", (try? JSONValue.parse(firing.figures)) ?? .null),
+                    ]))
+            }
+            print(JSONValue.object(JSONObject([("firing", .array(items))])).jsonText)
+        } else if firings.isEmpty {
+            print("ok: \(configuration.alerts.count) alert rules, none fires")
+        } else {
+            for firing in firings { print("\(firing.rule) \(firing.subject): \(firing.message)") }
+        }
+        if !firings.isEmpty {
+            throw CommandFailure(message: "\(firings.count) alerts fire", exitCode: .findings)
         }
     }
 }

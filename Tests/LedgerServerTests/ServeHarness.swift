@@ -34,13 +34,38 @@ final class ServeHarness: Sendable {
     ///   - serve: The `[serve]` table's lines.
     ///   - sleep: The scheduler's waits (a test's controlled sleep, or a real one).
     ///   - runner: Replaces the sync (to hold one running).
+    ///   - extra: More config text (such as `[[alerts]]` tables).
+    ///   - reusing: A stopped harness whose simulator and ledger this one takes over (a restart).
     init(
         _ simulatorConfiguration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
         serve: String = "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"",
-        sleep: (@Sendable (Duration) async throws -> Void)? = nil, runner: SyncScheduler.Runner? = nil
+        sleep: (@Sendable (Duration) async throws -> Void)? = nil, runner: SyncScheduler.Runner? = nil,
+        extra: String = "", environment: [String: String] = ServeHarness.environment,
+        reusing previous: ServeHarness? = nil
     ) async throws {
-        simulator = try await RunningSimulator(simulatorConfiguration)
-        directory = try TemporaryDirectory()
+        if let previous {
+            simulator = previous.simulator
+            directory = previous.directory
+        } else {
+            simulator = try await RunningSimulator(simulatorConfiguration)
+            directory = try TemporaryDirectory()
+        }
+        do {
+            (configuration, server, group, task, port, logs) = try await Self.start(
+                simulator: simulator, directory: directory, serve: serve, sleep: sleep, runner: runner, extra: extra,
+                environment: environment)
+        } catch {
+            // A harness that did not start stops what it started, so that no client is left running.
+            if previous == nil { await simulator.shutdown() }
+            throw error
+        }
+    }
+
+    private static func start(
+        simulator: RunningSimulator, directory: TemporaryDirectory, serve: String,
+        sleep: (@Sendable (Duration) async throws -> Void)?, runner: SyncScheduler.Runner?, extra: String,
+        environment: [String: String]
+    ) async throws -> (SyncConfiguration, LedgerServer, ServiceGroup, Task<Void, any Error>, Int, LogLines) {
         let text = """
             [store]
             path = "ledger.sqlite"
@@ -66,25 +91,26 @@ final class ServeHarness: Sendable {
             projects = ["MST000001"]
             account_env = "TWCC_ACCOUNT"
             password_env = "TWCC_PASSWORD"
+
+            \(extra)
             """
-        configuration = try SyncConfiguration.parse(
-            text, file: "serve.toml", directory: directory.path, environment: Self.environment)
+        let configuration = try SyncConfiguration.parse(
+            text, file: "serve.toml", directory: directory.path, environment: environment)
         let logs = LogLines()
-        self.logs = logs
         let logger = Logger(label: "serve-test") { _ in logs.handler() }
-        server = try LedgerServer(
+        let server = try LedgerServer(
             configuration: configuration, settings: configuration.serve,
-            sleep: sleep ?? { try await Task.sleep(for: $0) }, runner: runner, logger: logger)
+            sleep: sleep ?? { try await Task.sleep(for: $0) }, runner: runner, deliveryRetry: .milliseconds(50),
+            logger: logger)
         let ready = AsyncStream<Int>.makeStream()
-        group = server.serviceGroup(signals: []) { port in
+        let group = server.serviceGroup(signals: []) { port in
             ready.continuation.yield(port)
             ready.continuation.finish()
         }
-        let group = group
-        task = Task { try await group.run() }
+        let task = Task { try await group.run() }
         var bound = 0
         for await value in ready.stream { bound = value }
-        port = bound
+        return (configuration, server, group, task, bound, logs)
     }
 
     var databasePath: String { configuration.storePath }
@@ -125,18 +151,24 @@ final class ServeHarness: Sendable {
     }
 
     func shutdown() async {
+        await stopServer()
+        await simulator.shutdown()
+    }
+
+    /// Stops the server only (the simulator and the ledger stay, for a restart).
+    func stopServer() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
-        await simulator.shutdown()
     }
 
     static func with(
         _ simulatorConfiguration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
         serve: String = "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"",
         sleep: (@Sendable (Duration) async throws -> Void)? = nil, runner: SyncScheduler.Runner? = nil,
-        _ body: (ServeHarness) async throws -> Void
+        extra: String = "", _ body: (ServeHarness) async throws -> Void
     ) async throws {
-        let harness = try await ServeHarness(simulatorConfiguration, serve: serve, sleep: sleep, runner: runner)
+        let harness = try await ServeHarness(
+            simulatorConfiguration, serve: serve, sleep: sleep, runner: runner, extra: extra)
         do { try await body(harness) } catch {
             await harness.shutdown()
             throw error

@@ -126,7 +126,7 @@ struct MigrationTests {
 
     @Test(
         "Every released schema upgrades to the latest with its data intact",
-        arguments: ["schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite"])
+        arguments: ["schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite", "schema-0004.sqlite"])
     func upgradesFixtures(fixture: String) throws {
         let directory = try TemporaryDirectory()
         let path = try copyFixture(fixture, into: directory)
@@ -168,6 +168,10 @@ struct MigrationTests {
             [movement.amount, movement.balanceBefore, movement.balanceAfter].map { $0?.description }
                 == ["-0.5000", "100.0000", "99.5000"])
         #expect(try reader.unitScales() == UnitScales())
+        // 0004's alert and its delivery stay as they were; older ledgers start with none.
+        let alerts = try reader.alerts()
+        #expect(alerts.map(\.subject) == (fixture == "schema-0004.sqlite" ? ["modelrouter/17"] : []))
+        #expect(alerts.first.map { $0.firing && $0.figures.contains("99.5000") } ?? true)
         try database.close()
         let check = try checkIntegrity(path: path)
         #expect(check.integrity == ["ok"])

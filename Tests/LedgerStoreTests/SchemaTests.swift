@@ -296,6 +296,7 @@ struct SchemaTests {
                 "sync_run_source", "status", RunStatus.allCases.filter { $0 != .interrupted }.map(\.rawValue))
             try expectList("sync_run_source", "discovery", DiscoveryOutcome.allCases.map(\.rawValue))
             try expectList("conflict", "kind", ConflictKind.allCases.map(\.rawValue))
+            try expectList("alert_state", "kind", AlertKind.allCases.map(\.rawValue))
             try expectList("conflict", "resolution", ConflictResolution.allCases.map(\.rawValue))
             try expectList("source_instance", "kind", SourceKind.allCases.map(\.rawValue))
         }

@@ -28,7 +28,11 @@ public enum CLI {
     ///
     /// Standard output and error go to files, not pipes: a child that fills one pipe's buffer while the parent
     /// reads the other to its end would wait forever.
-    public static func run(_ arguments: [String], in directory: String? = nil) throws -> Result {
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+    )
+        throws -> Result
+    {
         let scratch = try TemporaryDirectory()
         let outPath = scratch.file("stdout")
         let errPath = scratch.file("stderr")
@@ -39,6 +43,9 @@ public enum CLI {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try binary())
         process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         process.standardOutput = out
         process.standardError = err

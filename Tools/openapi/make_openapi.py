@@ -152,6 +152,24 @@ paths["/api/v1/status"] = {"get": {
                                              "sync_every_seconds": {"type": "integer"}}}}}},
                   "401": error},
 }}
+paths["/api/v1/alerts"] = {"get": {
+    "operationId": "alerts", "summary": "Alerts firing now, and those resolved since an instant (default: 7 days ago).",
+    "parameters": [{"name": "resolved_since", "in": "query", "description": "Also alerts resolved since this instant.",
+                    "schema": {"type": "string", "format": "date-time", "minLength": 1}}],
+    "responses": {"200": {"description": "The alerts, newest first.", "content": {"application/json": {"schema": {
+        "type": "object", "required": ["alerts"],
+        "properties": {"alerts": {"type": "array", "items": {
+            "type": "object",
+            "required": ["id", "rule", "kind", "subject", "state", "firing_since", "resolved_at", "message", "figures"],
+            "properties": {
+                "id": {"type": "integer"}, "rule": {"type": "string"},
+                "kind": {"type": "string", "enum": ["balance_below", "credit_ending", "stale", "sync_failing",
+                                                    "new_conflict"]},
+                "subject": {"type": "string"}, "source": text, "account": text,
+                "state": {"type": "string", "enum": ["firing", "resolved"]}, "firing_since": time,
+                "resolved_at": time, "message": {"type": "string"}, "figures": {}}}}}}}}},
+        **errors},
+}}
 paths["/api/v1/sync"] = {"post": {
     "operationId": "syncNow", "summary": "Asks for a sync now (a token is required).",
     "responses": {"202": {"description": "The sync starts.", "content": {"application/json": {"schema": {

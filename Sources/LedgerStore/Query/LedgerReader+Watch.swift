@@ -21,6 +21,10 @@ public struct SourceSummary: Sendable, Equatable {
     public var counts: RunCounts
     /// Quarantined payloads of the source over its whole history.
     public var quarantinedTotal: Int
+    /// When its newest complete or partial run ended (fresh data came), if any.
+    public var lastSuccessAt: Instant?
+    /// The statuses of its newest runs, newest first (at most ten).
+    public var recentStatuses: [RunStatus]
 }
 
 /// An account a watcher should look at, with the figures that say how close it is to running out.
@@ -51,7 +55,12 @@ extension LedgerReader {
                            (SELECT count(*) FROM account a JOIN balance_version v ON v.account_id = a.id
                              WHERE a.source_id = s.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
                                AND v.state = 'present') AS accounts,
-                           (SELECT count(*) FROM quarantine q WHERE q.source_id = s.id) AS quarantined_total
+                           (SELECT count(*) FROM quarantine q WHERE q.source_id = s.id) AS quarantined_total,
+                           (SELECT max(r2.ended_at) FROM sync_run_source rs2 JOIN sync_run r2 ON r2.id = rs2.run_id
+                             WHERE rs2.source_id = s.id AND rs2.status IN ('complete', 'partial')) AS last_success_at,
+                           (SELECT group_concat(status, ',') FROM (
+                              SELECT rs3.status FROM sync_run_source rs3 WHERE rs3.source_id = s.id
+                              ORDER BY rs3.run_id DESC LIMIT 10)) AS recent
                     FROM source_instance s
                     LEFT JOIN sync_run_source rs ON rs.source_id = s.id
                          AND rs.run_id = (SELECT max(run_id) FROM sync_run_source WHERE source_id = s.id)
@@ -75,7 +84,11 @@ extension LedgerReader {
                     lastRunStartedAt: (row["started_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
                     lastRunEndedAt: (row["ended_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
                     lastStatus: (row["status"] as String?).flatMap(RunStatus.init(rawValue:)), counts: counts,
-                    quarantinedTotal: row["quarantined_total"])
+                    quarantinedTotal: row["quarantined_total"],
+                    lastSuccessAt: (row["last_success_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
+                    recentStatuses: ((row["recent"] as String?) ?? "").split(separator: ",").compactMap {
+                        RunStatus(rawValue: String($0))
+                    })
             }
         }
     }
@@ -88,8 +101,13 @@ extension LedgerReader {
     /// - Parameters:
     ///   - limit: The most accounts returned.
     ///   - now: The instant days until a credit end are counted from.
+    ///   - creditWithinDays: Only accounts whose credit ends within this many days (or has ended).
     /// - Throws: ``QueryError`` when the store fails.
-    public func watchedAccounts(limit: Int, now: Instant) throws(QueryError) -> [WatchedAccount] {
+    public func watchedAccounts(
+        limit: Int, now: Instant, creditWithinDays: Int? = nil
+    ) throws(QueryError)
+        -> [WatchedAccount]
+    {
         guard limit > 0 else { return [] }
         return try read { db in
             try Row.fetchAll(
@@ -104,10 +122,11 @@ extension LedgerReader {
                     JOIN source_instance s ON s.id = a.source_id
                     LEFT JOIN dms_credit_detail d ON d.version_id = v.id
                     WHERE v.valid_to IS NULL AND v.superseded_at IS NULL AND v.state = 'present'
+                      AND (?3 IS NULL OR credit_days <= ?3)
                     ORDER BY credit_days IS NULL, credit_days, v.available_balance_whole IS NULL,
                              v.available_balance_whole, v.available_balance_nanos, a.id
                     LIMIT ?2
-                    """, arguments: [now.millisecondsSinceEpoch, limit]
+                    """, arguments: [now.millisecondsSinceEpoch, limit, creditWithinDays]
             ).map { row in
                 WatchedAccount(
                     account: Self.accountRef(row), unit: try MoneyUnit(row["unit"]),
