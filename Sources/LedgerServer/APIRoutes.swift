@@ -8,13 +8,14 @@ import LedgerSync
 extension LedgerServer {
     /// Every route. Handlers only turn parameters into a query and its answer into JSON: the rules are in
     /// LedgerReports and the reads in LedgerStore.
-    func makeRouter() -> Router<BasicRequestContext> {
-        let router = Router()
+    func makeRouter() -> Router<ServeContext> {
+        let router = Router(context: ServeContext.self)
         var methods: [String: [HTTPRequest.Method]] = ["/healthz": [.get], "/metrics": [.get], "/api/v1/sync": [.post]]
         for path in QueryKind.allCases.map(\.rawValue) + ["reconciliation", "status", "alerts", "openapi.json"] {
             methods["/api/v1/" + path] = [.get]
         }
         router.add(middleware: AccessMiddleware(token: token, methods: methods))
+        router.add(middleware: RequestLimitMiddleware(buckets: buckets))
         router.get("healthz") { _, _ in JSONResponse.make(text: "{\"ok\":true}") }
         let api = router.group("api/v1")
         for kind in QueryKind.allCases {

@@ -29,6 +29,7 @@ public final class LedgerServer: Sendable {
     let clock: any LedgerClock
     let logger: Logger
     let deliverer: AlertDeliverer
+    let buckets: RateBuckets
     private let boundPort = BoundPort()
 
     /// Checks the settings, creates or upgrades the ledger if needed, and opens its readers.
@@ -57,6 +58,7 @@ public final class LedgerServer: Sendable {
         self.clock = clock
         self.logger = logger
         self.token = settings.token.map(BearerToken.init)
+        self.buckets = RateBuckets(rate: settings.requestsPerSecond, burst: settings.requestsPerSecond * 2)
         // A new ledger is created and migrated here, so that the API answers before the first sync ends.
         try LedgerDatabase.open(path: configuration.storePath, clock: clock, logger: logger).close()
         let reader = try LedgerReader.open(path: configuration.storePath, readers: 8)

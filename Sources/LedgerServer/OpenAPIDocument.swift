@@ -477,6 +477,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Error"
                   }
                 }
               }
@@ -657,6 +660,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "404": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
                     "$ref": "#/components/responses/Error"
                   }
                 }
@@ -842,6 +848,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "404": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
                     "$ref": "#/components/responses/Error"
                   }
                 }
@@ -1035,6 +1044,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Error"
                   }
                 }
               }
@@ -1170,6 +1182,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "404": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
                     "$ref": "#/components/responses/Error"
                   }
                 }
@@ -1353,6 +1368,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Error"
                   }
                 }
               }
@@ -1526,6 +1544,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Error"
                   }
                 }
               }
@@ -1678,6 +1699,9 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "404": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
                     "$ref": "#/components/responses/Error"
                   }
                 }
@@ -1852,6 +1876,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Error"
                   }
                 }
               }
@@ -1903,6 +1930,9 @@ enum OpenAPIDocument {
                     }
                   },
                   "401": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
                     "$ref": "#/components/responses/Error"
                   }
                 }
@@ -2023,6 +2053,9 @@ enum OpenAPIDocument {
                   },
                   "404": {
                     "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
+                    "$ref": "#/components/responses/Error"
                   }
                 }
               }
@@ -2054,6 +2087,12 @@ enum OpenAPIDocument {
                     "$ref": "#/components/responses/Error"
                   },
                   "409": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "413": {
+                    "$ref": "#/components/responses/Error"
+                  },
+                  "429": {
                     "$ref": "#/components/responses/Error"
                   }
                 }

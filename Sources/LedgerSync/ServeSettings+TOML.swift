@@ -4,7 +4,7 @@ import LedgerSources
 extension ServeSettings {
     /// Reads the `[serve]` table.
     static func parse(_ table: TableReader, secrets: [String: String]) throws(ConfigError) -> ServeSettings {
-        try table.allowOnly(["listen", "sync_every", "token_env", "metrics_max_accounts"])
+        try table.allowOnly(["listen", "sync_every", "token_env", "metrics_max_accounts", "requests_per_second"])
         var settings = ServeSettings()
         if let listen = try table.optionalString("listen") {
             guard let address = address(listen) else {
@@ -27,6 +27,8 @@ extension ServeSettings {
         }
         settings.metricsAccountLimit =
             try table.optionalInt("metrics_max_accounts", range: 0...100_000) ?? settings.metricsAccountLimit
+        settings.requestsPerSecond =
+            try table.optionalInt("requests_per_second", range: 0...1_000_000) ?? settings.requestsPerSecond
         return settings
     }
 }

@@ -14,6 +14,8 @@ public struct ServeSettings: Sendable, Equatable {
     public var token: Secret?
     /// The most accounts `/metrics` gives their own series (the most urgent first).
     public var metricsAccountLimit = 500
+    /// Requests a second one client address may make (bursts of twice that); 0 for no limit.
+    public var requestsPerSecond = 100
 
     /// The defaults: loopback port 8080, a sync every 15 minutes, no token.
     public init() {}

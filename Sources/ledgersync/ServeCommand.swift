@@ -28,6 +28,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(name: .customLong("token-env"), help: "The environment variable holding the bearer token.")
     var tokenEnv: String?
 
+    @Option(
+        name: .customLong("requests-per-second"),
+        help: "Requests a second one client address may make, bursts of twice that; 0 for no limit (default 100).")
+    var requestsPerSecond: Int?
+
     @Option(name: .long, help: "Log format on standard error: text or json.")
     var logFormat: LogFormat = .text
 
@@ -60,6 +65,12 @@ struct ServeCommand: AsyncParsableCommand {
             }
             settings.tokenEnv = tokenEnv
             settings.token = .init(token)
+        }
+        if let requestsPerSecond {
+            guard requestsPerSecond >= 0 else {
+                throw CommandFailure(message: "--requests-per-second: expected 0 or more", exitCode: .usage)
+            }
+            settings.requestsPerSecond = requestsPerSecond
         }
         configuration.serve = settings
         let logger = Logger(label: "ledgersync.serve") { label in

@@ -134,6 +134,7 @@ struct AlertTests {
         // A restart on the same ledger: the next sync finds the alert still firing and sends nothing.
         let second = try await ServeHarness(extra: Self.rules(receiver.url), environment: environment, reusing: first)
         do {
+            #expect(try await second.eventually { await !second.server.syncScheduler.currentStatus().running })
             #expect(await second.server.syncScheduler.requestRun() == .started)
             #expect(try await second.eventually { try completeRuns(second) == 2 })
             try await Task.sleep(for: .milliseconds(300))
@@ -141,6 +142,7 @@ struct AlertTests {
             // The balance rises above the threshold: one resolved message, then nothing more.
             second.simulator.simulator.world.setClientBalance(1001, to: FixedDecimal("500000000.00")!)
             second.simulator.simulator.world.advance(seconds: 60)
+            #expect(try await second.eventually { await !second.server.syncScheduler.currentStatus().running })
             #expect(await second.server.syncScheduler.requestRun() == .started)
             #expect(try await second.eventually { try completeRuns(second) == 3 })
             #expect(try await second.eventually { receiver.messages.count == 4 })

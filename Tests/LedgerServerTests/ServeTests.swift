@@ -1,3 +1,5 @@
+import AsyncHTTPClient
+import NIOCore
 import Foundation
 import LedgerCore
 import LedgerReports
@@ -177,6 +179,39 @@ struct ServeTests {
     }
 }
 
+@Suite("serve: request limits")
+struct RequestLimitTests {
+    @Test("One address over its rate gets 429 with Retry-After; a body over 64 KiB gets 413")
+    func limits() async throws {
+        try await ServeHarness.with(serve: "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"\nrequests_per_second = 1") {
+            (harness: ServeHarness) async throws in
+            // Twenty at once from one address, one a second allowed with bursts of two: most are refused.
+            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
+                for _ in 0..<20 {
+                    group.addTask {
+                        let answer = try await harness.request("/api/v1/status")
+                        return (answer.status, answer.headers.first { $0.0 == "retry-after" }?.1)
+                    }
+                }
+                var answers: [(Int, String?)] = []
+                for try await answer in group { answers.append(answer) }
+                return answers
+            }
+            let refused = answers.filter { $0.0 == 429 }
+            #expect(refused.count >= 10, "\(answers.map(\.0))")
+            #expect(answers.allSatisfy { $0.0 == 200 || $0.0 == 429 })
+            #expect(refused.allSatisfy { $0.1.flatMap(Int.init).map { $0 >= 1 } == true })
+            try await Task.sleep(for: .milliseconds(2_100))
+            #expect(try await harness.request("/api/v1/status").status == 200)
+            var request = HTTPClientRequest(url: "http://127.0.0.1:\(harness.port)/api/v1/sync")
+            request.method = .POST
+            request.body = .bytes(ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000))
+            let response = try await harness.simulator.client.execute(request, timeout: .seconds(10))
+            #expect(response.status.code == 413)
+        }
+    }
+}
+
 /// A count shared between a test and a runner.
 actor Counter {
     private(set) var value = 0
@@ -320,7 +355,7 @@ struct ServeSafetyTests {
     func readersDuringSync() async throws {
         try await ServeHarness.with(
             SimulatorConfiguration(modelRouterClients: 300, changePercent: 100),
-            serve: "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"\ntoken_env = \"SERVE_TOKEN\""
+            serve: "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"\ntoken_env = \"SERVE_TOKEN\"\nrequests_per_second = 0"
         ) {
             (harness: ServeHarness) async throws in
             let token = "serve-token-3f9c2a"
@@ -328,6 +363,7 @@ struct ServeSafetyTests {
                 try await harness.eventually {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 1
                 })
+            #expect(try await harness.eventually { await !harness.server.syncScheduler.currentStatus().running })
             harness.simulator.simulator.world.advance(seconds: 3_600)
             harness.simulator.simulator.faults.add(FaultRule(.slow, source: .modelRouter, delayMilliseconds: 20))
             #expect(try await harness.request("/api/v1/sync", method: .POST, token: token).status == 202)

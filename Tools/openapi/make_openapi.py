@@ -97,7 +97,7 @@ def parameter(name):
 
 
 error = {"$ref": "#/components/responses/Error"}
-errors = {"400": error, "401": error, "404": error}
+errors = {"400": error, "401": error, "404": error, "429": error}
 
 
 def list_path(kind):
@@ -150,7 +150,7 @@ paths["/api/v1/status"] = {"get": {
                               "properties": {"sync_running": {"type": "boolean"}, "next_sync_at": time,
                                              "consecutive_failures": {"type": "integer"}, "last_outcome": text,
                                              "sync_every_seconds": {"type": "integer"}}}}}},
-                  "401": error},
+                  "401": error, "429": error},
 }}
 paths["/api/v1/alerts"] = {"get": {
     "operationId": "alerts", "summary": "Alerts firing now, and those resolved since an instant (default: 7 days ago).",
@@ -174,7 +174,7 @@ paths["/api/v1/sync"] = {"post": {
     "operationId": "syncNow", "summary": "Asks for a sync now (a token is required).",
     "responses": {"202": {"description": "The sync starts.", "content": {"application/json": {"schema": {
         "type": "object", "properties": {"sync": {"type": "string"}}}}}},
-        "401": error, "403": error, "409": error},
+        "401": error, "403": error, "409": error, "413": error, "429": error},
 }}
 
 document = {
