@@ -147,6 +147,7 @@ let package = Package(
                 "LedgerCore", "LedgerStore", "LedgerSources", "LedgerSync", "LedgerSimulator", "LedgerReports",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/ledgersync-bench"

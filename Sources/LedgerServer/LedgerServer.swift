@@ -30,6 +30,7 @@ public final class LedgerServer: Sendable {
     let logger: Logger
     let deliverer: AlertDeliverer
     let buckets: RateBuckets
+    let metricsCache: MetricsCache
     private let boundPort = BoundPort()
 
     /// Checks the settings, creates or upgrades the ledger if needed, and opens its readers.
@@ -59,6 +60,7 @@ public final class LedgerServer: Sendable {
         self.logger = logger
         self.token = settings.token.map(BearerToken.init)
         self.buckets = RateBuckets(rate: settings.requestsPerSecond, burst: settings.requestsPerSecond * 2)
+        self.metricsCache = MetricsCache(maximumAge: .seconds(5), clock: clock)
         // A new ledger is created and migrated here, so that the API answers before the first sync ends.
         try LedgerDatabase.open(path: configuration.storePath, clock: clock, logger: logger).close()
         let reader = try LedgerReader.open(path: configuration.storePath, readers: 8)

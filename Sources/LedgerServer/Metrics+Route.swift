@@ -2,18 +2,20 @@ import Hummingbird
 import LedgerStore
 
 extension LedgerServer {
-    /// `/metrics`: the exposition, read from the ledger at each scrape.
+    /// `/metrics`: the exposition read from the ledger, shared by the scrapes of ``MetricsCache/maximumAge``.
     func metrics() async throws -> Response {
-        let status = await scheduler.currentStatus()
         let text: String
         do {
-            let now = clock.now()
-            text = MetricsWriter.render(
-                sources: try reader.sourceSummaries(), totals: try reader.totals(),
-                watched: try reader.watchedAccounts(limit: settings.metricsAccountLimit, now: now),
-                watchedLimit: settings.metricsAccountLimit, scheduler: status,
-                alerts: try reader.alerts(limit: settings.metricsAccountLimit), now: now)
-        } catch {
+            text = try await metricsCache.text { [self] in
+                let status = await scheduler.currentStatus()
+                let now = clock.now()
+                return MetricsWriter.render(
+                    sources: try reader.sourceSummaries(), totals: try reader.totals(),
+                    watched: try reader.watchedAccounts(limit: settings.metricsAccountLimit, now: now),
+                    watchedLimit: settings.metricsAccountLimit, scheduler: status,
+                    alerts: try reader.alerts(limit: settings.metricsAccountLimit), now: now)
+            }
+        } catch let error as QueryError {
             throw Self.apiError(error)
         }
         return Response(

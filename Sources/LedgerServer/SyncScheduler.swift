@@ -104,7 +104,8 @@ public actor SyncScheduler: Service {
         var delay: Duration = .zero
         if let last = lastRunStartedAt() {
             let elapsed = Duration.milliseconds(clock.now().millisecondsSinceEpoch - last.millisecondsSinceEpoch)
-            if elapsed < every { delay = every - elapsed }
+            // A last run "in the future" (a clock set back, a ledger from elsewhere) does not postpone the first.
+            if elapsed >= .zero, elapsed < every { delay = every - elapsed }
         }
         while !shuttingDown {
             await wait(delay)

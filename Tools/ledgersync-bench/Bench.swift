@@ -35,8 +35,8 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Small sizes that finish in under two minutes on 2 cores.") var quick = false
     @Flag(help: "Print the table as JSON.") var json = false
     @Option(help: "Measured runs per figure (after one warm-up); the median is reported.") var runs = 3
-    @Option(parsing: .upToNextOption, help: "Scenario groups to run: sync, write, query, export (default all).")
-    var only: [String] = ["sync", "write", "query", "export"]
+    @Option(parsing: .upToNextOption, help: "Scenario groups to run: sync, write, query, export, serve (default all).")
+    var only: [String] = ["sync", "write", "query", "export", "serve"]
 
     func run() async throws {
         let runs = quick ? 1 : self.runs
@@ -54,6 +54,10 @@ struct Run: AsyncParsableCommand {
         }
         if only.contains("export") {
             rows.append(try exportScenario(accounts: quick ? 5_000 : 100_000, days: 30, runs: runs))
+        }
+        if only.contains("serve") {
+            rows += try await serveScenarios(
+                accounts: quick ? 10_000 : 100_000, versions: 10, seconds: quick ? 3 : 10, runs: runs)
         }
         print(Table.render(rows, json: json, runs: runs))
     }

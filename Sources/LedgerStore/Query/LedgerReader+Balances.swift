@@ -269,20 +269,24 @@ extension LedgerReader {
         return try FixedDecimal(summingWhole: whole, nanos: nanos)
     }
 
+    /// A row of `SELECT accountColumns, versionColumns`, read by column index: the name lookups GRDB would do per
+    /// cell (a lowercased copy of each name) were the largest cost of a page (profiled with perf on `serve`).
     static func balanceRow(_ row: Row) -> BalanceRow {
-        func amount(_ name: String) -> FixedDecimal? { StoredDetails.amount(row, name) }
-        func instant(_ column: String) -> Instant? {
-            (row[column] as Int64?).map(Instant.init(millisecondsSinceEpoch:))
+        func amount(_ whole: Int) -> FixedDecimal? {
+            guard let w = row[whole] as Int64?, let n = row[whole + 1] as Int64? else { return nil }
+            return try? FixedDecimal(whole: w, nanos: n)
         }
+        func instant(_ index: Int) -> Instant? { (row[index] as Int64?).map(Instant.init(millisecondsSinceEpoch:)) }
         return BalanceRow(
-            account: accountRef(row), versionID: row["version_id"], state: row["state"],
-            unit: (row["unit"] as String?).flatMap { try? MoneyUnit($0) },
-            availableBalance: amount("available_balance"), creditLimit: amount("credit_limit"),
-            used: amount("used"), frozen: amount("frozen"), totalAvailable: amount("total_available"),
-            overdue: amount("overdue"), validFrom: Instant(millisecondsSinceEpoch: row["valid_from"]),
-            validTo: instant("valid_to"), recordedAt: Instant(millisecondsSinceEpoch: row["recorded_at"]),
-            supersededAt: instant("superseded_at"), sourceModifiedAt: instant("source_modified_at"),
-            observedAt: Instant(millisecondsSinceEpoch: row["observed_at"]), flagged: row["flagged"] as Bool,
-            runID: row["run_id"])
+            account: AccountRef(
+                accountID: row[0], source: row[1], kind: SourceKind(rawValue: row[2])!, key: row[3],
+                displayName: row[4]),
+            versionID: row[5], state: row[6], unit: (row[7] as String?).flatMap { try? MoneyUnit($0) },
+            availableBalance: amount(8), creditLimit: amount(10), used: amount(12), frozen: amount(14),
+            totalAvailable: amount(16), overdue: amount(18), validFrom: Instant(millisecondsSinceEpoch: row[20]),
+            validTo: instant(21), recordedAt: Instant(millisecondsSinceEpoch: row[22]), supersededAt: instant(23),
+            sourceModifiedAt: instant(24), observedAt: Instant(millisecondsSinceEpoch: row[25]),
+            flagged: row[26] as Bool,
+            runID: row[27])
     }
 }
