@@ -27,7 +27,7 @@ final class ServeHarness: Sendable {
     let server: LedgerServer
     let group: ServiceGroup
     let port: Int
-    let logs: LogLines
+    let logs: LogCapture
     private let task: Task<Void, any Error>
 
     /// - Parameters:
@@ -65,7 +65,7 @@ final class ServeHarness: Sendable {
         simulator: RunningSimulator, directory: TemporaryDirectory, serve: String,
         sleep: (@Sendable (Duration) async throws -> Void)?, runner: SyncScheduler.Runner?, extra: String,
         environment: [String: String]
-    ) async throws -> (SyncConfiguration, LedgerServer, ServiceGroup, Task<Void, any Error>, Int, LogLines) {
+    ) async throws -> (SyncConfiguration, LedgerServer, ServiceGroup, Task<Void, any Error>, Int, LogCapture) {
         let text = """
             [store]
             path = "ledger.sqlite"
@@ -96,8 +96,8 @@ final class ServeHarness: Sendable {
             """
         let configuration = try SyncConfiguration.parse(
             text, file: "serve.toml", directory: directory.path, environment: environment)
-        let logs = LogLines()
-        let logger = Logger(label: "serve-test") { _ in logs.handler() }
+        let logs = LogCapture()
+        let logger = logs.logger("serve-test")
         let server = try LedgerServer(
             configuration: configuration, settings: configuration.serve,
             sleep: sleep ?? { try await Task.sleep(for: $0) }, runner: runner, deliveryRetry: .milliseconds(50),
@@ -174,28 +174,6 @@ final class ServeHarness: Sendable {
             throw error
         }
         await harness.shutdown()
-    }
-}
-
-/// Every log line the server wrote, message and metadata, to search for secrets.
-final class LogLines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    var all: [String] { lock.withLock { lines } }
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    func handler() -> some LogHandler { Handler(lines: self) }
-
-    struct Handler: LogHandler {
-        let lines: LogLines
-        var metadata: Logger.Metadata = [:]
-        var logLevel: Logger.Level = .trace
-        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-            get { metadata[key] }
-            set { metadata[key] = newValue }
-        }
-        func log(event: LogEvent) {
-            lines.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
-        }
     }
 }
 

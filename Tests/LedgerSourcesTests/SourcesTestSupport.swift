@@ -7,31 +7,6 @@ import LedgerTestSupport
 import Logging
 import Testing
 
-/// Collects every log line (message and metadata) so tests can search them, e.g. for secrets.
-final class LogCapture: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var all: [String] { lock.withLock { lines } }
-
-    func logger(_ label: String = "test") -> Logger {
-        Logger(label: label) { _ in CapturingHandler(capture: self) }
-    }
-}
-
-struct CapturingHandler: LogHandler {
-    let capture: LogCapture
-    var metadata: Logger.Metadata = [:]
-    var logLevel: Logger.Level = .trace
-    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
-        get { metadata[key] }
-        set { metadata[key] = newValue }
-    }
-    func log(event: LogEvent) {
-        capture.append("\(event.level) \(event.message) \(metadata.merging(event.metadata ?? [:]) { $1 })")
-    }
-}
-
 /// Records the waits a client asks for instead of sleeping, so retry tests run instantly.
 final class SleepRecorder: @unchecked Sendable {
     private let lock = NSLock()
