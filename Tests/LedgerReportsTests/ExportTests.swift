@@ -162,7 +162,7 @@ struct ExportTests {
     @Test("check exits 0 with one line when clean, 1 with a line per finding")
     func checkCommand() async throws {
         let path = try await FixtureLedger.shared.path()
-        let dirty = try CLI.run(["check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20"])
+        let dirty = try await CLI.run(["check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20"])
         #expect(dirty.status == 1)
         let lines = dirty.stdout.split(separator: "\n")
         #expect(lines.count == 6)
@@ -173,18 +173,18 @@ struct ExportTests {
                 )
             })
         // Tolerances and a selection can make it clean.
-        let clean = try CLI.run([
+        let clean = try await CLI.run([
             "check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--source", "twcc", "--stale-after",
             "72",
         ])
         #expect(clean.status == 0, "\(clean.stdout)")
         #expect(clean.stdout.split(separator: "\n").count == 1 && clean.stdout.hasPrefix("ok: 2 accounts"))
-        let json = try CLI.run(["check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--json"])
+        let json = try await CLI.run(["check", "--db", path, "--from", "2026-11-19", "--to", "2026-11-20", "--json"])
         #expect(
             json.status == 1 && json.stdout.hasPrefix("{\"schema\":\"ledgersync.reconciliation/2\",\"clean\":false"))
-        let bad = try CLI.run(["check", "--db", path, "--tolerance", "nonsense=1"])
+        let bad = try await CLI.run(["check", "--db", path, "--tolerance", "nonsense=1"])
         #expect(bad.status == 2 && bad.stderr.contains("--tolerance \"nonsense=1\""))
-        let badStatement = try CLI.run(["check", "--db", path, "--statement", "/nonexistent.csv"])
+        let badStatement = try await CLI.run(["check", "--db", path, "--statement", "/nonexistent.csv"])
         #expect(badStatement.status == 2 && badStatement.stderr.contains("--statement"))
     }
 }

@@ -43,18 +43,18 @@ struct QueryCLITests {
             "SELECT 1; DELETE FROM conflict",
         ]
         for statement in refused {
-            let result = try CLI.run(["query", "sql", "--db", path, statement])
+            let result = try await CLI.run(["query", "sql", "--db", path, statement])
             #expect(result.status == 2, "\(statement): exit \(result.status), \(result.stderr)")
             #expect(result.stderr.contains("query sql"), "\(statement): \(result.stderr)")
             #expect(!result.stderr.contains("Fatal error"))
         }
         #expect(!FileManager.default.fileExists(atPath: directory.file("other.sqlite")))
-        let ok = try CLI.run([
+        let ok = try await CLI.run([
             "query", "sql", "--db", path, "--format", "csv", "SELECT count(*) AS n FROM balance_version",
         ])
         #expect(ok.status == 0)
         #expect(ok.stdout == "n\n12\n")
-        let pragma = try CLI.run(["query", "sql", "--db", path, "PRAGMA table_info(account)"])
+        let pragma = try await CLI.run(["query", "sql", "--db", path, "PRAGMA table_info(account)"])
         #expect(pragma.status == 0 && pragma.stdout.contains("display_name"))
         #expect(try Self.sha256(path) == before)
     }
@@ -82,11 +82,11 @@ struct QueryCLITests {
             (["query", "conflicts", "--db", path, "--conflict-kind", "nope"], "--conflict-kind nope"),
         ]
         for (arguments, expected) in cases {
-            let result = try CLI.run(arguments)
+            let result = try await CLI.run(arguments)
             #expect(result.status == 2, "\(arguments): exit \(result.status) \(result.stderr)")
             #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
         }
-        let missing = try CLI.run(["query", "balances", "--db", directory.file("none.sqlite")])
+        let missing = try await CLI.run(["query", "balances", "--db", directory.file("none.sqlite")])
         #expect(missing.status == 3 && missing.stderr.contains("no ledger here"))
         #expect(!FileManager.default.fileExists(atPath: directory.file("none.sqlite")))
     }
@@ -101,6 +101,7 @@ struct QueryCLITests {
             try db.execute(sql: "BEGIN IMMEDIATE")
             try db.execute(sql: "UPDATE account SET display_name = 'in flight' WHERE account_key = '17'")
             // Another process reads the committed state while this transaction is open.
+            // Inside a synchronous database closure: the blocking run (no in-process server is involved).
             let result = try CLI.run(["query", "balances", "--db", path, "--account", "17", "--format", "ndjson"])
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stdout.contains("研发部"))
@@ -130,10 +131,10 @@ struct QueryCLITests {
         #expect(throws: QueryError.self) { try reader.balances(page: PageRequest(limit: 1, after: historyCursor)) }
 
         let path = try await FixtureLedger.shared.path()
-        let first = try CLI.run(["query", "balances", "--db", path, "--limit", "4", "--format", "csv"])
+        let first = try await CLI.run(["query", "balances", "--db", path, "--limit", "4", "--format", "csv"])
         let next = try #require(
             first.stderr.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
-        let second = try CLI.run([
+        let second = try await CLI.run([
             "query", "balances", "--db", path, "--limit", "4", "--format", "csv", "--after", next,
         ])
         #expect(first.stdout.split(separator: "\n").count == 5)
@@ -142,8 +143,8 @@ struct QueryCLITests {
     }
 
     @Test("Each query's help lists only the options that apply to it")
-    func helpPerList() throws {
-        let balances = try CLI.run(["query", "balances", "--help"])
+    func helpPerList() async throws {
+        let balances = try await CLI.run(["query", "balances", "--help"])
         #expect(balances.status == 0)
         for option in ["--as-of", "--recorded-as-of", "--account", "--format"] {
             #expect(balances.stdout.contains(option), "balances --help lacks \(option)")
@@ -151,14 +152,14 @@ struct QueryCLITests {
         for option in ["--from", "--conflict-kind", "--run ", "--axis", "--include-superseded"] {
             #expect(!balances.stdout.contains(option), "balances --help offers \(option)")
         }
-        let conflicts = try CLI.run(["query", "conflicts", "--help"])
+        let conflicts = try await CLI.run(["query", "conflicts", "--help"])
         #expect(conflicts.stdout.contains("same_timestamp_different_content") && !conflicts.stdout.contains("--as-of"))
     }
 
     @Test("table output aligns columns with wide characters counted as two")
     func cjkAlignment() async throws {
         let path = try await FixtureLedger.shared.path()
-        let result = try CLI.run(["query", "balances", "--db", path])
+        let result = try await CLI.run(["query", "balances", "--db", path])
         #expect(result.status == 0)
         let lines = result.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 7)

@@ -289,7 +289,7 @@ struct ServeSafetyTests {
             // Let a few accounts land, then stop it.
             try await Task.sleep(for: .milliseconds(900))
             process.terminate()
-            process.waitUntilExit()
+            try await CLI.exit(of: process, started: true)
             try handle.close()
             let output = String(decoding: FileManager.default.contents(atPath: log) ?? Data(), as: UTF8.self)
             #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(output)")

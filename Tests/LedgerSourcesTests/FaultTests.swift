@@ -119,18 +119,23 @@ struct FaultTests {
     @Test("A slow answer times out and is retried")
     func slow() async throws {
         try await withSimulator { harness in
-            harness.simulator.faults.add(FaultRule(.slow, source: .modelRouter, times: 1, delayMilliseconds: 3_000))
-            // A timeout well under the fault's 3 s delay, and well over a normal answer even on a loaded machine
-            // (at 0.3 s the retried, healthy request itself timed out while other suites ran beside it).
+            // The slow answers take 20 s, far beyond every timeout here, so whether a request times out never
+            // depends on how loaded the machine is; the healthy retry has 5 s, far beyond a normal answer even while
+            // other suites run beside it (at 0.3 s, then 1 s, it timed out under load).
+            harness.simulator.faults.add(FaultRule(.slow, source: .modelRouter, times: 1, delayMilliseconds: 20_000))
             let connector = try harness.modelRouter(
                 limits: SourceLimits(
-                    requestTimeout: .seconds(1), retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1))))
+                    requestTimeout: .seconds(5), retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1))))
             let outcome = try await connector.balance(clientID: 1001)
             #expect(outcome.decoded() != nil)
             #expect(outcome.response.attempts == 2)
 
-            harness.simulator.faults.add(FaultRule(.slow, source: .modelRouter, delayMilliseconds: 3_000))
-            let error = await #expect(throws: SourceError.self) { try await connector.balance(clientID: 1001) }
+            harness.simulator.faults.add(FaultRule(.slow, source: .modelRouter, delayMilliseconds: 20_000))
+            let impatient = try harness.modelRouter(
+                limits: SourceLimits(
+                    requestTimeout: .milliseconds(500),
+                    retry: RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(1))))
+            let error = await #expect(throws: SourceError.self) { try await impatient.balance(clientID: 1001) }
             #expect(error?.kind == .timeout)
             #expect(error?.retryable == true)
         }

@@ -39,9 +39,9 @@ struct CommandLineInvocationTests {
     }
 
     @Test("The demo's printed commands run as shown, from another directory and with a space in the path")
-    func demoCommandsRun() throws {
+    func demoCommandsRun() async throws {
         let scratch = try TemporaryDirectory()
-        let demo = try CLI.run(["demo", "--dir", "my demo"], in: scratch.path)
+        let demo = try await CLI.run(["demo", "--dir", "my demo"], in: scratch.path)
         #expect(demo.status == 0, "\(demo.stderr)")
         let lines = demo.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         let balances = try #require(lines.first { $0.contains(" query balances --db ") })

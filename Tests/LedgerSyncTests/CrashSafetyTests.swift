@@ -61,7 +61,7 @@ struct CrashSafetyTests {
             for attempt in 0..<3 {
                 let timing = try launch(try configFile(900 + attempt))
                 let started = clock.now
-                timing.waitUntilExit()
+                try await CLI.exit(of: timing, started: true)
                 shortest = min(shortest, clock.now - started)
                 #expect(timing.terminationStatus == 0)
             }
@@ -85,7 +85,7 @@ struct CrashSafetyTests {
                     kill(process.processIdentifier, SIGKILL)
                     killedMidway += 1
                 }
-                process.waitUntilExit()
+                try await CLI.exit(of: process, started: true)
                 let path = harness.directory + "/crash-\(index).sqlite"
                 if FileManager.default.fileExists(atPath: path) {
                     let queue = try DatabaseQueue(path: path)

@@ -58,4 +58,46 @@ public enum CLI {
             stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
             stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
     }
+
+    /// Runs `ledgersync` like ``run(_:in:environment:)``, waiting without holding a thread.
+    ///
+    /// Tests whose child talks to a server in the test process (the simulator, `serve`) must use this one:
+    /// `waitUntilExit` blocks one of the few cooperative threads, and two such waits starve the in-process server
+    /// the children are waiting for (seen: every test of the run held up two minutes, until HTTP timeouts).
+    public static func run(
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+    ) async throws -> Result {
+        let scratch = try TemporaryDirectory()
+        let outPath = scratch.file("stdout")
+        let errPath = scratch.file("stderr")
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try binary())
+        process.arguments = arguments
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        process.standardOutput = out
+        process.standardError = err
+        try await exit(of: process)
+        try out.close()
+        try err.close()
+        return Result(
+            status: process.terminationStatus,
+            stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
+            stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+    }
+
+    /// Starts `process` (unless `started`) and waits for its exit without blocking a thread.
+    public static func exit(of process: Process, started: Bool = false) async throws {
+        let exited = AsyncStream<Void>.makeStream()
+        process.terminationHandler = { _ in exited.continuation.finish() }
+        if !started { try process.run() }
+        if started, !process.isRunning { return }
+        for await _ in exited.stream {}
+    }
 }
