@@ -13,7 +13,12 @@ extension SyncConfiguration {
     /// - Throws: ``ConfigError`` naming the file, the key and what is wrong.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> SyncConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw ConfigError(file: path, key: "", problem: "cannot read the file (does it exist?)")
+            let missing = !FileManager.default.fileExists(atPath: path)
+            throw ConfigError(
+                file: path, key: "",
+                problem: missing
+                    ? "no such file; `ledgersync init` writes a commented one to start from"
+                    : "cannot read the file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: path, key: "", problem: "the file is not UTF-8 text")
@@ -59,6 +64,12 @@ extension SyncConfiguration {
             try sync.allowOnly(["clock_skew_seconds"])
             skew = Int64(
                 try sync.optionalInt("clock_skew_seconds", range: 0...86_400) ?? Int(LedgerDefaults.clockSkewSeconds))
+        }
+        guard reader.table["sources"] != nil else {
+            throw ConfigError(
+                file: file, key: "sources",
+                problem: "no source is configured; add a [sources.NAME] table (the file `ledgersync init` writes has "
+                    + "one example per kind, commented out)")
         }
         let sourcesTable = try reader.table("sources")
         var sources: [SourceConfiguration] = []

@@ -8,7 +8,8 @@ struct LedgerSyncCommand: AsyncParsableCommand {
         discussion: LedgerExitCode.help,
         version: "0.1.0",
         subcommands: [
-            SyncCommand.self, QueryCommand.self, ExportCommand.self, CheckCommand.self, RebuildCommand.self,
+            InitCommand.self, SyncCommand.self, QueryCommand.self, ExportCommand.self, CheckCommand.self,
+            RebuildCommand.self,
             MigrateCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )

@@ -15,13 +15,13 @@ struct MigrateCommand: AsyncParsableCommand {
             """
     )
 
-    @Option(name: .long, help: "The database file.")
-    var db: String = "ledger.sqlite"
+    @OptionGroup var ledger: LedgerLocationOptions
 
     @Flag(name: .long, help: "List applied and pending migrations with their SHA-256, changing nothing.")
     var status = false
 
     func run() async throws {
+        let db = try ledger.path()
         if status {
             print(MigrationStatus.table(try LedgerDatabase.migrationStatus(path: db)))
             return

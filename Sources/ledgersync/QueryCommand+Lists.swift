@@ -71,7 +71,7 @@ extension QueryListCommand {
         options.zone = zone
         options.page = PageRequest(limit: common.limit, after: common.after)
         let kind = Self.kind
-        try QueryCommand.print(db: common.db) { reader throws(QueryError) in
+        try QueryCommand.print(db: try common.ledger.path()) { reader throws(QueryError) in
             try QueryRunner.run(kind, reader: reader, options: options)
         }
     }

@@ -26,8 +26,7 @@ struct QueryCommand: AsyncParsableCommand {
 
 /// Options every query shares.
 struct QueryCommonOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file.")
-    var db: String = "ledger.sqlite"
+    @OptionGroup var ledger: LedgerLocationOptions
 
     @Option(name: .long, help: "Output format: table, json, ndjson or csv.")
     var format: ReportTable.Format = .table
@@ -99,7 +98,7 @@ struct QuerySQLCommand: AsyncParsableCommand {
         options.format = common.format
         options.zone = try common.zone()
         options.page = PageRequest(limit: common.limit)
-        try QueryCommand.print(db: common.db) { reader throws(QueryError) in
+        try QueryCommand.print(db: try common.ledger.path()) { reader throws(QueryError) in
             try QueryRunner.sql(statement, reader: reader, options: options)
         }
     }

@@ -8,8 +8,7 @@ import LedgerStore
 
 /// Options `export` and `check` share: the ledger, the period, the selection and the rules' settings.
 struct ReportOptions: ParsableArguments {
-    @Option(name: .long, help: "The database file.")
-    var db: String = "ledger.sqlite"
+    @OptionGroup var ledger: LedgerLocationOptions
 
     @OptionGroup var filters: QueryFilterOptions
 
@@ -45,7 +44,7 @@ struct ReportOptions: ParsableArguments {
         do {
             request.filter = try filters.filter(zone: try DisplayZone(tz))
             let (parameters, statementFile) = try request.prepare(now: SystemClock().now())
-            return (parameters, statementFile, try LedgerReader.open(path: db))
+            return (parameters, statementFile, try LedgerReader.open(path: try ledger.path()))
         } catch let error as ReportInputError {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }
@@ -133,9 +132,6 @@ struct CheckCommand: AsyncParsableCommand {
         help: "Instead of reconciling, evaluate the config's [[alerts]] rules once (for cron): exit 1 when any fires.")
     var alerts = false
 
-    @Option(name: .long, help: "The config file whose [[alerts]] rules --alerts evaluates (its ledger is read).")
-    var config: String = "ledgersync.toml"
-
     func run() async throws {
         if alerts {
             try checkAlerts()
@@ -156,6 +152,8 @@ struct CheckCommand: AsyncParsableCommand {
 
     /// `check --alerts`: the alert rules evaluated once, read-only; one line per condition that holds.
     func checkAlerts() throws {
+        // The rules come from --config (./ledgersync.toml by default); the ledger is its [store] path.
+        let config = report.ledger.config ?? "ledgersync.toml"
         let configuration: SyncConfiguration
         do {
             configuration = try SyncConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
@@ -165,7 +163,7 @@ struct CheckCommand: AsyncParsableCommand {
         guard !configuration.alerts.isEmpty else {
             throw CommandFailure(message: "\(config) has no [[alerts]] rule to evaluate", exitCode: .usage)
         }
-        let reader = try LedgerReader.open(path: configuration.storePath)
+        let reader = try LedgerReader.open(path: try report.ledger.path())
         defer { try? reader.close() }
         let firings = try AlertEvaluator.firings(configuration.alerts, reader: reader, now: SystemClock().now())
         if json {

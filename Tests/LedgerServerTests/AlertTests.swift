@@ -185,7 +185,8 @@ struct AlertTests {
 
             \(Self.rules("http://127.0.0.1:9/hook"))
             """.write(toFile: config, atomically: true, encoding: .utf8)
-            let result = try CLI.run(["check", "--alerts", "--config", config], environment: ["HOOK_SECRET": "x"])
+            let result = try await CLI.run(
+                ["check", "--alerts", "--config", config], environment: ["HOOK_SECRET": "x"])
             #expect(result.status == 1, "\(result.stderr)")
             #expect(result.stdout.contains("mr-low mr/1001: mr/1001"), "\(result.stdout)")
         } catch {
