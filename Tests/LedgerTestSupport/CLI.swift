@@ -24,39 +24,18 @@ public enum CLI {
         public var stderr: String
     }
 
-    /// Runs `ledgersync` with `arguments` and waits for it.
+    /// Runs `ledgersync` with `arguments` and waits for it, blocking the calling thread: for synchronous code with
+    /// no server in the test process (use the async form otherwise).
     ///
     /// Standard output and error go to files, not pipes: a child that fills one pipe's buffer while the parent
     /// reads the other to its end would wait forever.
     public static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
-    )
-        throws -> Result
-    {
-        let scratch = try TemporaryDirectory()
-        let outPath = scratch.file("stdout")
-        let errPath = scratch.file("stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
-            stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+    ) throws -> Result {
+        let child = try Child(arguments, in: directory, environment: environment)
+        try child.process.run()
+        child.process.waitUntilExit()
+        return try child.result()
     }
 
     /// Runs `ledgersync` like ``run(_:in:environment:)``, waiting without holding a thread.
@@ -67,29 +46,9 @@ public enum CLI {
     public static func run(
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
     ) async throws -> Result {
-        let scratch = try TemporaryDirectory()
-        let outPath = scratch.file("stdout")
-        let errPath = scratch.file("stderr")
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try binary())
-        process.arguments = arguments
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        process.standardOutput = out
-        process.standardError = err
-        try await exit(of: process)
-        try out.close()
-        try err.close()
-        return Result(
-            status: process.terminationStatus,
-            stdout: String(decoding: FileManager.default.contents(atPath: outPath) ?? Data(), as: UTF8.self),
-            stderr: String(decoding: FileManager.default.contents(atPath: errPath) ?? Data(), as: UTF8.self))
+        let child = try Child(arguments, in: directory, environment: environment)
+        try await exit(of: child.process)
+        return try child.result()
     }
 
     /// Starts `process` (unless `started`) and waits for its exit without blocking a thread.
@@ -99,5 +58,39 @@ public enum CLI {
         if !started { try process.run() }
         if started, !process.isRunning { return }
         for await _ in exited.stream {}
+    }
+
+    /// A prepared `ledgersync` process whose output goes to files.
+    private struct Child {
+        let process = Process()
+        let scratch: TemporaryDirectory
+        let out: FileHandle
+        let err: FileHandle
+
+        init(_ arguments: [String], in directory: String?, environment: [String: String]) throws {
+            scratch = try TemporaryDirectory()
+            FileManager.default.createFile(atPath: scratch.file("stdout"), contents: nil)
+            FileManager.default.createFile(atPath: scratch.file("stderr"), contents: nil)
+            out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stdout")))
+            err = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stderr")))
+            process.executableURL = URL(fileURLWithPath: try CLI.binary())
+            process.arguments = arguments
+            if !environment.isEmpty {
+                process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+            }
+            if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+            process.standardOutput = out
+            process.standardError = err
+        }
+
+        /// The exit status and what the child wrote, once it exited.
+        func result() throws -> Result {
+            try out.close()
+            try err.close()
+            func text(_ name: String) -> String {
+                String(decoding: FileManager.default.contents(atPath: scratch.file(name)) ?? Data(), as: UTF8.self)
+            }
+            return Result(status: process.terminationStatus, stdout: text("stdout"), stderr: text("stderr"))
+        }
     }
 }
