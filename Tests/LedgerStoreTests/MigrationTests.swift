@@ -126,7 +126,10 @@ struct MigrationTests {
 
     @Test(
         "Every released schema upgrades to the latest with its data intact",
-        arguments: ["schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite", "schema-0004.sqlite"])
+        arguments: [
+            "schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite", "schema-0004.sqlite",
+            "schema-0005.sqlite",
+        ])
     func upgradesFixtures(fixture: String) throws {
         let directory = try TemporaryDirectory()
         let path = try copyFixture(fixture, into: directory)
@@ -170,8 +173,22 @@ struct MigrationTests {
         #expect(try reader.unitScales() == UnitScales())
         // 0004's alert and its delivery stay as they were; older ledgers start with none.
         let alerts = try reader.alerts()
-        #expect(alerts.map(\.subject) == (fixture == "schema-0004.sqlite" ? ["modelrouter/17"] : []))
+        #expect(alerts.map(\.subject) == (fixture >= "schema-0004.sqlite" ? ["modelrouter/17"] : []))
         #expect(alerts.first.map { $0.firing && $0.figures.contains("99.5000") } ?? true)
+        // 0005's views read the upgraded rows as people see them: ISO-8601 times, decimal text next to the unit.
+        try database.writer.read { db throws in
+            #expect(
+                try String.fetchAll(
+                    db,
+                    sql: "SELECT account || ' ' || available_balance || ' ' || unit FROM current_balances ORDER BY 1")
+                    == ["101:2 224.0000 CNY", "17 99.5000 CNY", "MST123456/W0001 1234.5000 SU"])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM balance_history") == 4)
+            #expect(
+                try String.fetchAll(
+                    db, sql: "SELECT at || ' ' || amount || ' ' || balance_after FROM movements_readable")
+                    == ["2024-01-02T00:00:00Z -0.5000 99.5000"])
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM conflicts_readable") == 0)
+        }
         try database.close()
         let check = try checkIntegrity(path: path)
         #expect(check.integrity == ["ok"])
