@@ -1,91 +1,92 @@
 #!/usr/bin/env python3
-"""Opens a LedgerSync HTML report in headless Chromium and checks what a reader would see.
+"""Opens a LedgerSync HTML report in Chromium (Selenium, headless) and checks what a reader would see.
 
-Usage: check_html_report.py REPORT.html OUT.png [--min-charts N]
+Usage: check_html_report.py REPORT.html SCREENSHOT_PREFIX [--min-charts N]
 
-1. The DOM as Chromium parsed it has the report's sections (summary, exceptions, statements, checks), tables with
-   rows, and inline SVG charts whose polylines have points.
-2. The page rendered to PNG is not blank, and the chart's line colour (#1f6feb) is on the screen: the charts were
-   drawn, not just present in the markup.
+At 1440 px wide (a laptop) and at 390 px (a phone):
+1. No console error; the report's sections (summary, exceptions, statements, checks), tables with rows, and inline
+   SVG charts whose lines have points, each chart with axis labels (dates and amounts with the unit).
+2. The page is no wider than the window: no horizontal scroll; at 1440 px not even a table scrolls inside its box
+   (on a phone a wide table may).
+3. Every CJK name (部门, 母錢包) is drawn by a font that has its glyphs.
+4. The whole page rendered to PREFIX-1440.png / PREFIX-390.png is not blank, and the chart line colour (#1f6feb) is
+   on it: the charts were drawn, not just present in the markup.
 Exit 0 when every check holds, 1 otherwise, with one line per failed check.
 """
 import argparse
 import pathlib
-import subprocess
 import sys
-from html.parser import HTMLParser
 
-from PIL import Image
+import browser
 
 CHART_RGB = (0x1F, 0x6F, 0xEB)
 
-
-def chromium(*args):
-    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", *args]
-    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120)
-
-
-class ReportDOM(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.sections, self.tables, self.rows, self.charts, self.lines = set(), 0, 0, 0, []
-        self.scripts, self.external = 0, []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "section" and "id" in attrs:
-            self.sections.add(attrs["id"])
-        elif tag == "table":
-            self.tables += 1
-        elif tag == "tr":
-            self.rows += 1
-        elif tag == "svg" and "chart" in (attrs.get("class") or ""):
-            self.charts += 1
-        elif tag == "polyline":
-            self.lines.append(attrs.get("points", ""))
-        elif tag == "script":
-            self.scripts += 1
-        for name in ("src", "href"):
-            if (attrs.get(name) or "").startswith(("http:", "https:", "//")):
-                self.external.append(attrs[name])
+DOM_FACTS = """
+const charts = [...document.querySelectorAll('svg.chart')];
+return {
+  sections: [...document.querySelectorAll('section[id]')].map(s => s.id),
+  tables: document.querySelectorAll('table').length,
+  rows: document.querySelectorAll('tr').length,
+  charts: charts.length,
+  drawn: charts.filter(c => [...c.querySelectorAll('polyline')]
+      .some(l => l.getAttribute('points').trim().split(/\\s+/).length >= 2)).length,
+  labelled: charts.filter(c => c.querySelectorAll('text').length >= 3).length,
+  scripts: document.scripts.length,
+  external: [...document.querySelectorAll('[src],[href]')].map(e => e.getAttribute('src') || e.getAttribute('href'))
+      .filter(u => /^(https?:)?\\/\\//.test(u)),
+};
+"""
 
 
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("html")
-    parser.add_argument("png")
+    parser.add_argument("prefix")
     parser.add_argument("--min-charts", type=int, default=1)
-    # The screenshot is the window: it must be tall enough to hold every chart that --min-charts counts.
-    parser.add_argument("--height", type=int, default=2400)
     options = parser.parse_args()
     url = pathlib.Path(options.html).resolve().as_uri()
     failures = []
-
-    dom = ReportDOM()
-    dom.feed(chromium("--dump-dom", url).stdout)
-    for section in ("summary", "exceptions", "statements", "checks"):
-        if section not in dom.sections:
-            failures.append(f"the page has no '{section}' section")
-    if dom.tables < 4 or dom.rows < 8:
-        failures.append(f"expected at least 4 tables and 8 rows, found {dom.tables} tables and {dom.rows} rows")
-    drawn = [points for points in dom.lines if len(points.split()) >= 2]
-    if dom.charts < options.min_charts or len(drawn) < options.min_charts:
-        failures.append(f"expected at least {options.min_charts} charts with a line, found {dom.charts} charts, {len(drawn)} lines")
-    if dom.scripts or dom.external:
-        failures.append(f"the report is not self-contained: {dom.scripts} scripts, external {dom.external[:3]}")
-
-    chromium(f"--window-size=1400,{options.height}", f"--screenshot={options.png}", url)
-    image = Image.open(options.png).convert("RGB")
-    pixels = list(image.get_flattened_data() if hasattr(image, "get_flattened_data") else image.getdata())
-    ink = sum(1 for p in pixels if sum(p) < 600)
-    chart = sum(1 for p in pixels if all(abs(a - b) <= 40 for a, b in zip(p, CHART_RGB)))
-    if ink < len(pixels) // 200:
-        failures.append(f"the rendered page is nearly blank ({ink} dark pixels of {len(pixels)})")
-    if chart < 40 * options.min_charts:
-        failures.append(f"the chart lines are not visible ({chart} pixels in the chart colour)")
-
-    print(f"{options.html}: {len(dom.sections)} sections, {dom.tables} tables, {dom.rows} rows, {dom.charts} charts; "
-          f"screenshot {image.width}x{image.height}, {ink} dark pixels, {chart} chart-colour pixels")
+    driver = browser.start(1440, 900)
+    try:
+        for width, height in ((1440, 900), (390, 844)):
+            browser.resize(driver, width, height)
+            driver.get(url)
+            where = f"at {width} px"
+            for message in browser.console_errors(driver):
+                failures.append(f"{where}: console error: {message}")
+            facts = driver.execute_script(DOM_FACTS)
+            for section in ("summary", "exceptions", "statements", "checks"):
+                if section not in facts["sections"]:
+                    failures.append(f"the page has no '{section}' section")
+            if facts["tables"] < 4 or facts["rows"] < 8:
+                failures.append(f"expected at least 4 tables and 8 rows, found {facts['tables']} and {facts['rows']}")
+            if facts["drawn"] < options.min_charts:
+                failures.append(f"expected at least {options.min_charts} charts with a line, found {facts['drawn']}")
+            if facts["labelled"] < facts["charts"]:
+                failures.append(f"{facts['charts'] - facts['labelled']} charts have no axis labels")
+            if facts["scripts"] or facts["external"]:
+                failures.append(f"not self-contained: {facts['scripts']} scripts, external {facts['external'][:3]}")
+            overflow = browser.horizontal_overflow(driver)
+            if overflow > 0:
+                failures.append(f"{where}: the page is {overflow} px wider than the window (horizontal scroll)")
+            # On a laptop nothing scrolls sideways, not even a table inside its box; on a phone a wide table may.
+            boxes = browser.scrolling_boxes(driver) if width >= 1024 else []
+            if boxes:
+                failures.append(f"{where}: {len(boxes)} boxes scroll sideways: {boxes[:3]}")
+            checked, missing = browser.cjk_font_failures(driver)
+            failures.extend(f"{where}: missing CJK glyphs: {line}" for line in missing)
+            png = f"{options.prefix}-{width}.png"
+            image = browser.full_screenshot(driver, png)
+            ink, chart = browser.dark_pixels(image), browser.colour_pixels(image, CHART_RGB)
+            if ink < image.width * image.height // 200:
+                failures.append(f"{where}: the rendered page is nearly blank ({ink} dark pixels)")
+            if chart < 40 * options.min_charts:
+                failures.append(f"{where}: the chart lines are not visible ({chart} pixels in the chart colour)")
+            print(f"{options.html} {where}: {len(facts['sections'])} sections, {facts['tables']} tables, "
+                  f"{facts['rows']} rows, {facts['charts']} charts; {checked} elements with CJK text; "
+                  f"{png} {image.width}x{image.height}, {chart} chart-colour pixels, overflow {overflow} px")
+    finally:
+        driver.quit()
     for failure in failures:
         print(f"FAIL: {failure}", file=sys.stderr)
     return 1 if failures else 0
