@@ -28,6 +28,8 @@ let package = Package(
         // from HummingbirdCore's parts and run them in a service group.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // The dashboard's HTML: logic-less templates that escape every value by default.
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // Domain types: exact money, account keys, observations. No I/O.
@@ -99,7 +101,11 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+                .product(name: "Mustache", package: "swift-mustache"),
+            ],
+            // The dashboard's templates are compiled in (EmbedTemplates), so the binary needs no files beside it.
+            exclude: ["Templates"],
+            plugins: ["EmbedTemplates"]
         ),
         .executableTarget(
             name: "ledgersync",
@@ -158,6 +164,12 @@ let package = Package(
             capability: .buildTool(),
             dependencies: ["MigrationEmbedder"],
             path: "Plugins/EmbedMigrations"
+        ),
+        .plugin(
+            name: "EmbedTemplates",
+            capability: .buildTool(),
+            dependencies: ["MigrationEmbedder"],
+            path: "Plugins/EmbedTemplates"
         ),
 
         // Test helpers shared by the test targets (oracles independent of the code under test).

@@ -10,11 +10,14 @@ extension LedgerServer {
     /// LedgerReports and the reads in LedgerStore.
     func makeRouter() -> Router<ServeContext> {
         let router = Router(context: ServeContext.self)
-        var methods: [String: [HTTPRequest.Method]] = ["/healthz": [.get], "/metrics": [.get], "/api/v1/sync": [.post]]
+        var methods: [String: [HTTPRequest.Method]] = [
+            "/healthz": [.get], "/metrics": [.get], "/api/v1/sync": [.post], "/login": [.get, .post], "/sync": [.post],
+        ]
+        for page in Self.dashboardPages { methods[page] = [.get] }
         for path in QueryKind.allCases.map(\.rawValue) + ["reconciliation", "status", "alerts", "openapi.json"] {
             methods["/api/v1/" + path] = [.get]
         }
-        router.add(middleware: AccessMiddleware(token: token, methods: methods))
+        router.add(middleware: AccessMiddleware(token: token, methods: methods, pages: Self.dashboardPages))
         router.add(middleware: RequestLimitMiddleware(buckets: buckets))
         router.get("healthz") { _, _ in JSONResponse.make(text: "{\"ok\":true}") }
         let api = router.group("api/v1")
@@ -29,6 +32,7 @@ extension LedgerServer {
         api.post("sync") { _, _ in try await self.syncNow() }
         api.get("openapi.json") { _, _ in JSONResponse.make(text: OpenAPIDocument.json) }
         router.get("metrics") { _, _ in try await self.metrics() }
+        addDashboard(to: router)
         return router
     }
 

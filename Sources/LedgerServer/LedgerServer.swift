@@ -30,7 +30,9 @@ public final class LedgerServer: Sendable {
     let logger: Logger
     let deliverer: AlertDeliverer
     let buckets: RateBuckets
-    let metricsCache: MetricsCache
+    let metricsCache: ReadCache<String>
+    let overviewCache: ReadCache<OverviewSummary>
+    let templates: DashboardTemplates
     private let boundPort = BoundPort()
 
     /// Checks the settings, creates or upgrades the ledger if needed, and opens its readers.
@@ -60,7 +62,9 @@ public final class LedgerServer: Sendable {
         self.logger = logger
         self.token = settings.token.map(BearerToken.init)
         self.buckets = RateBuckets(rate: settings.requestsPerSecond, burst: settings.requestsPerSecond * 2)
-        self.metricsCache = MetricsCache(maximumAge: .seconds(5), clock: clock)
+        self.metricsCache = ReadCache(maximumAge: .seconds(5), clock: clock)
+        self.overviewCache = ReadCache(maximumAge: .seconds(5), clock: clock)
+        self.templates = try DashboardTemplates()
         // A new ledger is created and migrated here, so that the API answers before the first sync ends.
         try LedgerDatabase.open(path: configuration.storePath, clock: clock, logger: logger).close()
         let reader = try LedgerReader.open(path: configuration.storePath, readers: 8)

@@ -2,11 +2,11 @@ import Hummingbird
 import LedgerStore
 
 extension LedgerServer {
-    /// `/metrics`: the exposition read from the ledger, shared by the scrapes of ``MetricsCache/maximumAge``.
+    /// `/metrics`: the exposition read from the ledger, shared by the scrapes of ``ReadCache/maximumAge``.
     func metrics() async throws -> Response {
         let text: String
         do {
-            text = try await metricsCache.text { [self] in
+            text = try await metricsCache.value { [self] in
                 let status = await scheduler.currentStatus()
                 let now = clock.now()
                 return MetricsWriter.render(

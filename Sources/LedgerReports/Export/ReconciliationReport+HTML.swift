@@ -8,38 +8,49 @@ extension ReconciliationReport {
     /// charts wrap into as many columns as fit, and the font stack covers CJK names.
     public func html() throws -> String {
         let zone = parameters.zone
-        var out = """
+        let head = """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
             <title>LedgerSync reconciliation \(esc(zone.format(parameters.from))) – \(esc(zone.format(parameters.to)))</title>
-            <style>
-            :root{--ink:#1b1f24;--muted:#57606a;--line:#d0d7de;--head:#f6f8fa;--plot:#fbfcfd}
-            body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans CJK SC",
-            "Noto Sans CJK TC","Noto Sans CJK JP","Source Han Sans SC","PingFang SC","PingFang TC","Hiragino Sans",
-            "Microsoft YaHei","Microsoft JhengHei","WenQuanYi Micro Hei",sans-serif;margin:24px;color:var(--ink)}
-            h1{font-size:20px}h2{font-size:16px;margin-top:28px}
-            .wide{overflow-x:auto;max-width:100%}
-            table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid var(--line);padding:3px 8px;text-align:left;
-            vertical-align:top;overflow-wrap:break-word}
-            th{background:var(--head)}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;
-            overflow-wrap:normal}td.t{white-space:nowrap}td.name{word-break:keep-all}td.prose{overflow-wrap:anywhere;min-width:12em}td.figures{white-space:nowrap}
-            td.figures .n{font-variant-numeric:tabular-nums}small{color:var(--muted)}
-            .fail,.exc{color:#b42318;font-weight:600}.pass,.ok{color:#1a7f37}.skipped{color:var(--muted)}
-            .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid var(--line);border-radius:6px;padding:8px 14px}
-            .card b{display:block;font-size:20px}
-            .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(340px,100%),1fr));gap:16px}
-            figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px;background:var(--plot)}
-            figcaption{font-weight:600;margin-bottom:4px;overflow-wrap:anywhere}
-            svg.chart{display:block;width:100%;height:auto}
-            svg.chart .axis{stroke:#8c959f;fill:none}svg.chart .grid{stroke:#d8dee4;stroke-dasharray:3 3;fill:none}
-            svg.chart .axis-label{font-size:11px;fill:var(--muted);font-variant-numeric:tabular-nums}
-            svg.chart .step{fill:#1f6feb}
-            @media (max-width:600px){body{margin:12px}}@media print{body{margin:0}.wide{overflow:visible}figure{break-inside:avoid}}
-            </style></head><body>
+            <style>\(Self.htmlStyle)</style></head><body>
             <h1>Reconciliation \(esc(zone.format(parameters.from))) – \(esc(zone.format(parameters.to)))</h1>
             <p>Ledger schema \(esc(schemaVersion)); times in \(esc(zone.name)); tolerance 0 unless listed below.</p>
 
             """
+        return head + (try htmlSections()) + "</body></html>\n"
+    }
+
+    /// The style sheet of the report's sections, shared by the dashboard's reconciliation page.
+    public static let htmlStyle = """
+        :root{--ink:#1b1f24;--muted:#57606a;--line:#d0d7de;--head:#f6f8fa;--plot:#fbfcfd}
+        body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans CJK SC",
+        "Noto Sans CJK TC","Noto Sans CJK JP","Source Han Sans SC","PingFang SC","PingFang TC","Hiragino Sans",
+        "Microsoft YaHei","Microsoft JhengHei","WenQuanYi Micro Hei",sans-serif;margin:24px;color:var(--ink)}
+        h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+        .wide{overflow-x:auto;max-width:100%}
+        table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid var(--line);padding:3px 8px;text-align:left;
+        vertical-align:top;overflow-wrap:break-word}
+        th{background:var(--head)}td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;
+        overflow-wrap:normal}td.t{white-space:nowrap}td.name{word-break:keep-all}td.prose{overflow-wrap:anywhere;min-width:12em}td.figures{white-space:nowrap}
+        td.figures .n{font-variant-numeric:tabular-nums}small{color:var(--muted)}
+        .fail,.exc{color:#b42318;font-weight:600}.pass,.ok{color:#1a7f37}.skipped{color:var(--muted)}
+        .cards{display:flex;gap:12px;flex-wrap:wrap}.card{border:1px solid var(--line);border-radius:6px;padding:8px 14px}
+        .card b{display:block;font-size:20px}
+        .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(340px,100%),1fr));gap:16px}
+        figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:8px;background:var(--plot)}
+        figcaption{font-weight:600;margin-bottom:4px;overflow-wrap:anywhere}
+        svg.chart{display:block;width:100%;height:auto}
+        svg.chart .axis{stroke:#8c959f;fill:none}svg.chart .grid{stroke:#d8dee4;stroke-dasharray:3 3;fill:none}
+        svg.chart .axis-label{font-size:11px;fill:var(--muted);font-variant-numeric:tabular-nums}
+        svg.chart .step{fill:#1f6feb}
+        @media (max-width:600px){body{margin:12px}}@media print{body{margin:0}.wide{overflow:visible}figure{break-inside:avoid}}
+        """
+
+    /// The report's sections (summary, exceptions, statements, charts, checks, matching) as HTML, every value
+    /// escaped: the body of ``html()`` and of the dashboard's reconciliation page.
+    public func htmlSections() throws -> String {
+        let zone = parameters.zone
+        var out = ""
         let failed = checks.filter { $0.verdict == .fail }.count
         out += "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">"
         for (label, value) in [
@@ -111,7 +122,6 @@ extension ReconciliationReport {
             out += table(matchingTable, zone: zone, verdictColumn: "status")
             out += "</section>\n"
         }
-        out += "</body></html>\n"
         return out
     }
 

@@ -43,26 +43,7 @@ public enum ReportExporter {
         } catch {
             throw ExportError(path: directory, reason: "\(error.localizedDescription)")
         }
-        var files: [(name: String, rows: Int, text: String)] = []
-        let zone = report.parameters.zone
-        if formats.contains(.csv) {
-            files.append(
-                ("statements.csv", report.statements.count, report.statementsTable.csv(zone: zone, excel: excel)))
-            files.append(("invariants.csv", report.checks.count, report.checksTable.csv(zone: zone, excel: excel)))
-            files.append(
-                ("exceptions.csv", report.exceptions.count, report.exceptionsTable.csv(zone: zone, excel: excel)))
-            let totals = try report.controlTotalsTable
-            files.append(("control_totals.csv", totals.rows.count, totals.csv(zone: zone, excel: excel)))
-            if let matching = report.matchingTable {
-                files.append(("matching.csv", matching.rows.count, matching.csv(zone: zone, excel: excel)))
-            }
-        }
-        if formats.contains(.json) {
-            files.append(("report.json", report.statements.count, try report.json()))
-        }
-        if formats.contains(.html) {
-            files.append(("report.html", report.statements.count, try report.html()))
-        }
+        let files = try contents(report, formats: formats, excel: excel)
         var entries: [JSONValue] = []
         for file in files {
             let bytes = Array(file.text.utf8)
@@ -84,6 +65,38 @@ public enum ReportExporter {
             ]))
         try writeAtomically(Array((manifest.jsonText + "\n").utf8), to: directory + "/manifest.json")
         return files.map(\.name) + ["manifest.json"]
+    }
+
+    /// The report's files in memory, in the order `write` writes them (without the manifest): name, rows, text.
+    /// - Parameters:
+    ///   - report: The reconciliation report.
+    ///   - formats: Which files.
+    ///   - excel: CSV with a UTF-8 BOM and CRLF line ends.
+    /// - Throws: `MoneyError` if a control total overflows.
+    public static func contents(
+        _ report: ReconciliationReport, formats: Set<ExportFormat> = Set(ExportFormat.allCases), excel: Bool = false
+    ) throws -> [(name: String, rows: Int, text: String)] {
+        var files: [(name: String, rows: Int, text: String)] = []
+        let zone = report.parameters.zone
+        if formats.contains(.csv) {
+            files.append(
+                ("statements.csv", report.statements.count, report.statementsTable.csv(zone: zone, excel: excel)))
+            files.append(("invariants.csv", report.checks.count, report.checksTable.csv(zone: zone, excel: excel)))
+            files.append(
+                ("exceptions.csv", report.exceptions.count, report.exceptionsTable.csv(zone: zone, excel: excel)))
+            let totals = try report.controlTotalsTable
+            files.append(("control_totals.csv", totals.rows.count, totals.csv(zone: zone, excel: excel)))
+            if let matching = report.matchingTable {
+                files.append(("matching.csv", matching.rows.count, matching.csv(zone: zone, excel: excel)))
+            }
+        }
+        if formats.contains(.json) {
+            files.append(("report.json", report.statements.count, try report.json()))
+        }
+        if formats.contains(.html) {
+            files.append(("report.html", report.statements.count, try report.html()))
+        }
+        return files
     }
 
     private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {

@@ -15,11 +15,15 @@ public struct StepChart: Sendable {
         public var at: Instant
         /// The balance from then on; `nil` while the account had none (gone).
         public var value: FixedDecimal?
+        /// What the step's point says on hover or focus (the version's times and figures); `nil`: its instant
+        /// and value.
+        public var detail: String?
 
         /// A step at an instant.
-        public init(at: Instant, value: FixedDecimal?) {
+        public init(at: Instant, value: FixedDecimal?, detail: String? = nil) {
             self.at = at
             self.value = value
+            self.detail = detail
         }
     }
 
@@ -52,55 +56,57 @@ public struct StepChart: Sendable {
         self.label = label
     }
 
-    /// The drawing's size in its own units; the page scales it to the width it is given.
-    static let width = 360.0
-    static let height = 150.0
+    /// The drawing's width in its own units (the page scales it to the width it is given: a wider drawing keeps
+    /// its labels small on a wide page).
+    public var width = 360.0
+    /// The drawing's height in its own units.
+    public var height = 150.0
     /// The plot area's top and bottom, and its right end.
-    static let top = 16.0
-    static let bottom = 112.0
-    static let right = width - 10
+    var top: Double { 16 }
+    var bottom: Double { height - 38 }
+    var right: Double { width - 10 }
 
     /// The chart as an inline `<svg class="chart">` element.
     public func svg() -> String {
         let values = steps.compactMap(\.value)
         let head =
-            "<svg class=\"chart\" viewBox=\"0 0 \(Int(Self.width)) \(Int(Self.height))\" role=\"img\" "
+            "<svg class=\"chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" "
             + "aria-label=\"\(esc(label))\"><title>\(esc(label))</title>"
         guard let low = values.map(\.nanos).min(), let high = values.map(\.nanos).max() else {
-            return head + "<text class=\"axis-label\" x=\"\(Int(Self.width / 2))\" y=\"\(Int(Self.height / 2))\" "
+            return head + "<text class=\"axis-label\" x=\"\(Int(width / 2))\" y=\"\(Int(height / 2))\" "
                 + "text-anchor=\"middle\">no balance in this period</text></svg>"
         }
         let lowText = amountText(values.first { $0.nanos == low }!)
         let highText = amountText(values.first { $0.nanos == high }!)
         // The amount labels sit left of the plot: their width decides where it starts (≈ 6.8 units a character
         // at the labels' size; tabular digits keep that honest).
-        let left = min(12 + Double(max(lowText.count, highText.count)) * 6.8, Self.width / 2)
+        let left = min(12 + Double(max(lowText.count, highText.count)) * 6.8, width / 2)
         let start = Double(from.millisecondsSinceEpoch)
         let span = max(1, Double(to.millisecondsSinceEpoch) - start)
         func x(_ at: Instant) -> Double {
             let fraction = min(1, max(0, (Double(at.millisecondsSinceEpoch) - start) / span))
-            return left + fraction * (Self.right - left)
+            return left + fraction * (right - left)
         }
         func y(_ value: Int128) -> Double {
             high == low
-                ? (Self.top + Self.bottom) / 2
-                : Self.top + Double(high - value) / Double(high - low) * (Self.bottom - Self.top)
+                ? (top + bottom) / 2
+                : top + Double(high - value) / Double(high - low) * (bottom - top)
         }
         var out = head
         // Axes: the time axis along the bottom, the amount axis on the left, a faint line at each labelled amount.
         out +=
-            "<path class=\"axis\" d=\"M\(f(left)) \(f(Self.top - 4))V\(f(Self.bottom + 4))H\(f(Self.right))\"/>"
+            "<path class=\"axis\" d=\"M\(f(left)) \(f(top - 4))V\(f(bottom + 4))H\(f(right))\"/>"
         for (value, text) in high == low ? [(high, highText)] : [(high, highText), (low, lowText)] {
             out +=
-                "<path class=\"grid\" d=\"M\(f(left)) \(f(y(value)))H\(f(Self.right))\"/>"
+                "<path class=\"grid\" d=\"M\(f(left)) \(f(y(value)))H\(f(right))\"/>"
                 + "<text class=\"axis-label\" x=\"\(f(left - 4))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">"
                 + "\(esc(text))</text>"
         }
         let middle = Instant(millisecondsSinceEpoch: from.millisecondsSinceEpoch / 2 + to.millisecondsSinceEpoch / 2)
         for (at, anchor) in [(from, "start"), (middle, "middle"), (to, "end")] {
             out +=
-                "<path class=\"axis\" d=\"M\(f(x(at))) \(f(Self.bottom + 4))v4\"/>"
-                + "<text class=\"axis-label\" x=\"\(f(x(at)))\" y=\"\(f(Self.bottom + 20))\" text-anchor=\"\(anchor)\">"
+                "<path class=\"axis\" d=\"M\(f(x(at))) \(f(bottom + 4))v4\"/>"
+                + "<text class=\"axis-label\" x=\"\(f(x(at)))\" y=\"\(f(bottom + 20))\" text-anchor=\"\(anchor)\">"
                 + "\(esc(dateText(at)))</text>"
         }
         // The line: horizontal while a value holds, vertical where it changes; broken while the account is gone.
@@ -119,11 +125,18 @@ public struct StepChart: Sendable {
             if let previous { current.append("\(px),\(f(y(previous)))") }
             current.append("\(px),\(f(y(value.nanos)))")
             previous = value.nanos
-            marks +=
-                "<circle class=\"step\" cx=\"\(px)\" cy=\"\(f(y(value.nanos)))\" r=\"3\"><title>"
-                + "\(esc(zone.format(step.at))): \(esc(amountText(value)))</title></circle>"
+            if let detail = step.detail {
+                // A point a reader can hover or tab to; the page's script shows `data-readout` beside the chart.
+                marks +=
+                    "<circle class=\"step\" cx=\"\(px)\" cy=\"\(f(y(value.nanos)))\" r=\"4\" tabindex=\"0\" "
+                    + "data-readout=\"\(esc(detail))\"><title>\(esc(detail))</title></circle>"
+            } else {
+                marks +=
+                    "<circle class=\"step\" cx=\"\(px)\" cy=\"\(f(y(value.nanos)))\" r=\"3\"><title>"
+                    + "\(esc(zone.format(step.at))): \(esc(amountText(value)))</title></circle>"
+            }
         }
-        if let previous, !current.isEmpty { current.append("\(f(Self.right)),\(f(y(previous)))") }
+        if let previous, !current.isEmpty { current.append("\(f(right)),\(f(y(previous)))") }
         if !current.isEmpty { segments.append(current) }
         for segment in segments {
             out +=
@@ -131,6 +144,38 @@ public struct StepChart: Sendable {
                 + "points=\"\(segment.joined(separator: " "))\"/>"
         }
         return out + marks + "</svg>"
+    }
+
+    /// A small trend line with no axes (a table cell's sparkline): the same steps over the same window, as
+    /// `<svg class="spark">`, with the label for assistive technology.
+    public func sparkline(width: Int = 120, height: Int = 28) -> String {
+        let values = steps.compactMap(\.value).map(\.nanos)
+        let head =
+            "<svg class=\"spark\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" "
+            + "role=\"img\" aria-label=\"\(esc(label))\">"
+        guard let low = values.min(), let high = values.max() else { return head + "</svg>" }
+        let start = Double(from.millisecondsSinceEpoch)
+        let span = max(1, Double(to.millisecondsSinceEpoch) - start)
+        let w = Double(width) - 2
+        let h = Double(height) - 4
+        func x(_ at: Instant) -> Double {
+            1 + min(1, max(0, (Double(at.millisecondsSinceEpoch) - start) / span)) * w
+        }
+        func y(_ value: Int128) -> Double {
+            high == low ? 2 + h / 2 : 2 + Double(high - value) / Double(high - low) * h
+        }
+        var points: [String] = []
+        var previous: Int128?
+        for step in steps {
+            guard let value = step.value?.nanos else { continue }
+            if let previous { points.append("\(f(x(step.at))),\(f(y(previous)))") }
+            points.append("\(f(x(step.at))),\(f(y(value)))")
+            previous = value
+        }
+        if let previous { points.append("\(f(1 + w)),\(f(y(previous)))") }
+        return head
+            + "<polyline fill=\"none\" stroke=\"#1f6feb\" stroke-width=\"1.5\" points=\"\(points.joined(separator: " "))\"/>"
+            + "</svg>"
     }
 
     /// An amount with its unit, at the unit's scale.

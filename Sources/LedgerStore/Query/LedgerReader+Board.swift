@@ -1,0 +1,282 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// The orders the dashboard's account table offers.
+public enum BoardSort: String, Sendable, CaseIterable {
+    /// Source, then account key (the ledger's own order).
+    case account
+    /// Display name, then key.
+    case name
+    /// Unit, then available balance, lowest first: what runs out first.
+    case balance
+    /// Unit, then available balance, highest first.
+    case balanceDescending = "-balance"
+    /// The latest change first.
+    case changed = "-changed"
+}
+
+/// A page of the dashboard's account table: which accounts, in which order.
+public struct BoardQuery: Sendable, Equatable {
+    /// Text the key or the display name contains (case-insensitive); `nil` for every account.
+    public var search: String?
+    /// The order.
+    public var sort: BoardSort
+    /// Rows skipped (the page's start).
+    public var offset: Int
+    /// Rows on the page.
+    public var limit: Int
+
+    /// A page of `limit` rows from `offset` in `sort` order, of the accounts matching `search`.
+    public init(search: String? = nil, sort: BoardSort = .account, offset: Int = 0, limit: Int = 50) {
+        self.search = search
+        self.sort = sort
+        self.offset = max(0, offset)
+        self.limit = max(1, limit)
+    }
+}
+
+/// An account's current state, for the dashboard's table.
+public struct BoardRow: Sendable, Equatable {
+    /// The account.
+    public var account: AccountRef
+    /// Present, or gone from the source.
+    public var state: VersionState
+    /// The unit of its figures.
+    public var unit: MoneyUnit?
+    /// The available balance now.
+    public var availableBalance: FixedDecimal?
+    /// The credit limit, where the source has one.
+    public var creditLimit: FixedDecimal?
+    /// Since when the current version holds.
+    public var validFrom: Instant
+    /// Whether a conflict left the current version in doubt.
+    public var flagged: Bool
+}
+
+/// One page of ``BoardRow``s and how many accounts match in all.
+public struct BoardPage: Sendable, Equatable {
+    /// The rows of the page.
+    public var rows: [BoardRow]
+    /// Accounts matching the search, on every page.
+    public var total: Int
+}
+
+/// One live version in a window: when it began and its available balance (`nil` while gone).
+public struct BoardStep: Sendable, Equatable {
+    /// When the value began to hold.
+    public var validFrom: Instant
+    /// The available balance.
+    public var availableBalance: FixedDecimal?
+}
+
+/// A stored raw response, as the source sent it.
+public struct RawResponseView: Sendable, Equatable {
+    /// The request's method.
+    public var method: String
+    /// The request's URL, with no credential in it.
+    public var url: String
+    /// The HTTP status.
+    public var httpStatus: Int
+    /// When the ledger received it.
+    public var receivedAt: Instant
+    /// The source's request id, if it sent one.
+    public var requestID: String?
+    /// The body, byte for byte.
+    public var body: [UInt8]
+}
+
+/// One source's part of a run.
+public struct RunSourceRow: Sendable, Equatable {
+    /// The run.
+    public var runID: Int64
+    /// The source instance's name.
+    public var source: String
+    /// How its part ended.
+    public var status: String
+    /// The counters of its part.
+    public var counts: RunCounts
+}
+
+extension LedgerReader {
+    /// One page of current balances for the dashboard, in the chosen order, with the number of matching accounts.
+    /// - Throws: ``QueryError`` when the store fails.
+    public func accountBoard(_ query: BoardQuery) throws(QueryError) -> BoardPage {
+        try read { db in
+            var filter = QueryFilter()
+            if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
+                // The user's text is taken literally: `*` and `?` are escaped before the pattern is made.
+                let literal = search.replacingOccurrences(of: "*", with: "\u{0}").replacingOccurrences(
+                    of: "?", with: "\u{1}")
+                filter.namePattern = "*" + literal + "*"
+            }
+            var conditions = try accountConditions(db, filter)
+            if let pattern = filter.namePattern {
+                // Put the user's own `*` and `?` back as literal characters of the LIKE pattern.
+                let like = Self.likePattern(pattern).replacingOccurrences(of: "\u{0}", with: "*")
+                    .replacingOccurrences(of: "\u{1}", with: "?")
+                conditions.arguments = StatementArguments([like, like])
+            }
+            let order: String
+            switch query.sort {
+            case .account: order = "s.name, a.account_key"
+            case .name: order = "coalesce(a.display_name, a.account_key), s.name, a.account_key"
+            case .balance:
+                order = "v.unit, v.available_balance_whole, v.available_balance_nanos, s.name, a.account_key"
+            case .balanceDescending:
+                order =
+                    "v.unit, v.available_balance_whole DESC, v.available_balance_nanos DESC, s.name, a.account_key"
+            case .changed: order = "v.valid_from DESC, s.name, a.account_key"
+            }
+            let from = """
+                FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                JOIN balance_version AS v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                \(conditions.whereSQL)
+                """
+            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: conditions.arguments) ?? 0
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), v.state, v.unit, v.available_balance_whole,
+                           v.available_balance_nanos, v.credit_limit_whole, v.credit_limit_nanos, v.valid_from,
+                           v.flagged
+                    \(from) ORDER BY \(order) LIMIT ? OFFSET ?
+                    """, arguments: conditions.arguments + [query.limit, query.offset])
+            return BoardPage(
+                rows: rows.map { row in
+                    BoardRow(
+                        account: Self.accountRef(row), state: VersionState(rawValue: row[5]) ?? .present,
+                        unit: (row[6] as String?).flatMap { try? MoneyUnit($0) }, availableBalance: Self.amount(row, 7),
+                        creditLimit: Self.amount(row, 9), validFrom: Instant(millisecondsSinceEpoch: row[11]),
+                        flagged: row[12])
+                }, total: total)
+        }
+    }
+
+    /// Each account's available balance valid at an instant, on what the ledger knows now.
+    /// - Parameters:
+    ///   - accountIDs: At most 900 accounts.
+    ///   - instant: The valid-time instant.
+    /// - Returns: The balance per account that had one then (gone or not yet known: absent).
+    public func availableBalances(
+        of accountIDs: [Int64], validAt instant: Instant
+    ) throws(QueryError)
+        -> [Int64: FixedDecimal]
+    {
+        guard !accountIDs.isEmpty else { return [:] }
+        precondition(accountIDs.count <= 900, "at most 900 account ids per query")
+        return try read { db in
+            let t = instant.millisecondsSinceEpoch
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT account_id, available_balance_whole, available_balance_nanos FROM balance_version
+                    WHERE account_id IN (\(Array(repeating: "?", count: accountIDs.count).joined(separator: ",")))
+                      AND superseded_at IS NULL AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
+                    """, arguments: StatementArguments(accountIDs) + [t, t])
+            var result: [Int64: FixedDecimal] = [:]
+            for row in rows { result[row[0]] = Self.amount(row, 1) }
+            return result
+        }
+    }
+
+    /// The live versions of each account that hold at some time from `since` on, oldest first.
+    /// - Parameters:
+    ///   - accountIDs: At most 900 accounts.
+    ///   - since: The window's start; the version holding then comes first.
+    public func availableBalanceSteps(
+        of accountIDs: [Int64], since: Instant
+    ) throws(QueryError)
+        -> [Int64: [BoardStep]]
+    {
+        guard !accountIDs.isEmpty else { return [:] }
+        precondition(accountIDs.count <= 900, "at most 900 account ids per query")
+        return try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT account_id, valid_from, available_balance_whole, available_balance_nanos
+                    FROM balance_version
+                    WHERE account_id IN (\(Array(repeating: "?", count: accountIDs.count).joined(separator: ",")))
+                      AND superseded_at IS NULL AND (valid_to IS NULL OR valid_to > ?)
+                    ORDER BY account_id, valid_from
+                    """, arguments: StatementArguments(accountIDs) + [since.millisecondsSinceEpoch])
+            var result: [Int64: [BoardStep]] = [:]
+            for row in rows {
+                result[row[0], default: []].append(
+                    BoardStep(
+                        validFrom: Instant(millisecondsSinceEpoch: row[1]), availableBalance: Self.amount(row, 2)))
+            }
+            return result
+        }
+    }
+
+    /// One version by its id, with its account, or `nil` when there is no such version.
+    public func version(id: Int64) throws(QueryError) -> BalanceRow? {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(Self.accountColumns), \(Self.versionColumns)
+                    FROM balance_version AS v JOIN account AS a ON a.id = v.account_id
+                    JOIN source_instance AS s ON s.id = a.source_id WHERE v.id = ?
+                    """, arguments: [id]
+            ).map(Self.balanceRow)
+        }
+    }
+
+    /// The raw response a version was derived from, if the ledger kept one.
+    public func rawResponse(ofVersion versionID: Int64) throws(QueryError) -> RawResponseView? {
+        try read { db in
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT r.method, r.url, r.http_status, r.received_at, r.request_id, r.body
+                    FROM balance_version AS v JOIN raw_response AS r ON r.id = v.raw_response_id WHERE v.id = ?
+                    """, arguments: [versionID]
+            ).map { row in
+                RawResponseView(
+                    method: row[0], url: row[1], httpStatus: row[2],
+                    receivedAt: Instant(millisecondsSinceEpoch: row[3]),
+                    requestID: row[4], body: Array(row[5] as Data))
+            }
+        }
+    }
+
+    /// Each run's parts, one per source, for the given runs.
+    public func runSources(runIDs: [Int64]) throws(QueryError) -> [Int64: [RunSourceRow]] {
+        guard !runIDs.isEmpty else { return [:] }
+        precondition(runIDs.count <= 900, "at most 900 run ids per query")
+        return try read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT r.run_id, s.name, r.status, r.targets, r.fetched, r.versions_added, r.unchanged, r.gone,
+                           r.conflicts, r.errors, r.quarantined, r.log_entries
+                    FROM sync_run_source AS r JOIN source_instance AS s ON s.id = r.source_id
+                    WHERE r.run_id IN (\(Array(repeating: "?", count: runIDs.count).joined(separator: ",")))
+                    ORDER BY r.run_id, s.name
+                    """, arguments: StatementArguments(runIDs))
+            var result: [Int64: [RunSourceRow]] = [:]
+            for row in rows {
+                result[row[0], default: []].append(
+                    RunSourceRow(
+                        runID: row[0], source: row[1], status: row[2],
+                        counts: {
+                            var counts = RunCounts()
+                            (counts.targets, counts.fetched, counts.versionsAdded) = (row[3], row[4], row[5])
+                            (counts.unchanged, counts.gone, counts.conflicts) = (row[6], row[7], row[8])
+                            (counts.errors, counts.quarantined, counts.logEntries) = (row[9], row[10], row[11])
+                            return counts
+                        }()))
+            }
+            return result
+        }
+    }
+
+    /// An amount from a `_whole`, `_nanos` column pair at `index`.
+    static func amount(_ row: Row, _ index: Int) -> FixedDecimal? {
+        guard let whole = row[index] as Int64?, let nanos = row[index + 1] as Int64? else { return nil }
+        return try? FixedDecimal(whole: whole, nanos: nanos)
+    }
+}
