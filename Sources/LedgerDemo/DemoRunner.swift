@@ -38,13 +38,37 @@ public struct DemoRunner: Sendable {
         /// A report period that holds everything the demo synced: from the first simulated day (inclusive) to
         /// tomorrow (exclusive), as `YYYY-MM-DD` for `export` and `check`.
         public var period: (from: String, to: String)
+        /// The simulator, still serving, when the demo was asked to keep it (`demo --serve`).
+        public var live: LiveSimulator?
+    }
+
+    /// The demo's simulator kept running after the demo, so that `serve` has sources to sync from and balances
+    /// keep moving.
+    public struct LiveSimulator: Sendable {
+        let simulator: Simulator
+
+        /// Advances simulated time by `step` every `interval` of real time until the task is cancelled: the
+        /// sources' balances keep changing, as real ones do, and every sync of `serve` finds something new.
+        public func tick(every interval: Duration, step: Int64) async {
+            while !Task.isCancelled {
+                do { try await Task.sleep(for: interval) } catch { return }
+                simulator.world.advance(seconds: step)
+            }
+        }
+
+        /// Stops the simulator.
+        public func stop() async {
+            await simulator.stop()
+        }
     }
 
     /// Runs the demo.
-    /// - Parameter say: Receives each line to show the user.
+    /// - Parameters:
+    ///   - keepSimulator: Leave the simulator serving and return it in ``Result/live`` (the caller stops it).
+    ///   - say: Receives each line to show the user.
     /// - Returns: The paths and every round's report.
     /// - Throws: ``ConfigError``, ``StoreError`` or a simulator start failure.
-    public func run(say: @Sendable (String) -> Void) async throws -> Result {
+    public func run(keepSimulator: Bool = false, say: @Sendable (String) -> Void) async throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let databasePath = URL(fileURLWithPath: directory).appendingPathComponent("ledger.sqlite").path
         for suffix in ["", "-wal", "-shm", ".lock"] {
@@ -86,7 +110,7 @@ public struct DemoRunner: Sendable {
             try await sync("round 4: a late arrival and a same-timestamp conflict")
             simulator.world.advance(seconds: 86_400)
             try await sync("round 5: one more day")
-            await simulator.stop()
+            if !keepSimulator { await simulator.stop() }
             // Every valid time is simulated (gmtModified, and the Date header DMS and TWCC versions are valid
             // from), so the period runs from the simulated start to the day after the last simulated round.
             let period = (from: Self.day(start), to: Self.day(simulator.world.now.adding(seconds: 86_400)))
@@ -109,7 +133,9 @@ public struct DemoRunner: Sendable {
                   \(run) check --db \(db) \(span)
                   \(run) migrate --status --db \(db)
                 """)
-            return Result(configPath: configPath, databasePath: databasePath, rounds: rounds, period: period)
+            return Result(
+                configPath: configPath, databasePath: databasePath, rounds: rounds, period: period,
+                live: keepSimulator ? LiveSimulator(simulator: simulator) : nil)
         } catch {
             await simulator.stop()
             throw error

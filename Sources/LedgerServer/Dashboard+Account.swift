@@ -12,7 +12,7 @@ extension LedgerServer {
         var key: String?
         var asOfText: String?
         var axis = TimeAxis.valid
-        for (name, value) in Self.pairs(request) {
+        for (name, value) in Self.formPairs(request) {
             switch name {
             case "source": source = value
             case "key": key = value
@@ -141,7 +141,7 @@ extension LedgerServer {
     /// (URLs are redacted, the TWCC token exchange is never kept), so nothing here is secret.
     func rawResponse(_ request: Request) throws -> Response {
         var versionID: Int64?
-        for (name, value) in Self.pairs(request) {
+        for (name, value) in Self.formPairs(request) {
             guard name == "version" else {
                 throw PageError.badParameter(name, "unknown parameter for a raw response (allowed: version)")
             }

@@ -14,6 +14,8 @@ struct OverviewSummary: Sendable {
     let conflicts: [ConflictRow]
     let quarantined: [ErrorRow]
     let scales: UnitScales
+    /// Accounts with a current version: the table's total without a search.
+    let accounts: Int
 }
 
 extension LedgerServer {
@@ -34,14 +36,14 @@ extension LedgerServer {
                 quarantined: try lastRuns.flatMap { run in
                     try reader.errors(runID: run, page: PageRequest(limit: 20)).rows.filter { $0.type == "quarantine" }
                 },
-                scales: try reader.unitScales())
+                scales: try reader.unitScales(), accounts: try reader.accountCount())
         }
     }
 
     func overview(_ request: Request) async throws -> Response {
         var query = BoardQuery(limit: Self.boardPageSize)
         var flash: String?
-        for (name, value) in Self.pairs(request) {
+        for (name, value) in Self.formPairs(request) {
             switch name {
             case "q": query.search = value
             case "sort":
@@ -68,7 +70,7 @@ extension LedgerServer {
         }
         let summary = try await overviewSummary()
         let now = clock.now()
-        let board = try reader.accountBoard(query)
+        let board = try reader.accountBoard(query, knownTotal: summary.accounts)
         let ids = board.rows.map(\.account.accountID)
         let week = try reader.availableBalances(of: ids, validAt: now.adding(seconds: -7 * 86_400))
         let month = try reader.availableBalances(of: ids, validAt: now.adding(seconds: -30 * 86_400))
@@ -129,7 +131,7 @@ extension LedgerServer {
             search: query.search ?? "", total: board.total, accounts: accounts,
             first: board.rows.isEmpty ? 0 : query.offset + 1, last: query.offset + board.rows.count)
         page.sorts = [
-            ("account", "source and account"), ("name", "name"), ("balance", "lowest balance first"),
+            ("account", "source and account"), ("balance", "lowest balance first"),
             ("-balance", "highest balance first"), ("-changed", "latest change first"),
         ].map { OverviewPage.Option(value: $0.0, label: $0.1, selected: $0.0 == query.sort.rawValue) }
         let pageNumber = query.offset / Self.boardPageSize + 1

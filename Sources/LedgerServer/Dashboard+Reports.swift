@@ -10,7 +10,7 @@ extension LedgerServer {
     func periodReport(_ request: Request, allowing extra: Set<String> = []) throws -> (ReconciliationReport, String) {
         var report = ReportRequest()
         var query: [URLQueryItem] = []
-        for (name, value) in Self.pairs(request) where !extra.contains(name) {
+        for (name, value) in Self.formPairs(request) where !extra.contains(name) {
             guard name == "from" || name == "to" else {
                 throw PageError.badParameter(name, "unknown parameter for reconciliation (allowed: from, to)")
             }
@@ -79,7 +79,7 @@ extension LedgerServer {
 
     /// Runs with each source's counts, and the latest fetch errors and quarantined records with their reasons.
     func runsPage(_ request: Request) throws -> Response {
-        for (name, _) in Self.pairs(request) {
+        for (name, _) in Self.formPairs(request) {
             throw PageError.badParameter(name, "the runs page takes no parameters")
         }
         let runs: [RunRow]

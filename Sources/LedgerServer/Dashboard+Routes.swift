@@ -57,7 +57,7 @@ extension LedgerServer {
             let next: String
             let failed: Bool
         }
-        let target = next ?? Self.pairs(request).first { $0.name == "next" }?.value ?? "/"
+        let target = next ?? Self.formPairs(request).first { $0.name == "next" }?.value ?? "/"
         let nonce = HTMLResponse.nonce()
         let frame = PageFrame(title: "Sign in", nonce: nonce, generatedAt: Self.short(clock.now()))
         return HTMLResponse.make(
@@ -98,14 +98,23 @@ extension LedgerServer {
     /// `application/x-www-form-urlencoded` fields (the first of each name).
     static func formFields(_ body: String) -> [String: String] {
         var fields: [String: String] = [:]
-        for pair in body.split(separator: "&") {
+        for (name, value) in formDecoded(body) where fields[name] == nil { fields[name] = value }
+        return fields
+    }
+
+    /// A page's query string decoded as the form that sent it encodes it: `+` is a space, `%2B` a plus (the
+    /// API's parameters keep `+` as sent, for offsets such as `+08:00` typed in a URL).
+    static func formPairs(_ request: Request) -> [(name: String, value: String)] {
+        formDecoded(request.uri.query ?? "")
+    }
+
+    static func formDecoded(_ text: String) -> [(name: String, value: String)] {
+        text.split(separator: "&").map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ text: Substring) -> String {
                 text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding ?? String(text)
             }
-            let name = decode(parts[0])
-            if fields[name] == nil { fields[name] = parts.count > 1 ? decode(parts[1]) : "" }
+            return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")
         }
-        return fields
     }
 }

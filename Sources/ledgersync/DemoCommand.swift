@@ -1,20 +1,70 @@
 import ArgumentParser
+import Foundation
 import LedgerDemo
+import LedgerServer
+import LedgerSync
 import Logging
 
-/// `ledgersync demo`: a ledger with history, movements and conflicts from the built-in simulator, no network.
+/// `ledgersync demo`: a ledger with history, movements and conflicts from the built-in simulator, no network;
+/// with `--serve`, that ledger served with its dashboard while the simulator keeps ticking.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Sync several rounds from the built-in simulator into a demo ledger, then show what to try next.")
+        abstract: "Sync several rounds from the built-in simulator into a demo ledger, then show what to try next.",
+        discussion: """
+            With --serve, the demo ledger is then served (dashboard, API, metrics) while the simulator keeps \
+            running: simulated time moves an hour every 10 seconds and serve syncs every 30 seconds, so the \
+            dashboard changes as you watch. Ctrl-C or SIGTERM stops both.
+            """)
 
     @Option(name: .long, help: "Where the demo config, secrets file and ledger are written (replaced).")
     var dir: String = "demo"
 
+    @Flag(name: .long, help: "Then serve the demo ledger with its dashboard while the simulator keeps ticking.")
+    var serve = false
+
+    @Option(name: .long, help: "With --serve: the loopback address to listen on, HOST:PORT.")
+    var listen: String = "127.0.0.1:8080"
+
+    func validate() throws {
+        guard let address = ServeSettings.address(listen) else {
+            throw ValidationError("--listen \(listen): expected HOST:PORT")
+        }
+        guard ["127.0.0.1", "::1", "localhost"].contains(address.host) else {
+            throw ValidationError("--listen \(listen): the demo serves on loopback only (127.0.0.1 or ::1)")
+        }
+    }
+
     func run() async throws {
         let logger = Logger(label: "ledgersync.demo") { label in
+            LineLogHandler(label: label, format: .text, level: serve ? .notice : .error)
+        }
+        let quiet = Logger(label: "ledgersync.demo") { label in
             LineLogHandler(label: label, format: .text, level: .error)
         }
-        _ = try await DemoRunner(directory: dir, invocation: .current(), logger: logger).run { print($0) }
+        let result = try await DemoRunner(directory: dir, invocation: .current(), logger: quiet).run(
+            keepSimulator: serve
+        ) { print($0) }
+        guard serve, let live = result.live else { return }
+        do {
+            var configuration = try SyncConfiguration.load(path: result.configPath, environment: [:])
+            var settings = configuration.serve
+            (settings.host, settings.port) = ServeSettings.address(listen)!
+            settings.syncEvery = .seconds(30)
+            configuration.serve = settings
+            let server = try LedgerServer(configuration: configuration, settings: settings, logger: logger)
+            let ticker = Task { await live.tick(every: .seconds(10), step: 3_600) }
+            let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
+            try await server.serviceGroup { port in
+                print("\nThe dashboard: http://\(host):\(port)/  (Ctrl-C stops the server and the simulator)")
+                // Shown at once even when standard output is a file or a pipe (fully buffered there): flush every stream.
+                fflush(nil)
+            }.run()
+            ticker.cancel()
+        } catch {
+            await live.stop()
+            throw error
+        }
+        await live.stop()
     }
 }

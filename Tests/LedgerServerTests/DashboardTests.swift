@@ -54,10 +54,25 @@ struct DashboardTests {
     func pagesAreSafe() async throws {
         let hostile = "<img src=x onerror=alert(1)>=cmd|' /C calc'!A0"
         try await ServeHarness.with(serve: Self.tokenServe) { harness in
-            harness.simulator.simulator.world.setClientName(1001, hostile)
+            // The name reaches the ledger as a source would send it: the simulator's control endpoint renames
+            // the client before the first sync.
+            var rename = HTTPClientRequest(url: harness.simulator.baseURL + "/_sim/names")
+            rename.method = .POST
+            var body = ""
+            JSONValue.writeString(hostile, to: &body)
+            rename.body = .bytes(ByteBuffer(string: "{\"1001\":\(body)}"))
+            #expect(try await harness.simulator.client.execute(rename, timeout: .seconds(5)).status == .ok)
+            rename.body = .bytes(ByteBuffer(string: "{\"not-an-id\":\"x\"}"))
+            #expect(try await harness.simulator.client.execute(rename, timeout: .seconds(5)).status == .badRequest)
+            // The startup sync may have listed the client before the rename: the next one surely has the name.
             #expect(
                 try await harness.eventually {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 1
+                })
+            #expect(try await harness.eventually { await harness.server.syncScheduler.requestRun() == .started })
+            #expect(
+                try await harness.eventually {
+                    try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2
                 })
             try await Self.withClient { client in
                 let login = try await Self.fetch(
@@ -98,6 +113,9 @@ struct DashboardTests {
                 #expect(overview.body.contains("&lt;img src=x onerror=alert(1)&gt;=cmd|&#39; /C calc&#39;!A0"))
                 #expect(overview.body.contains("data-account=\"mr/1001\""))
                 #expect(overview.body.contains("Accounts (1)"), "the search finds the one account")
+                // A form sends a space as `+`: the search reads it as a space, as the browser meant.
+                let spaced = try await Self.fetch(client, harness, "/?q=%3Cimg+src%3Dx", headers: [("Cookie", session)])
+                #expect(spaced.body.contains("Accounts (1)") && spaced.body.contains("data-account=\"mr/1001\""))
                 #expect(overview.body.contains("id=\"sync-now\""), "a signed-in user of a server with a token may sync")
             }
         }

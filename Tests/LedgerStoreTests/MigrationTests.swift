@@ -129,6 +129,7 @@ struct MigrationTests {
         arguments: [
             "schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite", "schema-0004.sqlite",
             "schema-0005.sqlite",
+            "schema-0006.sqlite",
         ])
     func upgradesFixtures(fixture: String) throws {
         let directory = try TemporaryDirectory()

@@ -86,6 +86,20 @@ extension Simulator {
                 return Self.response(SimAnswer(status: 400, body: #"{"error":"expected a JSON array of fault rules"}"#))
             }
         }
+        // Renames ModelRouter clients: {"1003": "new name"}. Tests and the browser checks give a client a hostile
+        // name this way, so that it reaches the ledger through the real API as a source would send it.
+        router.post("/_sim/names") { request, _ in
+            var request = request
+            let body = try await request.collectBody(upTo: 1 << 20)
+            guard let names = try? JSONDecoder().decode([String: String].self, from: Data(buffer: body)),
+                names.keys.allSatisfy({ Int64($0) != nil })
+            else {
+                return Self.response(
+                    SimAnswer(status: 400, body: #"{"error":"expected a JSON object of client id to name"}"#))
+            }
+            for (id, name) in names { self.world.setClientName(Int64(id)!, name) }
+            return Self.response(SimAnswer(status: 200, body: #"{"renamed":\#(names.count)}"#))
+        }
         router.delete("/_sim/faults") { _, _ in
             self.faults.clear()
             return Self.response(SimAnswer(status: 200, body: "{}"))

@@ -3,8 +3,10 @@ import Foundation
 import NIOCore
 
 extension Run {
-    /// Scenario 5: `serve` answering 50 concurrent clients while it syncs: `GET /api/v1/balances?limit=100` against
-    /// its 20 ms p95 target and `GET /metrics` against 500 ms, on a ledger of `accounts` × `versions`.
+    /// Scenario 5: `serve` answering concurrent clients while it syncs: `GET /api/v1/balances?limit=100` against
+    /// its 20 ms p95 target and `GET /metrics` against 500 ms (50 clients each), and the dashboard's overview page
+    /// (50 accounts a page, in key order and lowest balance first) against 100 ms (4 clients: a team looking), on
+    /// a ledger of `accounts` × `versions`.
     ///
     /// The server is the real `ledgersync serve` in its own process; it syncs from the simulator back to back
     /// (`sync_every = "1s"`), so every request meets a sync writing. The clients are this process: 50 tasks, each
@@ -57,21 +59,24 @@ extension Run {
         let base = "http://127.0.0.1:\(port)"
         let runsBefore = try await syncRuns(client, base)
         var rows: [[String: String]] = []
-        for (path, target, label) in [
-            ("/api/v1/balances?limit=100", 20.0, "serve: balances?limit=100"), ("/metrics", 500.0, "serve: /metrics"),
+        for (path, target, label, clients) in [
+            ("/api/v1/balances?limit=100", 20.0, "serve: balances?limit=100", 50),
+            ("/metrics", 500.0, "serve: /metrics", 50),
+            ("/", 100.0, "serve: dashboard overview", 4),
+            ("/?sort=balance&page=3", 100.0, "serve: overview, lowest balance first", 4),
         ] {
-            _ = try await load(client, base + path, clients: 50, seconds: 1)  // warm-up
+            _ = try await load(client, base + path, clients: clients, seconds: 1)  // warm-up
             var latencies: [Double] = []
             var errors = 0
             for run in 0..<runs {
-                let measured = try await load(client, base + path, clients: 50, seconds: seconds)
+                let measured = try await load(client, base + path, clients: clients, seconds: seconds)
                 latencies += measured.latencies
                 errors += measured.errors
                 FileHandle.standardError.write(Data("\(label) run \(run + 1)/\(runs) done\n".utf8))
             }
             let p95 = percentile(latencies, 95)
             rows.append([
-                "scenario": label + ", 50 clients, sync running",
+                "scenario": label + ", \(clients) clients, sync running",
                 "size": "\(accounts) accounts, \(accounts * versions) versions",
                 "ours": String(
                     format: "p95 %.1f ms, p50 %.1f ms, %.0f req/s, %d errors", p95, percentile(latencies, 50),

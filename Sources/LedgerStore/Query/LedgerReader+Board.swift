@@ -6,11 +6,9 @@ import LedgerCore
 public enum BoardSort: String, Sendable, CaseIterable {
     /// Source, then account key (the ledger's own order).
     case account
-    /// Display name, then key.
-    case name
     /// Unit, then available balance, lowest first: what runs out first.
     case balance
-    /// Unit, then available balance, highest first.
+    /// Available balance, highest first, within each unit (units in reverse order: the index read backwards).
     case balanceDescending = "-balance"
     /// The latest change first.
     case changed = "-changed"
@@ -100,8 +98,12 @@ public struct RunSourceRow: Sendable, Equatable {
 
 extension LedgerReader {
     /// One page of current balances for the dashboard, in the chosen order, with the number of matching accounts.
+    /// - Parameters:
+    ///   - query: The search, order and page.
+    ///   - knownTotal: The number of accounts with a current version, when the caller has it (``accountCount()``,
+    ///     read a moment ago): without a search it is the page's total, and counting costs a scan.
     /// - Throws: ``QueryError`` when the store fails.
-    public func accountBoard(_ query: BoardQuery) throws(QueryError) -> BoardPage {
+    public func accountBoard(_ query: BoardQuery, knownTotal: Int? = nil) throws(QueryError) -> BoardPage {
         try read { db in
             var filter = QueryFilter()
             if let search = query.search?.trimmingCharacters(in: .whitespaces), !search.isEmpty {
@@ -117,31 +119,52 @@ extension LedgerReader {
                     .replacingOccurrences(of: "\u{1}", with: "?")
                 conditions.arguments = StatementArguments([like, like])
             }
-            let order: String
-            switch query.sort {
-            case .account: order = "s.name, a.account_key"
-            case .name: order = "coalesce(a.display_name, a.account_key), s.name, a.account_key"
-            case .balance:
-                order = "v.unit, v.available_balance_whole, v.available_balance_nanos, s.name, a.account_key"
-            case .balanceDescending:
-                order =
-                    "v.unit, v.available_balance_whole DESC, v.available_balance_nanos DESC, s.name, a.account_key"
-            case .changed: order = "v.valid_from DESC, s.name, a.account_key"
-            }
-            let from = """
+            // Key order walks the (source, key) index; the balance and change orders walk the partial indexes of
+            // current versions (migration 0006), so a page costs its own rows, not a sort of every account.
+            let select = """
+                SELECT \(Self.accountColumns), v.state, v.unit, v.available_balance_whole,
+                       v.available_balance_nanos, v.credit_limit_whole, v.credit_limit_nanos, v.valid_from, v.flagged
+                """
+            let current = "v.valid_to IS NULL AND v.superseded_at IS NULL"
+            let keyOrder = """
                 FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
-                JOIN balance_version AS v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                JOIN balance_version AS v ON v.account_id = a.id AND \(current)
                 \(conditions.whereSQL)
                 """
-            let total = try Int.fetchOne(db, sql: "SELECT count(*) \(from)", arguments: conditions.arguments) ?? 0
+            let versionOrder: (String) -> String = { index in
+                """
+                FROM balance_version AS v INDEXED BY \(index)
+                CROSS JOIN account AS a ON a.id = v.account_id CROSS JOIN source_instance AS s ON s.id = a.source_id
+                WHERE \(current)\(conditions.clauses.isEmpty ? "" : " AND " + conditions.clauses.joined(separator: " AND "))
+                """
+            }
+            let from: String
+            let order: String
+            switch query.sort {
+            case .account: (from, order) = (keyOrder, "s.name, a.account_key")
+            case .balance:
+                (from, order) = (
+                    versionOrder("balance_version_current_by_balance"),
+                    "v.unit, v.available_balance_whole, v.available_balance_nanos, v.account_id"
+                )
+            case .balanceDescending:
+                (from, order) = (
+                    versionOrder("balance_version_current_by_balance"),
+                    "v.unit DESC, v.available_balance_whole DESC, v.available_balance_nanos DESC, v.account_id DESC"
+                )
+            case .changed:
+                (from, order) = (
+                    versionOrder("balance_version_current_by_change"), "v.valid_from DESC, v.account_id DESC"
+                )
+            }
+            // Without a search every account with a current version counts: the caller may know that number.
+            let total =
+                filter.namePattern == nil
+                ? try knownTotal ?? Self.currentVersionCount(db)
+                : try Int.fetchOne(db, sql: "SELECT count(*) \(keyOrder)", arguments: conditions.arguments) ?? 0
             let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.accountColumns), v.state, v.unit, v.available_balance_whole,
-                           v.available_balance_nanos, v.credit_limit_whole, v.credit_limit_nanos, v.valid_from,
-                           v.flagged
-                    \(from) ORDER BY \(order) LIMIT ? OFFSET ?
-                    """, arguments: conditions.arguments + [query.limit, query.offset])
+                db, sql: "\(select) \(from) ORDER BY \(order) LIMIT ? OFFSET ?",
+                arguments: conditions.arguments + [query.limit, query.offset])
             return BoardPage(
                 rows: rows.map { row in
                     BoardRow(
@@ -151,6 +174,18 @@ extension LedgerReader {
                         flagged: row[12])
                 }, total: total)
         }
+    }
+
+    /// How many accounts have a current version (present or gone): the overview's total without a search.
+    public func accountCount() throws(QueryError) -> Int {
+        try read { db in try Self.currentVersionCount(db) }
+    }
+
+    static func currentVersionCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(
+            db,
+            sql: "SELECT count(*) FROM balance_version INDEXED BY balance_version_current_by_change "
+                + "WHERE valid_to IS NULL AND superseded_at IS NULL") ?? 0
     }
 
     /// Each account's available balance valid at an instant, on what the ledger knows now.
