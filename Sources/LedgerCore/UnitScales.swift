@@ -30,6 +30,12 @@ public struct UnitScales: Hashable, Sendable {
         value.formatted(scale: scale(of: value, in: unit))
     }
 
+    /// An amount with its unit, for people: `12.5000 CNY` (at the unit's scale), `—` when there is none.
+    public func labelled(_ value: FixedDecimal?, in unit: MoneyUnit?) -> String {
+        guard let value else { return "—" }
+        return text(value, in: unit) + (unit.map { " " + $0.name } ?? "")
+    }
+
     /// Widens a unit's scale to hold `scale` digits; never narrows it.
     public mutating func widen(_ unit: MoneyUnit, to scale: Int) {
         guard scale > self.scale(of: unit) else { return }

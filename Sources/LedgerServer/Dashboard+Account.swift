@@ -59,10 +59,7 @@ extension LedgerServer {
             }
         }
         let now = clock.now()
-        func money(_ value: FixedDecimal?, _ unit: MoneyUnit?) -> String {
-            guard let value else { return "—" }
-            return scales.text(value, in: unit) + (unit.map { " " + $0.name } ?? "")
-        }
+        func money(_ value: FixedDecimal?, _ unit: MoneyUnit?) -> String { scales.labelled(value, in: unit) }
         let account = versions.first?.account ?? current?.account
         var page = AccountPage(
             nonce: "", source: source, key: key, name: account?.displayName,

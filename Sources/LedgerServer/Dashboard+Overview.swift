@@ -76,10 +76,7 @@ extension LedgerServer {
         let month = try reader.availableBalances(of: ids, validAt: now.adding(seconds: -30 * 86_400))
         let steps = try reader.availableBalanceSteps(of: ids, since: now.adding(seconds: -30 * 86_400))
         let scales = summary.scales
-        func money(_ value: FixedDecimal?, _ unit: MoneyUnit?) -> String {
-            guard let value else { return "—" }
-            return scales.text(value, in: unit) + (unit.map { " " + $0.name } ?? "")
-        }
+        func money(_ value: FixedDecimal?, _ unit: MoneyUnit?) -> String { scales.labelled(value, in: unit) }
         func change(_ now: FixedDecimal?, _ then: FixedDecimal?, _ unit: MoneyUnit?) -> (String, String) {
             guard let now, let then, let delta = try? now.subtracting(then) else { return ("—", "muted") }
             let text = scales.text(delta, in: unit)

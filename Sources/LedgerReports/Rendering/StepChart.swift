@@ -180,7 +180,7 @@ public struct StepChart: Sendable {
 
     /// An amount with its unit, at the unit's scale.
     func amountText(_ value: FixedDecimal) -> String {
-        scales.text(value, in: unit) + (unit.map { " " + $0.name } ?? "")
+        scales.labelled(value, in: unit)
     }
 
     /// A date for the time axis: the day, or the day and time when the window is shorter than three days.
