@@ -13,8 +13,8 @@ Usage: check_dashboard.py --url URL --binary LEDGERSYNC --db LEDGER --out PREFIX
 - Clicking an account opens its chart (drawn: chart pixels on the screenshot); hovering a point reads it out; the
   as-of control shows the figures `query balances --as-of` gives; a version's raw response opens.
 - With --period, the reconciliation page's summary and control totals equal `export`'s report.json.
-- CJK names are drawn by a font with their glyphs. Screenshots: PREFIX-overview-1440.png and -390.png, and
-  PREFIX-account-1440.png.
+- CJK names are drawn by a font with their glyphs. Screenshots: PREFIX-overview-1440.png and -390.png,
+  PREFIX-account-1440.png and -390.png (each account screenshot checked for chart pixels).
 Exit 0 when every check holds, 1 otherwise, with one line per failed check.
 """
 import argparse
@@ -28,7 +28,8 @@ from decimal import Decimal
 
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
 
@@ -53,6 +54,15 @@ def page_ok(driver, name):
     check(overflow <= 0, f"{name}: {overflow} px of horizontal scroll")
 
 
+def navigate(driver, element):
+    """Clicks an element that loads another page, and waits until that page has replaced this one: a click returns
+    before the navigation ends, and elements found meanwhile would belong to the old page."""
+    old = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
+
+
 def rows(driver):
     return driver.find_elements(By.CSS_SELECTOR, "table.accounts tr[data-account]")
 
@@ -75,7 +85,7 @@ def main():
         if options.token_env:
             check("/login" in driver.current_url, f"with a token, the first page is the sign-in ({driver.current_url})")
             driver.find_element(By.ID, "token").send_keys(os.environ[options.token_env])
-            driver.find_element(By.CSS_SELECTOR, "#login button").click()
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, "#login button"))
             check(driver.current_url.rstrip("/") == base, f"signing in returns to the overview ({driver.current_url})")
             cookies = driver.get_cookies()
             check(any(c["name"] == "ledgersync_session" and c.get("httpOnly") for c in cookies),
@@ -109,13 +119,13 @@ def main():
         box = driver.find_element(By.ID, "q")
         box.clear()
         box.send_keys(wanted)
-        driver.find_element(By.CSS_SELECTOR, "form[role=search] button").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form[role=search] button"))
         found = [r.get_attribute("data-account") for r in rows(driver)]
         check(keys[1] in found and all(wanted.lower() in (r.text.lower()) for r in rows(driver)),
               f"searching {wanted!r} lists {found[:5]}")
         driver.get(base + "/")
         Select(driver.find_element(By.ID, "sort")).select_by_value("-balance")
-        driver.find_element(By.CSS_SELECTOR, "form[role=search] button").click()
+        navigate(driver, driver.find_element(By.CSS_SELECTOR, "form[role=search] button"))
         page_ok(driver, "overview ordered by balance")
         by_unit = {}
         for cell in driver.find_elements(By.CSS_SELECTOR, "table.accounts td.balance"):
@@ -127,7 +137,7 @@ def main():
         next_links = driver.find_elements(By.CSS_SELECTOR, "nav.pager a[rel=next]")
         if next_links:
             first = rows(driver)[0].get_attribute("data-account")
-            next_links[0].click()
+            navigate(driver, next_links[0])
             page_ok(driver, "overview, page 2")
             check(rows(driver) and rows(driver)[0].get_attribute("data-account") != first, "page 2 shows other accounts")
 
@@ -142,7 +152,7 @@ def main():
         driver.get(base + "/")
         link = driver.find_element(By.CSS_SELECTOR, "table.accounts tr[data-account] a")
         source, key = link.text.split("/", 1)
-        link.click()
+        navigate(driver, link)
         page_ok(driver, f"account {source}/{key}")
         lines = driver.find_elements(By.CSS_SELECTOR, "#chart .chart-wide svg.chart polyline")
         check(lines and len(lines[0].get_attribute("points").split()) >= 2, "clicking an account opens its chart")
@@ -153,6 +163,14 @@ def main():
             check(readout == points[-1].get_attribute("data-readout"), f"hovering a point reads it out ({readout!r})")
         image = browser.full_screenshot(driver, f"{options.out}-account-1440.png")
         check(browser.colour_pixels(image, CHART_RGB) > 200, "the account's chart is not drawn")
+        # On a phone: the narrow drawing of the chart, no horizontal scroll.
+        browser.resize(driver, 390, 844)
+        driver.refresh()
+        page_ok(driver, f"account {source}/{key} at 390 px")
+        image = browser.full_screenshot(driver, f"{options.out}-account-390.png")
+        check(browser.colour_pixels(image, CHART_RGB) > 100, "the account's chart is not drawn at 390 px")
+        browser.resize(driver, 1440, 900)
+        driver.refresh()
         history = json.loads(cli(options.binary, "query", "history", "--db", options.db, "--source", source,
                                  "--account", key, "--format", "json"))
         for version in history[:2]:
@@ -161,7 +179,7 @@ def main():
             field.clear()
             field.send_keys(instant)
             Select(driver.find_element(By.ID, "axis")).select_by_value("valid")
-            driver.find_element(By.CSS_SELECTOR, "#as-of button").click()
+            navigate(driver, driver.find_element(By.CSS_SELECTOR, "#as-of button"))
             page_ok(driver, f"account as of {instant}")
             expected = json.loads(cli(options.binary, "query", "balances", "--db", options.db, "--source", source,
                                       "--account", key, "--as-of", instant, "--format", "json"))[0]
@@ -171,7 +189,7 @@ def main():
                   f"as of {instant}: the page shows {shown}, query balances --as-of gives {amount}")
         raw = driver.find_elements(By.CSS_SELECTOR, "#versions a[href*='/account/raw']")
         if check(raw, "a version links its raw response"):
-            raw[0].click()
+            navigate(driver, raw[0])
             page_ok(driver, "raw response")
             check(driver.find_element(By.ID, "raw-body").text.strip(), "the raw response is empty")
 
