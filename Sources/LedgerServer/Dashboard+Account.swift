@@ -112,7 +112,8 @@ extension LedgerServer {
                 supersededAt: version.supersededAt.map(Self.short) ?? "", superseded: version.supersededAt != nil,
                 state: version.state.rawValue, balance: money(version.availableBalance, version.unit),
                 creditLimit: money(version.creditLimit, version.unit), flagged: version.flagged,
-                hasRaw: true)
+                // A gone marker comes from a listing, not from a response of its own.
+                hasRaw: version.state == .present)
         }
         page.conflicts = conflicts.map { conflict in
             AccountPage.Conflict(

@@ -25,9 +25,10 @@ extension LedgerServer {
     func overviewSummary() async throws -> OverviewSummary {
         try await overviewCache.value { [self] in
             let now = clock.now()
-            let lastRuns = Set(try reader.sourceSummaries().compactMap(\.lastRunID))
+            let sources = try reader.sourceSummaries()
+            let lastRuns = Set(sources.compactMap(\.lastRunID))
             return OverviewSummary(
-                sources: try reader.sourceSummaries(), totals: try reader.totals(),
+                sources: sources, totals: try reader.totals(),
                 alerts: try reader.alerts(resolvedSince: now).filter(\.firing),
                 creditEnding: try reader.watchedAccounts(limit: 20, now: now, creditWithinDays: 14),
                 conflicts: try reader.conflicts(
@@ -65,7 +66,8 @@ extension LedgerServer {
                     ? "A sync has started; reload in a moment to see its result."
                     : "A sync is already running."
             default:
-                throw PageError.badParameter(name, "unknown parameter for the overview (allowed: q, sort, page)")
+                throw PageError.badParameter(
+                    name, "unknown parameter for the overview (allowed: q, sort, page, sync)")
             }
         }
         let summary = try await overviewSummary()
@@ -98,7 +100,7 @@ extension LedgerServer {
                 gone: row.state == .gone)
         }
         let status = await scheduler.currentStatus()
-        let attention = attentionItems(summary, now: now)
+        let attention = attentionItems(summary)
         var page = OverviewPage(
             flash: flash,
             sources: summary.sources.map { source in
@@ -151,7 +153,7 @@ extension LedgerServer {
 
     /// What needs a person first: firing alerts, credit ending within 14 days, sources whose last sync did not
     /// complete, conflicts of the last 7 days, records quarantined in each source's last run.
-    func attentionItems(_ summary: OverviewSummary, now: Instant) -> [OverviewPage.Attention] {
+    func attentionItems(_ summary: OverviewSummary) -> [OverviewPage.Attention] {
         var items: [OverviewPage.Attention] = []
         for alert in summary.alerts {
             items.append(

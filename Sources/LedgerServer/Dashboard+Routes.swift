@@ -69,7 +69,7 @@ extension LedgerServer {
     func login(_ request: Request) async throws -> Response {
         guard let token else { return HTMLResponse.seeOther("/") }
         var request = request
-        let body = try await request.collectBody(upTo: 16_384)
+        let body = try await request.collectBody(upTo: 65_536)
         let form = Self.formFields(String(buffer: body))
         let next = Self.localPath(form["next"] ?? "/")
         guard let given = form["token"], token.matches(given) else {
