@@ -86,8 +86,10 @@ struct AccessMiddleware<Context: RequestContext>: RouterMiddleware {
         if let token, path != "/healthz", path != "/login", !token.admits(request) {
             if token.admitsSession(request) {
                 // A cookie rides along on any request the browser makes: a change must come from our own pages.
+                // (https too: behind a TLS proxy the browser's origin is the proxy's scheme with our host.)
+                let authority = request.head.authority ?? ""
                 if request.method != .get, let origin = request.headers[.origin],
-                    origin != "http://" + (request.head.authority ?? "")
+                    origin != "http://" + authority, origin != "https://" + authority
                 {
                     throw APIError(.forbidden, "a form of another site may not change this server")
                 }
