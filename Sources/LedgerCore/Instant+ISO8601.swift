@@ -5,6 +5,43 @@ extension Instant: CustomStringConvertible {
     /// ISO-8601 in UTC: `2024-01-01T00:00:00Z`, with `.SSS` only when the instant has milliseconds.
     public var iso8601: String { iso8601(offsetMinutes: 0) }
 
+    /// Appends ``iso8601`` as UTF-8 bytes, written digit by digit (the JSON writer of long lists calls it per cell).
+    public func appendISO8601(to output: inout [UInt8]) {
+        let millis = Int(((millisecondsSinceEpoch % 1000) + 1000) % 1000)
+        let seconds = (millisecondsSinceEpoch - Int64(millis)) / 1000
+        let days = Int(floorDivide(seconds, 86_400))
+        let secondOfDay = Int(seconds - Int64(days) * 86_400)
+        let (year, month, day) = Self.civil(fromDays: days)
+        guard (0...9999).contains(year) else {
+            output.append(contentsOf: iso8601.utf8)
+            return
+        }
+        func digits(_ value: Int, _ width: Int) {
+            var divisor = 1
+            for _ in 1..<width { divisor *= 10 }
+            while divisor > 0 {
+                output.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
+        }
+        digits(year, 4)
+        output.append(UInt8(ascii: "-"))
+        digits(month, 2)
+        output.append(UInt8(ascii: "-"))
+        digits(day, 2)
+        output.append(UInt8(ascii: "T"))
+        digits(secondOfDay / 3600, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay / 60 % 60, 2)
+        output.append(UInt8(ascii: ":"))
+        digits(secondOfDay % 60, 2)
+        if millis != 0 {
+            output.append(UInt8(ascii: "."))
+            digits(millis, 3)
+        }
+        output.append(UInt8(ascii: "Z"))
+    }
+
     /// ISO-8601 at a fixed offset from UTC: `2024-01-01T08:00:00+08:00`.
     /// - Parameter offsetMinutes: The zone's offset from UTC in minutes at this instant.
     public func iso8601(offsetMinutes: Int) -> String {

@@ -51,4 +51,24 @@ struct InstantTests {
         #expect(instant.iso8601(offsetMinutes: 480) == "2024-01-01T08:00:00.250+08:00")
         #expect(instant.iso8601(offsetMinutes: -330) == "2023-12-31T18:30:00.250-05:30")
     }
+
+    @Test("The byte writer gives iso8601's bytes: whole seconds, milliseconds, before 1970, past 9999")
+    func iso8601Bytes() {
+        var generator = SplitMix64(seed: 0x1508)
+        var instants = [
+            Instant(millisecondsSinceEpoch: 0), Instant(millisecondsSinceEpoch: -1),
+            Instant(millisecondsSinceEpoch: 1_700_000_000_123), Instant(millisecondsSinceEpoch: -62_167_219_200_001),
+            Instant(millisecondsSinceEpoch: 253_402_300_800_000),
+        ]
+        for _ in 0..<5_000 {
+            let range: Int64 = 300_000_000_000_000
+            let ms = Int64(bitPattern: generator.next()) % range
+            instants.append(Instant(millisecondsSinceEpoch: generator.next() % 2 == 0 ? ms - ms % 1000 : ms))
+        }
+        for instant in instants {
+            var bytes: [UInt8] = []
+            instant.appendISO8601(to: &bytes)
+            #expect(bytes == Array(instant.iso8601.utf8), "\(instant.millisecondsSinceEpoch)")
+        }
+    }
 }

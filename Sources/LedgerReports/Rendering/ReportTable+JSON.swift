@@ -3,58 +3,63 @@ import LedgerCore
 extension ReportTable {
     /// A JSON array of objects, one per row, one row per line.
     ///
-    /// Written straight into one string, the same bytes ``object(_:)``'s `jsonText` gives: a list of thousands of
-    /// rows (and every page of `serve`'s API) is written without building a value tree and a key index per row.
+    /// Written straight into one UTF-8 buffer, the same bytes ``object(_:)``'s `jsonText` gives: a list of thousands
+    /// of rows (and every page of `serve`'s API) is written without a value tree and a key index per row, and
+    /// without `String` appends, which cost more than the bytes they append.
     public func jsonArray() -> String {
         guard !rows.isEmpty else { return "[]\n" }
-        var out = "[\n"
-        out.reserveCapacity(rows.count * 64 * max(1, columns.count))
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 48 * max(1, columns.count))
+        out.append(contentsOf: "[\n".utf8)
         for (position, row) in rows.enumerated() {
-            out += "  "
+            out.append(contentsOf: "  ".utf8)
             writeObject(row, to: &out)
-            out += position < rows.count - 1 ? ",\n" : "\n"
+            out.append(contentsOf: (position < rows.count - 1 ? ",\n" : "\n").utf8)
         }
-        out += "]\n"
-        return out
+        out.append(contentsOf: "]\n".utf8)
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// One JSON object per line (NDJSON).
     public func ndjson() -> String {
-        var out = ""
-        out.reserveCapacity(rows.count * 64 * max(1, columns.count))
+        var out: [UInt8] = []
+        out.reserveCapacity(rows.count * 48 * max(1, columns.count))
         for row in rows {
             writeObject(row, to: &out)
-            out += "\n"
+            out.append(UInt8(ascii: "\n"))
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends a row as the JSON text of ``object(_:)``.
-    func writeObject(_ row: [Cell], to out: inout String) {
-        out += "{"
+    /// Appends a row as the UTF-8 bytes of ``object(_:)``'s JSON text.
+    func writeObject(_ row: [Cell], to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
         for (position, (column, cell)) in zip(columns, row).enumerated() {
-            if position > 0 { out += "," }
+            if position > 0 { out.append(UInt8(ascii: ",")) }
             JSONValue.writeString(column.name, to: &out)
-            out += ":"
+            out.append(UInt8(ascii: ":"))
             switch cell {
-            case .null: out += "null"
+            case .null: out.append(contentsOf: "null".utf8)
             case .text(let value): JSONValue.writeString(value, to: &out)
-            case .integer(let value): out += String(value)
-            case .bool(let value): out += value ? "true" : "false"
-            case .number(let value): out += value
-            case .instant(let value): JSONValue.writeString(value.iso8601, to: &out)
+            case .integer(let value): out.append(contentsOf: String(value).utf8)
+            case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+            case .number(let value): out.append(contentsOf: value.utf8)
+            case .instant(let value):
+                out.append(UInt8(ascii: "\""))
+                value.appendISO8601(to: &out)
+                out.append(UInt8(ascii: "\""))
             case .amount(let value, let unit):
                 let scale = scales.scale(of: value, in: unit)
-                out += "{\"amount\":"
-                JSONValue.writeString(value.formatted(scale: scale), to: &out)
-                out += ",\"unit\":"
-                if let unit { JSONValue.writeString(unit.name, to: &out) } else { out += "null" }
-                out += ",\"scale\":"
-                out += String(scale)
-                out += "}"
+                out.append(contentsOf: "{\"amount\":\"".utf8)
+                out.append(contentsOf: value.formatted(scale: scale).utf8)
+                out.append(contentsOf: "\",\"unit\":".utf8)
+                if let unit { JSONValue.writeString(unit.name, to: &out) } else { out.append(contentsOf: "null".utf8) }
+                out.append(contentsOf: ",\"scale\":".utf8)
+                out.append(contentsOf: String(scale).utf8)
+                out.append(UInt8(ascii: "}"))
             }
         }
-        out += "}"
+        out.append(UInt8(ascii: "}"))
     }
 
     /// A row as a JSON object: amounts as `{"amount": "12.5000", "unit": "CNY", "scale": 4}` (the amount a string,
