@@ -26,8 +26,11 @@ final class StatementLog: @unchecked Sendable {
         lock.withLock {
             (statements[phase] ?? []).filter { sql in
                 let head = sql.drop { $0.isWhitespace }.prefix(7).uppercased()
+                // GRDB checks each connection it opens with `SELECT * FROM sqlite_master LIMIT 1`; a pool opens
+                // readers when it needs them, so that check can fall in any phase. It is not the store's statement.
                 return ["SELECT", "INSERT", "UPDATE", "DELETE", "WITH"].contains { head.hasPrefix($0) }
-                    && !sql.contains("sqlite_schema") && !sql.contains("pragma_") && !sql.contains("grdb_migrations")
+                    && !sql.contains("sqlite_schema") && !sql.contains("sqlite_master") && !sql.contains("pragma_")
+                    && !sql.contains("grdb_migrations")
             }.sorted()
         }
     }
