@@ -125,6 +125,19 @@ struct QueryCLITests {
         } while cursor != nil
         #expect(seen == all)
         #expect(all.count == 11)
+        // Balances page across sources too, one row at a time and two at a time.
+        let balances = try reader.balances(page: .all).rows.map(\.account)
+        #expect(Set(balances.map(\.source)).count >= 2)
+        for limit in [1, 2] {
+            var accounts: [AccountRef] = []
+            cursor = nil
+            repeat {
+                let page = try reader.balances(page: PageRequest(limit: limit, after: cursor))
+                accounts += page.rows.map(\.account)
+                cursor = page.nextCursor
+            } while cursor != nil
+            #expect(accounts == balances, "pages of \(limit)")
+        }
         #expect(throws: QueryError.self) { try reader.balances(page: PageRequest(limit: 2, after: "garbage")) }
         // A cursor from another query is refused, not misread.
         let historyCursor = try #require(try reader.history(page: PageRequest(limit: 1)).nextCursor)

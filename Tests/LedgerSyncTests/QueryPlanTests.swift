@@ -64,6 +64,14 @@ struct QueryPlanTests {
                 if kind != .runs { _ = try QueryRunner.run(kind, reader: reader, options: options) }
                 _ = try QueryRunner.run(kind, reader: reader, options: QueryOptions())
             }
+            // Second pages: the keyset must seek into the account index, not read a source from its first account.
+            for kind in [QueryKind.balances, .history] {
+                var paged = QueryOptions()
+                paged.page = PageRequest(limit: 1)
+                paged.page.after = try QueryRunner.run(kind, reader: reader, options: paged).nextCursor
+                #expect(paged.page.after != nil)
+                _ = try QueryRunner.run(kind, reader: reader, options: paged)
+            }
             _ = try Reconciler.report(
                 reader: reader,
                 parameters: ReportParameters(
@@ -100,6 +108,11 @@ struct QueryPlanTests {
                         #expect(allowedInSync.contains(table), "\(step) in the sync's \(sql)")
                     }
                 }
+            }
+            let keysets = queries.filter { $0.sql.contains("a.account_key >= CASE") }
+            #expect(keysets.count == 2)
+            for (sql, plan) in keysets {
+                #expect(plan.contains { $0.contains("(source_id=? AND account_key>?)") }, "\(plan) for \(sql)")
             }
             // Queries list whole tables on purpose, but versions are always reached through an index: as of an
             // instant, per account.

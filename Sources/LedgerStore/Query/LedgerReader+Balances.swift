@@ -87,7 +87,7 @@ extension LedgerReader {
             conditions.add(in: "v.unit", filter.units)
             if let after = page.after {
                 let key = try PageCursor.decode(after, query: "balances", count: 2)
-                conditions.add("(s.name, a.account_key) > (?, ?)", [key[0], key[1]])
+                conditions.addAccountKeyset(exact: "(s.name, a.account_key) > (?, ?)", [key[0], key[1]])
             }
             let rows = try Row.fetchAll(
                 db,
@@ -123,8 +123,8 @@ extension LedgerReader {
             if let to = filter.to { conditions.add("v.valid_from < ?", [to.millisecondsSinceEpoch]) }
             if let after = page.after {
                 let key = try PageCursor.decode(after, query: "history", count: 4)
-                conditions.add(
-                    "(s.name, a.account_key, v.valid_from, v.id) > (?, ?, ?, ?)",
+                conditions.addAccountKeyset(
+                    exact: "(s.name, a.account_key, v.valid_from, v.id) > (?, ?, ?, ?)",
                     [key[0], key[1], try PageCursor.int(key[2], after), try PageCursor.int(key[3], after)])
             }
             let rows = try Row.fetchAll(

@@ -24,6 +24,21 @@ struct SQLConditions {
         arguments = pick.arguments + arguments
     }
 
+    /// Rows after the account (source `source`, key `key`) in (source name, account key) order, written so that
+    /// SQLite seeks to the account in the `(source_id, account_key)` index instead of reading its source's accounts
+    /// from the first: a row-value comparison across the two tables bounds only the source. Every account key is
+    /// text (at least `''`), so the two range terms say nothing the exact comparison `exact` does not.
+    /// - Parameters:
+    ///   - exact: The full keyset comparison on `s.name, a.account_key` and any columns after them.
+    ///   - values: Its arguments, the source name and account key first.
+    mutating func addAccountKeyset(exact: String, _ values: [(any DatabaseValueConvertible)?]) {
+        let source = values[0]
+        let key = values[1]
+        add("s.name >= ?", [source])
+        add("a.account_key >= CASE WHEN s.name = ? THEN ? ELSE '' END", [source, key])
+        add(exact, values)
+    }
+
     var whereSQL: String { clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ") }
 }
 
