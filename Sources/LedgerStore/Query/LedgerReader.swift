@@ -12,18 +12,22 @@ public final class LedgerReader: Sendable {
     /// The database file, or `nil` for an in-memory store.
     public let path: String?
     private let ownsConnection: Bool
+    /// The connection ``changeStamp()`` asks, when this reader has one of its own (see there).
+    let stampConnection: (any DatabaseReader)?
 
     /// A reader over an open ledger (the same connections; used in-process and in tests).
     public init(_ database: LedgerDatabase) {
         self.reader = database.writer
         self.path = database.path
         self.ownsConnection = false
+        self.stampConnection = nil
     }
 
-    private init(reader: any DatabaseReader, path: String) {
+    private init(reader: any DatabaseReader, path: String, stampConnection: (any DatabaseReader)?) {
         self.reader = reader
         self.path = path
         self.ownsConnection = true
+        self.stampConnection = stampConnection
     }
 
     /// Opens the ledger at `path` read-only.
@@ -54,10 +58,17 @@ public final class LedgerReader: Sendable {
             // Read-only twice over: the file is opened read-only, and the connection refuses writes to anything.
             configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA query_only = ON") }
             if readers <= 1 {
-                return LedgerReader(reader: try DatabaseQueue(path: path, configuration: configuration), path: path)
+                // One read-only connection: nothing it runs commits, so it can tell every commit by another.
+                let queue = try DatabaseQueue(path: path, configuration: configuration)
+                return LedgerReader(reader: queue, path: path, stampConnection: queue)
             }
             configuration.maximumReaderCount = readers
-            return LedgerReader(reader: try DatabasePool(path: path, configuration: configuration), path: path)
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            // A pool's connections each count commits from their own start, so stamps come from one more.
+            var stampConfiguration = configuration
+            stampConfiguration.label = "LedgerSync.changeStamp"
+            let stamps = try DatabaseQueue(path: path, configuration: stampConfiguration)
+            return LedgerReader(reader: pool, path: path, stampConnection: stamps)
         } catch {
             throw StoreError(wrapping: error, path: path)
         }
@@ -69,6 +80,9 @@ public final class LedgerReader: Sendable {
         do {
             if let queue = reader as? DatabaseQueue { try queue.close() }
             if let pool = reader as? DatabasePool { try pool.close() }
+            if let stamps = stampConnection as? DatabaseQueue, stamps !== reader as? DatabaseQueue {
+                try stamps.close()
+            }
         } catch {
             throw StoreError(wrapping: error, path: path)
         }
