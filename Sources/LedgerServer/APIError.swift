@@ -39,9 +39,13 @@ enum JSONResponse {
     }
 
     static func make(text: String, status: HTTPResponse.Status = .ok) -> Response {
+        make(body: ByteBuffer(string: text), status: status)
+    }
+
+    static func make(body: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+            body: ResponseBody(byteBuffer: body))
     }
 }

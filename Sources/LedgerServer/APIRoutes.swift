@@ -23,7 +23,7 @@ extension LedgerServer {
         let api = router.group("api/v1")
         for kind in QueryKind.allCases {
             api.get(RouterPath(stringLiteral: kind.rawValue)) { request, _ in
-                try self.list(kind, request)
+                try await self.list(kind, request)
             }
         }
         api.get("reconciliation") { request, _ in try self.reconciliation(request) }
@@ -41,21 +41,30 @@ extension LedgerServer {
         request.uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
     }
 
-    func list(_ kind: QueryKind, _ request: Request) throws -> Response {
+    func list(_ kind: QueryKind, _ request: Request) async throws -> Response {
         let options: QueryOptions
         do {
             options = try QueryParameters.options(for: kind, Self.pairs(request))
         } catch {
             throw APIError.badParameter(error.name, error.description)
         }
-        let output: QueryOutput
-        do {
-            output = try QueryRunner.run(kind, reader: reader, options: options)
-        } catch {
-            throw Self.apiError(error)
+        let reader = reader
+        let read: @Sendable () throws -> ByteBuffer = {
+            let output: QueryOutput
+            do {
+                output = try QueryRunner.run(kind, reader: reader, options: options)
+            } catch let error as QueryError {
+                throw Self.apiError(error)
+            }
+            let next = output.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
+            return ByteBuffer(string: "{\"rows\":\(output.text),\"next_after\":\(next)}")
         }
-        let next = output.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
-        return JSONResponse.make(text: "{\"rows\":\(output.text),\"next_after\":\(next)}")
+        let stamp: Int64?
+        do { stamp = try reader.changeStamp() } catch { throw Self.apiError(error) }
+        guard let stamp else { return JSONResponse.make(body: try read()) }
+        // The same question at the same stamp has the same answer: the parameters as sent are the key.
+        let key = kind.rawValue + "?" + (request.uri.query ?? "")
+        return JSONResponse.make(body: try await listCache.value(key: key, stamp: stamp) { try read() })
     }
 
     /// A query the ledger refused: the user's fault (400 naming the parameter) or the store's (500, no detail).

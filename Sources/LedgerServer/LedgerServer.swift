@@ -32,6 +32,7 @@ public final class LedgerServer: Sendable {
     let buckets: RateBuckets
     let metricsCache: ReadCache<String>
     let overviewCache: ReadCache<OverviewSummary>
+    let listCache = StampedCache()
     let templates: DashboardTemplates
     private let boundPort = BoundPort()
 

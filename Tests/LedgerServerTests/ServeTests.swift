@@ -75,17 +75,7 @@ struct ServeTests {
                 (.totals, "unit=CNY"),
             ]
             for (kind, query) in cases {
-                let answer = try await harness.request("/api/v1/\(kind.rawValue)?\(query)")
-                #expect(answer.status == 200, "\(kind): \(answer.body)")
-                let pairs = query.split(separator: "&").map { item in
-                    let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
-                    return (name: parts[0], value: parts[1])
-                }
-                let expected = try QueryRunner.run(
-                    kind, reader: reader, options: QueryParameters.options(for: kind, pairs))
-                let rows = try #require(answer.body.range(of: "{\"rows\":")).upperBound
-                let next = expected.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
-                #expect(String(answer.body[rows...]) == expected.text + ",\"next_after\":\(next)}", "\(kind)")
+                try await Self.expectQueryAnswer(harness, reader, kind, query)
             }
             // Keyset paging: the next page starts after the cursor the first one gave.
             let first = try await harness.request("/api/v1/balances?limit=2")
@@ -98,6 +88,63 @@ struct ServeTests {
             #expect(
                 report.body.contains("\"schema\":\"ledgersync.reconciliation/2\"")
                     && report.body.contains("\"exceptions\":"))
+        }
+    }
+
+    /// Asks `/api/v1/<kind>?<query>` and expects exactly what `query <kind> --format json` prints now.
+    @discardableResult
+    static func expectQueryAnswer(
+        _ harness: ServeHarness, _ reader: LedgerReader, _ kind: QueryKind, _ query: String, token: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> String {
+        let answer = try await harness.request("/api/v1/\(kind.rawValue)?\(query)", token: token)
+        #expect(answer.status == 200, "\(kind): \(answer.body)", sourceLocation: sourceLocation)
+        let pairs = query.split(separator: "&").map { item in
+            let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+            return (name: parts[0], value: parts[1])
+        }
+        let expected = try QueryRunner.run(kind, reader: reader, options: QueryParameters.options(for: kind, pairs))
+        let rows = try #require(answer.body.range(of: "{\"rows\":"), sourceLocation: sourceLocation).upperBound
+        let next = expected.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
+        #expect(
+            String(answer.body[rows...]) == expected.text + ",\"next_after\":\(next)}", "\(kind)",
+            sourceLocation: sourceLocation)
+        return answer.body
+    }
+
+    @Test("A repeated question is answered from the last read only until the ledger changes")
+    func answersFollowCommits() async throws {
+        try await ServeHarness.with(
+            serve: "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"\ntoken_env = \"SERVE_TOKEN\""
+        ) { harness in
+            #expect(
+                try await harness.eventually {
+                    try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 1
+                })
+            #expect(try await harness.eventually { await !harness.server.syncScheduler.currentStatus().running })
+            let reader = try LedgerReader.open(path: harness.databasePath)
+            defer { try? reader.close() }
+            let queries: [(QueryKind, String)] = [
+                (.balances, "limit=100"), (.totals, ""), (.history, "account=1001"), (.runs, ""),
+            ]
+            let token = "serve-token-3f9c2a"
+            var before: [String] = []
+            for (kind, query) in queries {
+                let first = try await Self.expectQueryAnswer(harness, reader, kind, query, token: token)
+                #expect(try await harness.request("/api/v1/\(kind.rawValue)?\(query)", token: token).body == first)
+                before.append(first)
+            }
+            // Every balance changes at the source; a sync on demand records it.
+            harness.simulator.simulator.world.advance(seconds: 3_600)
+            #expect(try await harness.request("/api/v1/sync", method: .POST, token: token).status == 202)
+            #expect(
+                try await harness.eventually {
+                    try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2
+                })
+            for ((kind, query), old) in zip(queries, before) {
+                let now = try await Self.expectQueryAnswer(harness, reader, kind, query, token: token)
+                #expect(now != old, "\(kind) still answers what it read before the sync")
+            }
         }
     }
 
