@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import Synchronization
 
 extension Run {
     /// Scenario 5: `serve` answering concurrent clients while it syncs: `GET /api/v1/balances?limit=100` against
@@ -59,17 +60,23 @@ extension Run {
         let base = "http://127.0.0.1:\(port)"
         let runsBefore = try await syncRuns(client, base)
         var rows: [[String: String]] = []
-        for (path, target, label, clients) in [
-            ("/api/v1/balances?limit=100", 20.0, "serve: balances?limit=100", 50),
-            ("/metrics", 500.0, "serve: /metrics", 50),
-            ("/", 100.0, "serve: dashboard overview", 4),
-            ("/?sort=balance&page=3", 100.0, "serve: overview, lowest balance first", 4),
+        // The same page again is answered from the last read while the ledger has not changed; these are
+        // questions never asked twice in a row: every page of the ledger in turn (pages of 100, then of 99, … rows
+        // until there are 1,000), more than the server keeps, so each request reads the ledger.
+        let distinct = try await distinctBalancePages(client, base, count: 1_000)
+        for (paths, target, label, clients) in [
+            (["/api/v1/balances?limit=100"], 20.0, "serve: balances?limit=100", 50),
+            (distinct, 20.0, "serve: balances, \(distinct.count) different pages in turn", 50),
+            (["/metrics"], 500.0, "serve: /metrics", 50),
+            (["/"], 100.0, "serve: dashboard overview", 4),
+            (["/?sort=balance&page=3"], 100.0, "serve: overview, lowest balance first", 4),
         ] {
-            _ = try await load(client, base + path, clients: clients, seconds: 1)  // warm-up
+            let urls = paths.map { base + $0 }
+            _ = try await load(client, urls, clients: clients, seconds: 1)  // warm-up
             var latencies: [Double] = []
             var errors = 0
             for run in 0..<runs {
-                let measured = try await load(client, base + path, clients: clients, seconds: seconds)
+                let measured = try await load(client, urls, clients: clients, seconds: seconds)
                 latencies += measured.latencies
                 errors += measured.errors
                 FileHandle.standardError.write(Data("\(label) run \(run + 1)/\(runs) done\n".utf8))
@@ -101,19 +108,41 @@ extension Run {
         return body.components(separatedBy: "{\"run\":").count - 1
     }
 
-    /// `clients` tasks asking `url` back to back for `seconds`: each answer's latency in ms, and failures.
+    /// `count` paths of `/api/v1/balances`, each a different question: the ledger's pages of 100 rows from the
+    /// start (following `next_after`), then of 99, and so on.
+    private func distinctBalancePages(_ client: HTTPClient, _ base: String, count: Int) async throws -> [String] {
+        var paths: [String] = []
+        var limit = 100
+        while paths.count < count, limit > 0 {
+            var path = "/api/v1/balances?limit=\(limit)"
+            while paths.count < count {
+                paths.append(path)
+                let response = try await client.execute(HTTPClientRequest(url: base + path), timeout: .seconds(30))
+                let body = String(buffer: try await response.body.collect(upTo: 64 << 20))
+                guard let cursor = body.firstMatch(of: /"next_after":"([^"]+)"/)?.1 else { break }
+                path = "/api/v1/balances?limit=\(limit)&after=\(cursor)"
+            }
+            limit -= 1
+        }
+        return paths
+    }
+
+    /// `clients` tasks asking back to back for `seconds`, all taking the `urls` in turn: each answer's latency in
+    /// ms, and failures.
     private func load(
-        _ client: HTTPClient, _ url: String, clients: Int, seconds: Int
+        _ client: HTTPClient, _ urls: [String], clients: Int, seconds: Int
     ) async throws
         -> (latencies: [Double], errors: Int)
     {
         let deadline = ContinuousClock.now + .seconds(seconds)
+        let turn = Turn()
         return await withTaskGroup(of: ([Double], Int).self) { group in
             for _ in 0..<clients {
                 group.addTask {
                     var latencies: [Double] = []
                     var errors = 0
                     while ContinuousClock.now < deadline {
+                        let url = urls[turn.next() % urls.count]
                         let start = ContinuousClock.now
                         do {
                             let response = try await client.execute(HTTPClientRequest(url: url), timeout: .seconds(30))
@@ -137,6 +166,12 @@ extension Run {
             }
             return (all, errors)
         }
+    }
+
+    /// Hands out 0, 1, 2, … to concurrent clients.
+    final class Turn: Sendable {
+        private let counter = Atomic<Int>(0)
+        func next() -> Int { counter.add(1, ordering: .relaxed).oldValue }
     }
 
     struct RunningServe {
