@@ -89,16 +89,15 @@ extension LedgerReader {
                 let key = try PageCursor.decode(after, query: "balances", count: 2)
                 conditions.addAccountKeyset(exact: "(s.name, a.account_key) > (?, ?)", [key[0], key[1]])
             }
-            let rows = try Row.fetchAll(
-                db,
+            let rows = try db.fetchAll(
                 sql: """
                     SELECT \(Self.accountColumns), \(Self.versionColumns)
                     FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                     JOIN balance_version AS v ON v.id = (\(pick.subquery))
                     \(conditions.whereSQL)
                     ORDER BY s.name, a.account_key LIMIT ?
-                    """, arguments: conditions.arguments + [page.limit + 1])
-            return PageCursor.page(rows.map(Self.balanceRow), limit: page.limit, query: "balances") {
+                    """, arguments: conditions.arguments + [page.limit + 1], Self.balanceRow)
+            return PageCursor.page(rows, limit: page.limit, query: "balances") {
                 [$0.account.source, $0.account.key]
             }
         }
@@ -127,16 +126,15 @@ extension LedgerReader {
                     exact: "(s.name, a.account_key, v.valid_from, v.id) > (?, ?, ?, ?)",
                     [key[0], key[1], try PageCursor.int(key[2], after), try PageCursor.int(key[3], after)])
             }
-            let rows = try Row.fetchAll(
-                db,
+            let rows = try db.fetchAll(
                 sql: """
                     SELECT \(Self.accountColumns), \(Self.versionColumns)
                     FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
                     JOIN balance_version AS v ON v.account_id = a.id
                     \(conditions.whereSQL)
                     ORDER BY s.name, a.account_key, v.valid_from, v.id LIMIT ?
-                    """, arguments: conditions.arguments + [page.limit + 1])
-            return PageCursor.page(rows.map(Self.balanceRow), limit: page.limit, query: "history") {
+                    """, arguments: conditions.arguments + [page.limit + 1], Self.balanceRow)
+            return PageCursor.page(rows, limit: page.limit, query: "history") {
                 [$0.account.source, $0.account.key, String($0.validFrom.millisecondsSinceEpoch), String($0.versionID)]
             }
         }
@@ -271,22 +269,22 @@ extension LedgerReader {
 
     /// A row of `SELECT accountColumns, versionColumns`, read by column index: the name lookups GRDB would do per
     /// cell (a lowercased copy of each name) were the largest cost of a page (profiled with perf on `serve`).
-    static func balanceRow(_ row: Row) -> BalanceRow {
-        func amount(_ whole: Int) -> FixedDecimal? {
-            guard let w = row[whole] as Int64?, let n = row[whole + 1] as Int64? else { return nil }
+    static func balanceRow(_ row: StatementColumns) -> BalanceRow {
+        func amount(_ whole: Int32) -> FixedDecimal? {
+            guard let w = row.optionalInt64(whole), let n = row.optionalInt64(whole + 1) else { return nil }
             return try? FixedDecimal(whole: w, nanos: n)
         }
-        func instant(_ index: Int) -> Instant? { (row[index] as Int64?).map(Instant.init(millisecondsSinceEpoch:)) }
+        func instant(_ index: Int32) -> Instant? { row.optionalInt64(index).map(Instant.init(millisecondsSinceEpoch:)) }
         return BalanceRow(
             account: AccountRef(
-                accountID: row[0], source: row[1], kind: SourceKind(rawValue: row[2])!, key: row[3],
-                displayName: row[4]),
-            versionID: row[5], state: row[6], unit: (row[7] as String?).flatMap { try? MoneyUnit($0) },
+                accountID: row.int64(0), source: row.text(1), kind: SourceKind(rawValue: row.text(2))!,
+                key: row.text(3), displayName: row.optionalText(4)),
+            versionID: row.int64(5), state: VersionState(rawValue: row.text(6)) ?? .present,
+            unit: row.optionalText(7).flatMap { try? MoneyUnit($0) },
             availableBalance: amount(8), creditLimit: amount(10), used: amount(12), frozen: amount(14),
-            totalAvailable: amount(16), overdue: amount(18), validFrom: Instant(millisecondsSinceEpoch: row[20]),
-            validTo: instant(21), recordedAt: Instant(millisecondsSinceEpoch: row[22]), supersededAt: instant(23),
-            sourceModifiedAt: instant(24), observedAt: Instant(millisecondsSinceEpoch: row[25]),
-            flagged: row[26] as Bool,
-            runID: row[27])
+            totalAvailable: amount(16), overdue: amount(18), validFrom: Instant(millisecondsSinceEpoch: row.int64(20)),
+            validTo: instant(21), recordedAt: Instant(millisecondsSinceEpoch: row.int64(22)), supersededAt: instant(23),
+            sourceModifiedAt: instant(24), observedAt: Instant(millisecondsSinceEpoch: row.int64(25)),
+            flagged: row.bool(26), runID: row.optionalInt64(27))
     }
 }

@@ -249,14 +249,13 @@ extension LedgerReader {
     /// One version by its id, with its account, or `nil` when there is no such version.
     public func version(id: Int64) throws(QueryError) -> BalanceRow? {
         try read { db in
-            try Row.fetchOne(
-                db,
+            try db.fetchAll(
                 sql: """
                     SELECT \(Self.accountColumns), \(Self.versionColumns)
                     FROM balance_version AS v JOIN account AS a ON a.id = v.account_id
                     JOIN source_instance AS s ON s.id = a.source_id WHERE v.id = ?
-                    """, arguments: [id]
-            ).map(Self.balanceRow)
+                    """, arguments: [id], Self.balanceRow
+            ).first
         }
     }
 
