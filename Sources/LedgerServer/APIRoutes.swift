@@ -50,14 +50,17 @@ extension LedgerServer {
         }
         let reader = reader
         let read: @Sendable () throws -> ByteBuffer = {
-            let output: QueryOutput
+            var body = Array("{\"rows\":".utf8)
+            let next: String?
             do {
-                output = try QueryRunner.run(kind, reader: reader, options: options)
+                next = try QueryRunner.writeJSON(kind, reader: reader, options: options, to: &body)
             } catch let error as QueryError {
                 throw Self.apiError(error)
             }
-            let next = output.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
-            return ByteBuffer(string: "{\"rows\":\(output.text),\"next_after\":\(next)}")
+            body.append(contentsOf: ",\"next_after\":".utf8)
+            if let next { JSONValue.writeString(next, to: &body) } else { body.append(contentsOf: "null".utf8) }
+            body.append(UInt8(ascii: "}"))
+            return ByteBuffer(bytes: body)
         }
         let stamp: Int64?
         do { stamp = try reader.changeStamp() } catch { throw Self.apiError(error) }

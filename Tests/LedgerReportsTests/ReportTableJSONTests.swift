@@ -35,6 +35,10 @@ struct ReportTableJSONTests {
                 .null, .text(texts[Int(generator.next() % UInt64(texts.count))]),
             ])
         }
+        // The integers at the edges of their digits, each in a row of its own.
+        for value in [Int64.min, Int64.min + 1, -1_000_000_000_000_000_000, -10, -1, 0, 1, 9, 10, Int64.max] {
+            rows.append([.text("edge"), .integer(value), .bool(true), .number("0"), .null, .null, .null, .null])
+        }
         let table = ReportTable(columns: columns, rows: rows, scales: UnitScales([.tokens: 8]))
         #expect(table.jsonArray() == Self.treeArray(table))
         #expect(table.ndjson() == table.rows.map { table.object($0).jsonText + "\n" }.joined())

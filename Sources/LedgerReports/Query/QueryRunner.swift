@@ -70,6 +70,27 @@ public enum QueryRunner {
     ) throws(QueryError)
         -> QueryOutput
     {
+        let (table, next) = try table(kind, reader: reader, options: options)
+        return QueryOutput(
+            text: table.rendered(as: options.format, zone: options.zone), nextCursor: next, rowCount: table.rows.count)
+    }
+
+    /// Appends the rows of ``run(_:reader:options:)`` in JSON (`options.format` aside) to `out` as UTF-8 bytes:
+    /// what `serve` sends, with no `String` in between.
+    /// - Returns: The next page's cursor; `nil` on the last.
+    /// - Throws: ``QueryError``.
+    public static func writeJSON(
+        _ kind: QueryKind, reader: LedgerReader, options: QueryOptions, to out: inout [UInt8]
+    ) throws(QueryError) -> String? {
+        let (table, next) = try table(kind, reader: reader, options: options)
+        table.writeJSONArray(to: &out)
+        return next
+    }
+
+    /// One page of a list as a table with the ledger's unit scales, and the next page's cursor.
+    static func table(
+        _ kind: QueryKind, reader: LedgerReader, options: QueryOptions
+    ) throws(QueryError) -> (ReportTable, String?) {
         var table: ReportTable
         let next: String?
         switch kind {
@@ -99,8 +120,7 @@ public enum QueryRunner {
             (table, next) = (QueryTables.totals(try reader.totals(asOf: options.asOf, filter: options.filter)), nil)
         }
         table.scales = try reader.unitScales()
-        return QueryOutput(
-            text: table.rendered(as: options.format, zone: options.zone), nextCursor: next, rowCount: table.rows.count)
+        return (table, next)
     }
 
     /// Answers `query sql` in the requested format.

@@ -7,41 +7,60 @@ extension ReportTable {
     /// of rows (and every page of `serve`'s API) is written without a value tree and a key index per row, and
     /// without `String` appends, which cost more than the bytes they append.
     public func jsonArray() -> String {
-        guard !rows.isEmpty else { return "[]\n" }
         var out: [UInt8] = []
-        out.reserveCapacity(rows.count * 48 * max(1, columns.count))
+        writeJSONArray(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``jsonArray()``'s UTF-8 bytes to `out`: what a server sends, with no `String` in between.
+    public func writeJSONArray(to out: inout [UInt8]) {
+        guard !rows.isEmpty else {
+            out.append(contentsOf: "[]\n".utf8)
+            return
+        }
+        out.reserveCapacity(out.count + rows.count * 48 * max(1, columns.count))
+        let keys = encodedKeys()
         out.append(contentsOf: "[\n".utf8)
         for (position, row) in rows.enumerated() {
             out.append(contentsOf: "  ".utf8)
-            writeObject(row, to: &out)
+            writeObject(row, keys: keys, to: &out)
             out.append(contentsOf: (position < rows.count - 1 ? ",\n" : "\n").utf8)
         }
         out.append(contentsOf: "]\n".utf8)
-        return String(decoding: out, as: UTF8.self)
     }
 
     /// One JSON object per line (NDJSON).
     public func ndjson() -> String {
         var out: [UInt8] = []
         out.reserveCapacity(rows.count * 48 * max(1, columns.count))
+        let keys = encodedKeys()
         for row in rows {
-            writeObject(row, to: &out)
+            writeObject(row, keys: keys, to: &out)
             out.append(UInt8(ascii: "\n"))
         }
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Appends a row as the UTF-8 bytes of ``object(_:)``'s JSON text.
-    func writeObject(_ row: [Cell], to out: inout [UInt8]) {
+    /// Each column's name as a JSON string and its colon, encoded once for every row.
+    func encodedKeys() -> [[UInt8]] {
+        columns.map { column in
+            var key: [UInt8] = []
+            JSONValue.writeString(column.name, to: &key)
+            key.append(UInt8(ascii: ":"))
+            return key
+        }
+    }
+
+    /// Appends a row as the UTF-8 bytes of ``object(_:)``'s JSON text; `keys` from ``encodedKeys()``.
+    func writeObject(_ row: [Cell], keys: [[UInt8]], to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
-        for (position, (column, cell)) in zip(columns, row).enumerated() {
+        for (position, cell) in row.enumerated() where position < keys.count {
             if position > 0 { out.append(UInt8(ascii: ",")) }
-            JSONValue.writeString(column.name, to: &out)
-            out.append(UInt8(ascii: ":"))
+            out.append(contentsOf: keys[position])
             switch cell {
             case .null: out.append(contentsOf: "null".utf8)
             case .text(let value): JSONValue.writeString(value, to: &out)
-            case .integer(let value): out.append(contentsOf: String(value).utf8)
+            case .integer(let value): Self.appendDecimal(value, to: &out)
             case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
             case .number(let value): out.append(contentsOf: value.utf8)
             case .instant(let value):
@@ -55,11 +74,28 @@ extension ReportTable {
                 out.append(contentsOf: "\",\"unit\":".utf8)
                 if let unit { JSONValue.writeString(unit.name, to: &out) } else { out.append(contentsOf: "null".utf8) }
                 out.append(contentsOf: ",\"scale\":".utf8)
-                out.append(contentsOf: String(scale).utf8)
+                Self.appendDecimal(Int64(scale), to: &out)
                 out.append(UInt8(ascii: "}"))
             }
         }
         out.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends an integer's decimal digits (what `String(value)` spells) without making a string.
+    static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
+        if value < 0 { out.append(UInt8(ascii: "-")) }
+        // The magnitude as unsigned, so that Int64.min has one too.
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 19 digits at most, written backwards into 24 bytes
+        withUnsafeMutableBytes(of: &digits) { scratch in
+            var end = scratch.count
+            repeat {
+                end -= 1
+                scratch[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            out.append(contentsOf: scratch[end...])
+        }
     }
 
     /// A row as a JSON object: amounts as `{"amount": "12.5000", "unit": "CNY", "scale": 4}` (the amount a string,
