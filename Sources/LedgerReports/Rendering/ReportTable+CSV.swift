@@ -8,24 +8,40 @@ extension ReportTable {
     ///   - excel: Start with a UTF-8 byte-order mark and end lines with CRLF, so Excel reads Chinese text right.
     /// - Returns: The CSV text.
     public func csv(zone: DisplayZone = .utc, excel: Bool = false) -> String {
-        let newline = excel ? "\r\n" : "\n"
-        var output = excel ? "\u{FEFF}" : ""
-        output += columns.map { CSV.field($0.name, isText: true) }.joined(separator: ",") + newline
-        for row in rows {
-            output +=
-                row.map { cell in
-                    switch cell {
-                    case .null: ""
-                    case .amount(let value, let unit): scales.text(value, in: unit)
-                    case .integer(let value): String(value)
-                    case .number(let value): CSV.field(value, isText: false)
-                    case .bool(let value): value ? "true" : "false"
-                    case .instant(let value): zone.format(value)
-                    case .text(let value): CSV.field(value, isText: true)
-                    }
-                }.joined(separator: ",") + newline
+        var out: [UInt8] = []
+        writeCSV(zone: zone, excel: excel, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends ``csv(zone:excel:)``'s UTF-8 bytes to `out`: an export writes its files from these, with no `String`
+    /// of the whole file in between.
+    /// - Parameter header: Start with the byte-order mark (Excel) and the header line; `false` for the rows of a
+    ///   later chunk of the same file.
+    public func writeCSV(zone: DisplayZone = .utc, excel: Bool = false, header: Bool = true, to out: inout [UInt8]) {
+        let newline: [UInt8] = excel ? [13, 10] : [10]
+        if header {
+            if excel { out.append(contentsOf: [0xEF, 0xBB, 0xBF]) }
+            for (position, column) in columns.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                CSV.appendField(column.name, isText: true, to: &out)
+            }
+            out.append(contentsOf: newline)
         }
-        return output
+        for row in rows {
+            for (position, cell) in row.enumerated() {
+                if position > 0 { out.append(UInt8(ascii: ",")) }
+                switch cell {
+                case .null: break
+                case .amount(let value, let unit): out.append(contentsOf: scales.text(value, in: unit).utf8)
+                case .integer(let value): ReportTable.appendDecimal(value, to: &out)
+                case .number(let value): CSV.appendField(value, isText: false, to: &out)
+                case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
+                case .instant(let value): out.append(contentsOf: zone.format(value).utf8)
+                case .text(let value): CSV.appendField(value, isText: true, to: &out)
+                }
+            }
+            out.append(contentsOf: newline)
+        }
     }
 }
 
@@ -45,6 +61,29 @@ public enum CSV {
             text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
             || text.hasPrefix(" ") || text.hasSuffix(" ")
         return needsQuotes ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+    }
+
+    /// Appends ``field(_:isText:)``'s UTF-8 bytes to `out`.
+    ///
+    /// Most fields need neither quotes nor a neutralising `'`: when no byte of the text is a comma, quote, CR or LF,
+    /// and it neither starts with a formula character or a space nor ends with a space, the text's bytes are the
+    /// field. (Those are all ASCII bytes, which UTF-8 never uses inside a longer character; any other text goes
+    /// through ``field(_:isText:)``, so the two give the same bytes.)
+    public static func appendField(_ value: String, isText: Bool, to out: inout [UInt8]) {
+        let plain = value.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return true }
+            if first == UInt8(ascii: " ") || last == UInt8(ascii: " ") { return false }
+            if isText, [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"), UInt8(ascii: "@"), 9].contains(first) {
+                return false
+            }
+            return !bytes.contains { $0 == UInt8(ascii: ",") || $0 == UInt8(ascii: "\"") || $0 == 10 || $0 == 13 }
+        }
+        // A string without contiguous UTF-8 (bridged) takes the general path too.
+        if plain == true {
+            out.append(contentsOf: value.utf8)
+        } else {
+            out.append(contentsOf: field(value, isText: isText).utf8)
+        }
     }
 
     /// Splits CSV text into records of fields (RFC 4180: quoted fields may hold commas, quotes and newlines).
