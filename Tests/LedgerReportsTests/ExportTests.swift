@@ -53,6 +53,31 @@ struct ExportTests {
         #expect(Set(charted.series.keys) == Set(charted.statements.prefix(2).map(\.account.accountID)))
     }
 
+    @Test("CSV files written a few rows at a time are the whole tables' CSV, with and without --excel")
+    func chunkedCSV() async throws {
+        let report = try await Self.report()
+        #expect(report.checks.count > 7 && report.statements.count > 3)
+        for excel in [false, true] {
+            let zone = report.parameters.zone
+            let whole = [
+                "statements.csv": report.statementsTable.csv(zone: zone, excel: excel),
+                "invariants.csv": report.checksTable.csv(zone: zone, excel: excel),
+                "exceptions.csv": report.exceptionsTable.csv(zone: zone, excel: excel),
+            ]
+            for chunk in [1, 2, 3, 7, 4_096] {
+                let files = try ReportExporter.contents(report, formats: [.csv], excel: excel, chunk: chunk)
+                for (name, text) in whole {
+                    #expect(files.first { $0.name == name }?.text == text, "\(name), chunks of \(chunk)")
+                }
+            }
+        }
+        // An empty list is its header alone.
+        var empty = report
+        empty.exceptions = []
+        let files = try ReportExporter.contents(empty, formats: [.csv], excel: false, chunk: 2)
+        #expect(files.first { $0.name == "exceptions.csv" }?.text.split(separator: "\n").count == 1)
+    }
+
     @Test("every export file, the manifest and check's output match their golden files")
     func goldens() async throws {
         let report = try await Self.report()

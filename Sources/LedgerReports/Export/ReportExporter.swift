@@ -43,16 +43,15 @@ public enum ReportExporter {
         } catch {
             throw ExportError(path: directory, reason: "\(error.localizedDescription)")
         }
-        let files = try contents(report, formats: formats, excel: excel)
         var entries: [JSONValue] = []
+        let files = try files(report, formats: formats, excel: excel)
         for file in files {
-            let bytes = Array(file.text.utf8)
-            try writeAtomically(bytes, to: directory + "/" + file.name)
+            let (count, digest) = try writeAtomically(file, to: directory + "/" + file.name)
             entries.append(
                 .object(
                     JSONObject([
                         ("name", .string(file.name)), ("rows", .number(String(file.rows))),
-                        ("bytes", .number(String(bytes.count))), ("sha256", .string(sha256Hex(bytes))),
+                        ("bytes", .number(String(count))), ("sha256", .string(digest)),
                     ])))
         }
         let manifest = JSONValue.object(
@@ -63,7 +62,10 @@ public enum ReportExporter {
                 ("control_totals", try report.controlTotalsJSON()),
                 ("files", .array(entries)),
             ]))
-        try writeAtomically(Array((manifest.jsonText + "\n").utf8), to: directory + "/manifest.json")
+        let manifestText = manifest.jsonText + "\n"
+        _ = try writeAtomically(
+            ExportFile(name: "manifest.json", rows: 0) { $0.pending.append(contentsOf: manifestText.utf8) },
+            to: directory + "/manifest.json")
         return files.map(\.name) + ["manifest.json"]
     }
 
@@ -76,38 +78,134 @@ public enum ReportExporter {
     public static func contents(
         _ report: ReconciliationReport, formats: Set<ExportFormat> = Set(ExportFormat.allCases), excel: Bool = false
     ) throws -> [(name: String, rows: Int, text: String)] {
-        var files: [(name: String, rows: Int, text: String)] = []
+        try contents(report, formats: formats, excel: excel, chunk: csvChunk)
+    }
+
+    /// ``contents(_:formats:excel:)`` with CSV rows written `chunk` at a time (tests: any chunk gives the same text).
+    static func contents(
+        _ report: ReconciliationReport, formats: Set<ExportFormat>, excel: Bool, chunk: Int
+    ) throws -> [(name: String, rows: Int, text: String)] {
+        try files(report, formats: formats, excel: excel, chunk: chunk).map { file in
+            var bytes: [UInt8] = []
+            var out = ExportOutput { bytes.append(contentsOf: $0) }
+            try file.write(&out)
+            try out.finish()
+            return (file.name, file.rows, String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// One file of an export: its name, its rows, and how to write it in pieces.
+    struct ExportFile {
+        var name: String
+        var rows: Int
+        var write: (inout ExportOutput) throws -> Void
+    }
+
+    /// Rows of a CSV file made into a table and written this many at a time: the export holds one piece of a file,
+    /// never a whole file's table, text and bytes at once.
+    static let csvChunk = 4_096
+
+    /// The report's files in the order they are written (without the manifest).
+    static func files(
+        _ report: ReconciliationReport, formats: Set<ExportFormat>, excel: Bool, chunk: Int = csvChunk
+    ) throws -> [ExportFile] {
         let zone = report.parameters.zone
-        if formats.contains(.csv) {
-            files.append(
-                ("statements.csv", report.statements.count, report.statementsTable.csv(zone: zone, excel: excel)))
-            files.append(("invariants.csv", report.checks.count, report.checksTable.csv(zone: zone, excel: excel)))
-            files.append(
-                ("exceptions.csv", report.exceptions.count, report.exceptionsTable.csv(zone: zone, excel: excel)))
-            let totals = try report.controlTotalsTable
-            files.append(("control_totals.csv", totals.rows.count, totals.csv(zone: zone, excel: excel)))
-            if let matching = report.matchingTable {
-                files.append(("matching.csv", matching.rows.count, matching.csv(zone: zone, excel: excel)))
+        func csv<Item>(
+            _ name: String, _ items: [Item], _ columns: [ReportTable.Column],
+            _ row: @escaping (Item) -> [ReportTable.Cell]
+        ) -> ExportFile {
+            ExportFile(name: name, rows: items.count) { out in
+                // An empty list still gets its header: the loop runs once.
+                for start in stride(from: 0, to: max(items.count, 1), by: chunk) {
+                    let rows = items[start..<min(start + chunk, items.count)].map(row)
+                    ReportTable(columns: columns, rows: rows, scales: report.scales)
+                        .writeCSV(zone: zone, excel: excel, header: start == 0, to: &out.pending)
+                    try out.flushIfLarge()
+                }
             }
         }
-        if formats.contains(.json) {
-            files.append(("report.json", report.statements.count, try report.json()))
+        func whole(_ name: String, _ table: ReportTable) -> ExportFile {
+            ExportFile(name: name, rows: table.rows.count) { out in
+                table.writeCSV(zone: zone, excel: excel, to: &out.pending)
+            }
         }
-        if formats.contains(.html) {
-            files.append(("report.html", report.statements.count, try report.html()))
+        func text(_ name: String, _ make: @escaping () throws -> String) -> ExportFile {
+            ExportFile(name: name, rows: report.statements.count) { out in
+                out.pending.append(contentsOf: try make().utf8)
+            }
         }
+        var files: [ExportFile] = []
+        if formats.contains(.csv) {
+            files.append(
+                csv("statements.csv", report.statements, ReconciliationReport.statementColumns, report.statementRow))
+            files.append(
+                csv("invariants.csv", report.checks, ReconciliationReport.checkColumns, ReconciliationReport.checkRow))
+            files.append(
+                csv(
+                    "exceptions.csv", report.exceptions, ReconciliationReport.exceptionColumns,
+                    ReconciliationReport.exceptionRow))
+            files.append(whole("control_totals.csv", try report.controlTotalsTable))
+            if let matching = report.matchingTable { files.append(whole("matching.csv", matching)) }
+        }
+        if formats.contains(.json) { files.append(text("report.json") { try report.json() }) }
+        if formats.contains(.html) { files.append(text("report.html") { try report.html() }) }
         return files
     }
 
-    private static func writeAtomically(_ bytes: [UInt8], to path: String) throws {
+    /// Writes a file to a temporary name piece by piece, hashing as it goes, then renames it into place.
+    /// - Returns: The file's size and SHA-256 (hex).
+    private static func writeAtomically(_ file: ExportFile, to path: String) throws -> (Int, String) {
         let temporary = path + ".partial"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(bytes)) else {
+        guard FileManager.default.createFile(atPath: temporary, contents: nil),
+            let handle = FileHandle(forWritingAtPath: temporary)
+        else {
             throw ExportError(path: path, reason: "the file could not be created")
+        }
+        var hash = SHA256()
+        var count = 0
+        do {
+            defer { try? handle.close() }
+            var out = ExportOutput { bytes in
+                hash.update(data: bytes)
+                count += bytes.count
+                try handle.write(contentsOf: bytes)
+            }
+            try file.write(&out)
+            try out.finish()
+            try handle.synchronize()
+        } catch let error as ExportError {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw error
+        } catch {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw ExportError(path: path, reason: "\(error.localizedDescription)")
         }
         guard rename(temporary, path) == 0 else {
             let reason = String(cString: strerror(errno))
             try? FileManager.default.removeItem(atPath: temporary)
             throw ExportError(path: path, reason: reason)
         }
+        let digits = Array("0123456789abcdef".utf8)
+        let hex = hash.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }
+        return (count, String(decoding: hex, as: UTF8.self))
+    }
+}
+
+/// Where a file's bytes gather before they are handed on in pieces of about a mebibyte.
+struct ExportOutput {
+    var pending: [UInt8] = []
+    let sink: ([UInt8]) throws -> Void
+
+    init(_ sink: @escaping ([UInt8]) throws -> Void) { self.sink = sink }
+
+    mutating func flushIfLarge() throws {
+        if pending.count >= 1 << 20 { try finish() }
+    }
+
+    /// Hands on what is pending.
+    mutating func finish() throws {
+        guard !pending.isEmpty else { return }
+        try sink(pending)
+        pending.removeAll(keepingCapacity: true)
     }
 }
