@@ -407,10 +407,13 @@ struct ServeSafetyTests {
             (harness: ServeHarness) async throws in
             let token = "serve-token-3f9c2a"
             #expect(
-                try await harness.eventually {
+                try await harness.eventually(seconds: 60) {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 1
                 })
-            #expect(try await harness.eventually { await !harness.server.syncScheduler.currentStatus().running })
+            #expect(
+                try await harness.eventually(seconds: 60) {
+                    await !harness.server.syncScheduler.currentStatus().running
+                })
             harness.simulator.simulator.world.advance(seconds: 3_600)
             harness.simulator.simulator.faults.add(FaultRule(.slow, source: .modelRouter, delayMilliseconds: 20))
             #expect(try await harness.request("/api/v1/sync", method: .POST, token: token).status == 202)
@@ -431,7 +434,7 @@ struct ServeSafetyTests {
             }
             #expect(statuses.count == 300 && statuses.allSatisfy { $0 == 200 }, "\(Set(statuses))")
             #expect(
-                try await harness.eventually {
+                try await harness.eventually(seconds: 60) {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2
                 })
         }
