@@ -114,6 +114,13 @@ struct QueryPlanTests {
             for (sql, plan) in keysets {
                 #expect(plan.contains { $0.contains("(source_id=? AND account_key>?)") }, "\(plan) for \(sql)")
             }
+            // A report reads a chunk of accounts at a time by id: each is fetched by its id, never found by reading
+            // its source's accounts in key order.
+            let byID = queries.filter { $0.sql.contains("+a.source_id = s.id") }
+            #expect(byID.count >= 3, "balances at both ends, history and the last movements, by account id")
+            for (sql, plan) in byID {
+                #expect(plan.contains { $0.hasPrefix("SEARCH a USING INTEGER PRIMARY KEY") }, "\(plan) for \(sql)")
+            }
             // Queries list whole tables on purpose, but versions are always reached through an index: as of an
             // instant, per account.
             for (sql, plan) in sync + queries {

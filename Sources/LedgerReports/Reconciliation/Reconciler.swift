@@ -18,10 +18,11 @@ public enum Reconciler {
     )
         throws -> ReconciliationReport
     {
-        try report(reader: reader, parameters: p, statement: statement, historyChunk: 900)
+        try report(reader: reader, parameters: p, statement: statement, historyChunk: 300)
     }
 
-    /// Reconciles a period, reading the versions of `historyChunk` accounts at a time.
+    /// Reconciles a period, reading what `historyChunk` accounts need at a time (their opening and closing balances,
+    /// versions, movements and details).
     static func report(
         reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile?, historyChunk: Int
     ) throws -> ReconciliationReport {
@@ -33,30 +34,41 @@ public enum Reconciler {
         filter.to = nil
         let end = p.to.adding(milliseconds: -1)
         let accounts = try reader.accounts(filter: filter)
-        let opening = Dictionary(
-            uniqueKeysWithValues: try reader.balances(asOf: AsOf(valid: p.from), filter: filter, page: .all).rows
-                .map { ($0.account.accountID, $0) })
-        let closing = Dictionary(
-            uniqueKeysWithValues: try reader.balances(asOf: AsOf(valid: end), filter: filter, page: .all).rows
-                .map { ($0.account.accountID, $0) })
         var windowed = filter
         windowed.from = p.from
         windowed.to = p.to
         var versions = HistoryStream(
             reader: reader, filter: windowed, accounts: accounts.map(\.account), chunkSize: historyChunk)
-        let logs = Dictionary(grouping: try reader.movements(filter: windowed, page: .all).rows) {
-            $0.account.accountID
+        func byAccount(_ rows: [BalanceRow]) -> [Int64: BalanceRow] {
+            Dictionary(uniqueKeysWithValues: rows.map { ($0.account.accountID, $0) })
         }
-        let logsBefore = try reader.lastMovements(before: p.from, filter: filter)
-        let details = try reader.details(versionIDs: closing.values.filter { $0.state == .present }.map(\.versionID))
 
+        // Everything an account needs is read for a chunk of accounts at a time (by ledger id, in the account list's
+        // order), so the report never holds the whole ledger's opening and closing balances, movements and details
+        // at once: what it keeps grows by one statement line and its checks per account.
         var findings = ReportFindings(parameters: p)
-        for (index, summary) in accounts.enumerated() {
-            let id = summary.account.accountID
-            try findings.add(
-                summary, opening: opening[id], closing: closing[id], versions: try versions.versions(at: index),
-                logs: logs[id] ?? [], logBefore: logsBefore[id],
-                details: closing[id].flatMap { details[$0.versionID] })
+        let chunk = min(max(1, historyChunk), 900)
+        for start in stride(from: 0, to: accounts.count, by: chunk) {
+            let part = accounts[start..<min(start + chunk, accounts.count)]
+            var partFilter = filter
+            partFilter.accountIDs = part.map(\.account.accountID)
+            var partWindow = windowed
+            partWindow.accountIDs = partFilter.accountIDs
+            let opening = byAccount(try reader.balances(asOf: AsOf(valid: p.from), filter: partFilter, page: .all).rows)
+            let closing = byAccount(try reader.balances(asOf: AsOf(valid: end), filter: partFilter, page: .all).rows)
+            let logs = Dictionary(grouping: try reader.movements(filter: partWindow, page: .all).rows) {
+                $0.account.accountID
+            }
+            let logsBefore = try reader.lastMovements(before: p.from, filter: partFilter)
+            let details = try reader.details(
+                versionIDs: closing.values.filter { $0.state == .present }.map(\.versionID))
+            for (offset, summary) in part.enumerated() {
+                let id = summary.account.accountID
+                try findings.add(
+                    summary, opening: opening[id], closing: closing[id],
+                    versions: try versions.versions(at: start + offset), logs: logs[id] ?? [],
+                    logBefore: logsBefore[id], details: closing[id].flatMap { details[$0.versionID] })
+            }
         }
         var exceptions = findings.exceptions
         exceptions += try fetchFailures(reader: reader, filter: windowed, parameters: p)
@@ -67,8 +79,12 @@ public enum Reconciler {
             )
         }
 
+        // Matching an external statement looks its lines up among every account's closing balance.
         let matching = try statement.map {
-            try match($0, reader: reader, filter: filter, closing: closing, parameters: p)
+            try match(
+                $0, reader: reader, filter: filter,
+                closing: byAccount(try reader.balances(asOf: AsOf(valid: end), filter: filter, page: .all).rows),
+                parameters: p)
         }
         return ReconciliationReport(
             parameters: p, schemaVersion: try reader.schemaVersion(), statements: findings.statements,

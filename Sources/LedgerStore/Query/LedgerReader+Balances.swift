@@ -92,7 +92,7 @@ extension LedgerReader {
             let rows = try db.fetchAll(
                 sql: """
                     SELECT \(Self.accountColumns), \(Self.versionColumns)
-                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    FROM \(Self.sourceAccountJoin(filter))
                     JOIN balance_version AS v ON v.id = (\(pick.subquery))
                     \(conditions.whereSQL)
                     ORDER BY s.name, a.account_key LIMIT ?
@@ -129,7 +129,7 @@ extension LedgerReader {
             let rows = try db.fetchAll(
                 sql: """
                     SELECT \(Self.accountColumns), \(Self.versionColumns)
-                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    FROM \(Self.sourceAccountJoin(filter))
                     JOIN balance_version AS v ON v.account_id = a.id
                     \(conditions.whereSQL)
                     ORDER BY s.name, a.account_key, v.valid_from, v.id LIMIT ?
@@ -196,7 +196,7 @@ extension LedgerReader {
                         v.available_balance_whole, v.available_balance_nanos, p.id AS previous_id,
                         p.state AS previous_state, p.unit AS previous_unit,
                         p.available_balance_whole AS previous_balance_whole, p.available_balance_nanos AS previous_balance_nanos
-                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    FROM \(Self.sourceAccountJoin(filter))
                     JOIN balance_version AS v ON v.account_id = a.id
                     LEFT JOIN balance_version AS p ON p.id = (\(previous))
                     \(conditions.whereSQL)
@@ -245,7 +245,7 @@ extension LedgerReader {
                         sum(coalesce(v.available_balance_nanos, 0)) AS available_nanos,
                         sum(v.credit_limit_whole) AS credit_whole, sum(v.credit_limit_nanos) AS credit_nanos,
                         sum(v.used_whole) AS used_whole, sum(v.used_nanos) AS used_nanos
-                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    FROM \(Self.sourceAccountJoin(filter))
                     JOIN balance_version AS v ON v.id = (\(pick.subquery))
                     \(conditions.whereSQL)
                     GROUP BY s.name, v.unit ORDER BY s.name, v.unit

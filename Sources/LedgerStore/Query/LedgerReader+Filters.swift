@@ -122,6 +122,16 @@ extension LedgerReader {
     // of a scan of every account (20 ms at 100k accounts; the benchmark caught it).
 
     /// The account columns every row type starts with.
+    /// `FROM` sources and their accounts. When the filter names accounts by id, the join's `+` keeps SQLite from
+    /// reading each source's accounts in key order through the `(source_id, account_key)` index (which saves a sort
+    /// of a few hundred rows and, without statistics, looks cheap) and makes it fetch the named accounts by id: a
+    /// report reading 300 accounts at a time read all 100k of their source per chunk.
+    static func sourceAccountJoin(_ filter: QueryFilter) -> String {
+        filter.accountIDs.isEmpty
+            ? "source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id"
+            : "source_instance AS s CROSS JOIN account AS a ON +a.source_id = s.id"
+    }
+
     static let accountColumns = "a.id AS account_id, s.name AS source, a.kind, a.account_key, a.display_name"
 
     static func accountRef(_ row: Row) -> AccountRef {

@@ -21,7 +21,7 @@ extension LedgerReader {
                 db,
                 sql: """
                     SELECT \(Self.accountColumns), a.first_seen_at, a.last_seen_at
-                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    FROM \(Self.sourceAccountJoin(filter))
                     \(conditions.whereSQL) ORDER BY s.name, a.account_key
                     """, arguments: conditions.arguments
             ).map { row in
@@ -42,14 +42,15 @@ extension LedgerReader {
     {
         try read { db in
             var conditions = try accountConditions(db, filter)
-            conditions.add("a.kind = 'modelrouter'")
+            // `+`: a filter, never an index to build (SQLite would make an automatic index on kind per query).
+            conditions.add("+a.kind = 'modelrouter'")
             var arguments: StatementArguments = [instant.millisecondsSinceEpoch]
             arguments += conditions.arguments
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT \(Self.accountColumns), l.*
-                    FROM source_instance AS s CROSS JOIN account AS a ON a.source_id = s.id
+                    FROM \(Self.sourceAccountJoin(filter))
                     JOIN modelrouter_balance_log AS l ON l.id = (
                         SELECT id FROM modelrouter_balance_log WHERE account_id = a.id AND gmt_create < ?
                         ORDER BY gmt_create DESC, remote_id DESC LIMIT 1)
