@@ -90,10 +90,15 @@ private struct CanonicalObject {
 
 /// The lowercase hex SHA-256 of bytes.
 public func sha256Hex(_ bytes: [UInt8]) -> String {
+    lowercaseHex(SHA256.hash(data: bytes))
+}
+
+/// Bytes as lowercase hex, two digits each (digests in manifests, signatures, content hashes).
+public func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var output: [UInt8] = []
-    output.reserveCapacity(64)
-    for byte in SHA256.hash(data: bytes) {
+    output.reserveCapacity(bytes.underestimatedCount * 2)
+    for byte in bytes {
         output.append(digits[Int(byte >> 4)])
         output.append(digits[Int(byte & 0x0F)])
     }

@@ -185,9 +185,7 @@ public enum ReportExporter {
             try? FileManager.default.removeItem(atPath: temporary)
             throw ExportError(path: path, reason: reason)
         }
-        let digits = Array("0123456789abcdef".utf8)
-        let hex = hash.finalize().flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0x0F)]] }
-        return (count, String(decoding: hex, as: UTF8.self))
+        return (count, lowercaseHex(hash.finalize()))
     }
 }
 
