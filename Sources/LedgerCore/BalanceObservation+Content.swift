@@ -4,13 +4,17 @@ extension BalanceObservation {
     /// The observation's content as canonical JSON: the figures and the source's details, amounts as strings in
     /// canonical form, keys in a fixed order. The observation time is left out, so an unchanged balance fetched
     /// again has the same content; ModelRouter's gmtModified is in, so a change that was undone still shows.
-    public var contentJSON: String {
-        // Written member by member, straight into the text: it is built for every observation a sync fetches.
+    public var contentJSON: String { String(decoding: contentJSONBytes, as: UTF8.self) }
+
+    /// The UTF-8 bytes of ``contentJSON``, which ``contentHash`` hashes.
+    public var contentJSONBytes: [UInt8] {
+        // Written member by member, straight into bytes: it is built for every observation a sync fetches and every
+        // one a rebuild replays.
         var object = CanonicalObject()
-        func amount(_ name: String, _ value: FixedDecimal?) { object.string(name, value?.description) }
-        func text(_ name: String, _ value: String?) { object.string(name, value) }
-        func flag(_ name: String, _ value: Bool?) { object.literal(name, value.map { $0 ? "true" : "false" }) }
-        func integer(_ name: String, _ value: Int64?) { object.literal(name, value.map { String($0) }) }
+        func amount(_ name: StaticString, _ value: FixedDecimal?) { object.amount(name, value) }
+        func text(_ name: StaticString, _ value: String?) { object.string(name, value) }
+        func flag(_ name: StaticString, _ value: Bool?) { object.flag(name, value) }
+        func integer(_ name: StaticString, _ value: Int64?) { object.integer(name, value) }
         text("unit", figures.unit.name)
         amount("available_balance", figures.availableBalance)
         amount("credit_limit", figures.creditLimit)
@@ -55,37 +59,61 @@ extension BalanceObservation {
     }
 
     /// The lowercase hex SHA-256 of ``contentJSON``: equal hashes mean nothing changed.
-    public var contentHash: String { sha256Hex(Array(contentJSON.utf8)) }
+    public var contentHash: String { sha256Hex(contentJSONBytes) }
 }
 
 /// A JSON object written member by member in call order, as ``JSONValue/jsonText`` writes an object: the same
 /// bytes, without building the value first.
 private struct CanonicalObject {
-    private var output = "{"
+    private var output: [UInt8] = [UInt8(ascii: "{")]
     private var empty = true
 
+    init() { output.reserveCapacity(512) }
+
     /// A member whose value is a string, or `null`.
-    mutating func string(_ key: String, _ value: String?) {
+    mutating func string(_ key: StaticString, _ value: String?) {
         self.key(key)
-        if let value { JSONValue.writeString(value, to: &output) } else { output += "null" }
+        if let value { JSONValue.writeString(value, to: &output) } else { null() }
     }
 
-    /// A member whose value is a literal token (a number or a boolean), or `null`.
-    mutating func literal(_ key: String, _ token: String?) {
+    /// A member whose value is an amount as a string in canonical form (``FixedDecimal/description``), or `null`.
+    mutating func amount(_ key: StaticString, _ value: FixedDecimal?) {
         self.key(key)
-        output += token ?? "null"
+        guard let value else { return null() }
+        output.append(UInt8(ascii: "\""))
+        value.appendText(scale: FixedDecimal.minimumDisplayScale, to: &output)
+        output.append(UInt8(ascii: "\""))
     }
 
-    private mutating func key(_ key: String) {
-        if !empty { output += "," }
+    /// A member whose value is a boolean, or `null`.
+    mutating func flag(_ key: StaticString, _ value: Bool?) {
+        self.key(key)
+        guard let value else { return null() }
+        output.append(contentsOf: value ? "true".utf8 : "false".utf8)
+    }
+
+    /// A member whose value is an integer, or `null`.
+    mutating func integer(_ key: StaticString, _ value: Int64?) {
+        self.key(key)
+        guard let value else { return null() }
+        appendDecimal(value, to: &output)
+    }
+
+    private mutating func null() { output.append(contentsOf: "null".utf8) }
+
+    private mutating func key(_ key: StaticString) {
+        if !empty { output.append(UInt8(ascii: ",")) }
         empty = false
         // The keys are this file's ASCII literals: nothing in them needs an escape.
-        output += "\""
-        output += key
-        output += "\":"
+        output.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { output.append(contentsOf: $0) }
+        output.append(contentsOf: "\":".utf8)
     }
 
-    consuming func finish() -> String { output + "}" }
+    consuming func finish() -> [UInt8] {
+        output.append(UInt8(ascii: "}"))
+        return output
+    }
 }
 
 /// The lowercase hex SHA-256 of bytes.

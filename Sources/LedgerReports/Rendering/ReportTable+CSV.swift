@@ -1,3 +1,4 @@
+import LedgerCore
 extension ReportTable {
     /// RFC 4180 CSV: a header line, then one record per row.
     ///
@@ -32,8 +33,8 @@ extension ReportTable {
                 if position > 0 { out.append(UInt8(ascii: ",")) }
                 switch cell {
                 case .null: break
-                case .amount(let value, let unit): out.append(contentsOf: scales.text(value, in: unit).utf8)
-                case .integer(let value): ReportTable.appendDecimal(value, to: &out)
+                case .amount(let value, let unit): value.appendText(scale: scales.scale(of: value, in: unit), to: &out)
+                case .integer(let value): appendDecimal(value, to: &out)
                 case .number(let value): CSV.appendField(value, isText: false, to: &out)
                 case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
                 case .instant(let value): out.append(contentsOf: zone.format(value).utf8)

@@ -60,7 +60,7 @@ extension ReportTable {
             switch cell {
             case .null: out.append(contentsOf: "null".utf8)
             case .text(let value): JSONValue.writeString(value, to: &out)
-            case .integer(let value): Self.appendDecimal(value, to: &out)
+            case .integer(let value): appendDecimal(value, to: &out)
             case .bool(let value): out.append(contentsOf: (value ? "true" : "false").utf8)
             case .number(let value): out.append(contentsOf: value.utf8)
             case .instant(let value):
@@ -70,32 +70,15 @@ extension ReportTable {
             case .amount(let value, let unit):
                 let scale = scales.scale(of: value, in: unit)
                 out.append(contentsOf: "{\"amount\":\"".utf8)
-                out.append(contentsOf: value.formatted(scale: scale).utf8)
+                value.appendText(scale: scale, to: &out)
                 out.append(contentsOf: "\",\"unit\":".utf8)
                 if let unit { JSONValue.writeString(unit.name, to: &out) } else { out.append(contentsOf: "null".utf8) }
                 out.append(contentsOf: ",\"scale\":".utf8)
-                Self.appendDecimal(Int64(scale), to: &out)
+                appendDecimal(Int64(scale), to: &out)
                 out.append(UInt8(ascii: "}"))
             }
         }
         out.append(UInt8(ascii: "}"))
-    }
-
-    /// Appends an integer's decimal digits (what `String(value)` spells) without making a string.
-    static func appendDecimal(_ value: Int64, to out: inout [UInt8]) {
-        if value < 0 { out.append(UInt8(ascii: "-")) }
-        // The magnitude as unsigned, so that Int64.min has one too.
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 19 digits at most, written backwards into 24 bytes
-        withUnsafeMutableBytes(of: &digits) { scratch in
-            var end = scratch.count
-            repeat {
-                end -= 1
-                scratch[end] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            out.append(contentsOf: scratch[end...])
-        }
     }
 
     /// A row as a JSON object: amounts as `{"amount": "12.5000", "unit": "CNY", "scale": 4}` (the amount a string,
