@@ -48,7 +48,7 @@ extension LedgerTransaction {
             clockSkewMilliseconds: clockSkewMilliseconds)
     }
 
-    private func record(
+    func record(
         _ observation: BalanceObservation, evidence raw: RawEvidence, sourceID: Int64, runID: Int64?,
         clockSkewMilliseconds: Int64, contentHash: String? = nil
     ) throws -> ObservationResult {

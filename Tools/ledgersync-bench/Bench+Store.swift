@@ -28,7 +28,8 @@ extension MoneyUnit {
     static let cny = try! MoneyUnit("CNY")
 }
 
-/// Child: N observations through the real write path (versions, conflicts, raw responses), 1,000 per transaction.
+/// Child: N observations through the real write path (versions, conflicts, raw responses), a batch of 1,000 per
+/// transaction, as a rebuild records them.
 struct WritePath: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "write-path", shouldDisplay: false)
     @Option var db: String
@@ -46,13 +47,14 @@ struct WritePath: AsyncParsableCommand {
                 index = range.upperBound
                 try await database.transaction(at: at) { tx in
                     let source = try tx.sourceID(name: "dms", kind: .dmsCredit)
-                    for i in range {
+                    let batch = range.map { i in
                         let observation = benchObservation(account: i, round: round, at: at)
                         let raw = RawResponseRecord(
                             method: "GET", url: "/credit?org_id=\(i + 1)", action: nil, httpStatus: 200,
-                            dateHeaderAt: at, receivedAt: at, requestID: nil, body: Array(observation.contentJSON.utf8))
-                        _ = try tx.record(observation, raw: raw, sourceID: source, runID: nil)
+                            dateHeaderAt: at, receivedAt: at, requestID: nil, body: observation.contentJSONBytes)
+                        return PendingObservation(observation, raw: raw)
                     }
+                    _ = try tx.record(batch: batch, sourceID: source, runID: nil)
                 }
             }
         }
