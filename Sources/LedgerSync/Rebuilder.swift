@@ -29,7 +29,9 @@ public struct Rebuilder: Sendable {
         public var gone = 0
     }
 
-    /// Rebuilds. Each fact is its own transaction; the tables are cleared in the first one.
+    /// Rebuilds. The tables are cleared in the first transaction; the facts are then replayed in order, each at its
+    /// own time, up to ``factsPerTransaction`` of them per transaction, the balances of a run of one source's
+    /// responses recorded as one batch (``LedgerTransaction/record(batch:sourceID:runID:clockSkewMilliseconds:)``).
     /// - Throws: ``StoreError``.
     public func run() async throws(StoreError) -> Report {
         let events = try database.rebuildEvents()
@@ -37,40 +39,12 @@ public struct Rebuilder: Sendable {
         let units = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.name, $0.unit) })
         let skew = configuration.clockSkewSeconds * 1000
         var report = Report()
-        for event in events {
-            let delta = try await database.transaction(at: event.at) { tx in
-                var delta = Report()
-                switch event {
-                case .gone(let sourceID, let account, _, let runID):
-                    if try tx.markGone(sourceID: sourceID, account: account, runID: runID) { delta.gone = 1 }
-                case .raw(let id, _):
-                    guard let raw = try tx.storedRaw(id: id) else { return delta }
-                    delta.responses = 1
-                    let unit = units[raw.sourceName] ?? raw.kind.connectorType.settingsType.defaultUnit
-                    switch StoredResponseDecoder.decode(
-                        kind: raw.kind, url: raw.url, status: raw.httpStatus, body: raw.body,
-                        dateHeader: raw.dateHeaderAt,
-                        receivedAt: raw.receivedAt, unit: unit, source: raw.sourceName)
-                    {
-                    case .balance(let observation):
-                        if case .added = try tx.record(
-                            observation, storedRawID: raw.id, sourceID: raw.sourceID, runID: nil,
-                            clockSkewMilliseconds: skew)
-                        {
-                            delta.versions = 1
-                        }
-                    case .balanceLog(let account, let entries):
-                        // Movements carry the unit of the account's balance.
-                        let logUnit = try tx.currentUnit(sourceID: raw.sourceID, account: account) ?? unit
-                        delta.movements = try tx.insertBalanceLogs(
-                            sourceID: raw.sourceID, account: account, unit: logUnit,
-                            entries: entries, raws: [],
-                            runID: nil, storedRawID: raw.id)
-                    case .nothing:
-                        break
-                    }
-                }
-                return delta
+        var start = 0
+        while start < events.count {
+            let chunk = Array(events[start..<min(start + Self.factsPerTransaction, events.count)])
+            start += chunk.count
+            let delta = try await database.transaction(at: chunk[0].at) { tx in
+                try Self.replay(chunk, tx: tx, units: units, skew: skew)
             }
             report.responses += delta.responses
             report.versions += delta.versions
@@ -79,5 +53,57 @@ public struct Rebuilder: Sendable {
         }
         logger.info("rebuilt the ledger from raw responses", metadata: ["responses": "\(report.responses)"])
         return report
+    }
+
+    /// Facts replayed per transaction: a transaction per fact made a rebuild of a large capture a commit per
+    /// response.
+    static let factsPerTransaction = 1_000
+
+    /// Replays `events` in order, each at its own time; consecutive balances of one source go as one batch.
+    private static func replay(
+        _ events: [RebuildEvent], tx: LedgerTransaction, units: [String: MoneyUnit], skew: Int64
+    ) throws -> Report {
+        var delta = Report()
+        var batch: [PendingObservation] = []
+        var batchSource: Int64? = nil
+        func flush() throws {
+            guard let source = batchSource, !batch.isEmpty else { return }
+            let results = try tx.record(batch: batch, sourceID: source, runID: nil, clockSkewMilliseconds: skew)
+            delta.versions += results.filter { if case .added = $0 { true } else { false } }.count
+            batch.removeAll(keepingCapacity: true)
+            batchSource = nil
+        }
+        for event in events {
+            let at = tx.recorded(at: event.at)
+            switch event {
+            case .gone(let sourceID, let account, _, let runID):
+                try flush()
+                if try at.markGone(sourceID: sourceID, account: account, runID: runID) { delta.gone += 1 }
+            case .raw(let id, _):
+                guard let raw = try tx.storedRaw(id: id) else { continue }
+                delta.responses += 1
+                let unit = units[raw.sourceName] ?? raw.kind.connectorType.settingsType.defaultUnit
+                switch StoredResponseDecoder.decode(
+                    kind: raw.kind, url: raw.url, status: raw.httpStatus, body: raw.body,
+                    dateHeader: raw.dateHeaderAt, receivedAt: raw.receivedAt, unit: unit, source: raw.sourceName)
+                {
+                case .balance(let observation):
+                    if batchSource != raw.sourceID { try flush() }
+                    batchSource = raw.sourceID
+                    batch.append(PendingObservation(observation, storedRawID: raw.id, at: event.at))
+                case .balanceLog(let account, let entries):
+                    // Movements carry the unit of the account's balance, which the balances before them set.
+                    try flush()
+                    let logUnit = try at.currentUnit(sourceID: raw.sourceID, account: account) ?? unit
+                    delta.movements += try at.insertBalanceLogs(
+                        sourceID: raw.sourceID, account: account, unit: logUnit, entries: entries, raws: [],
+                        runID: nil, storedRawID: raw.id)
+                case .nothing:
+                    break
+                }
+            }
+        }
+        try flush()
+        return delta
     }
 }

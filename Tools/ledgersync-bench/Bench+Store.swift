@@ -49,10 +49,13 @@ struct WritePath: AsyncParsableCommand {
                     let source = try tx.sourceID(name: "dms", kind: .dmsCredit)
                     let batch = range.map { i in
                         let observation = benchObservation(account: i, round: round, at: at)
+                        // The response body stands for what the network brings; its content hash is computed once,
+                        // as a sync does before the write.
+                        let content = observation.contentJSONBytes
                         let raw = RawResponseRecord(
                             method: "GET", url: "/credit?org_id=\(i + 1)", action: nil, httpStatus: 200,
-                            dateHeaderAt: at, receivedAt: at, requestID: nil, body: observation.contentJSONBytes)
-                        return PendingObservation(observation, raw: raw)
+                            dateHeaderAt: at, receivedAt: at, requestID: nil, body: content)
+                        return PendingObservation(observation, raw: raw, contentHash: sha256Hex(content))
                     }
                     _ = try tx.record(batch: batch, sourceID: source, runID: nil)
                 }
