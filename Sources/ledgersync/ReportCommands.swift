@@ -98,15 +98,25 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         let (parameters, statement, reader) = try report.prepare(chartLimit: htmlCharts)
         defer { try? reader.close() }
-        let result = try ReportOptions.reconcile(reader, parameters, statement)
         let files: [String]
+        let result: ReconciliationReport
         do {
-            files = try ReportExporter.write(result, to: out, formats: Set(format), excel: excel)
+            if Set(format) == [.csv] {
+                // CSV alone is written as the accounts are reconciled, a chunk at a time: memory stays flat
+                // however large the ledger. JSON and HTML are documents over the whole report.
+                (files, result) = try ReportExporter.writeCSV(
+                    reader: reader, parameters: parameters, statement: statement, to: out, excel: excel)
+            } else {
+                result = try ReportOptions.reconcile(reader, parameters, statement)
+                files = try ReportExporter.write(result, to: out, formats: Set(format), excel: excel)
+            }
         } catch let error as ExportError {
             throw CommandFailure(message: error.description, exitCode: .failed)
+        } catch let error as QueryError {
+            throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
         }
         print(
-            "wrote \(files.joined(separator: ", ")) to \(out): \(result.statements.count) accounts, "
+            "wrote \(files.joined(separator: ", ")) to \(out): \(result.tallies.statements) accounts, "
                 + "\(result.exceptions.count) exceptions")
     }
 }

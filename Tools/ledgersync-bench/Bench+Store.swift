@@ -105,7 +105,7 @@ struct SeedVersions: AsyncParsableCommand {
     }
 }
 
-/// Child: one export, as `ledgersync export` does it.
+/// Child: one export, as `ledgersync export --format csv` does it.
 struct ExportOnce: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "export-once", shouldDisplay: false)
     @Option var db: String
@@ -116,11 +116,11 @@ struct ExportOnce: AsyncParsableCommand {
     func run() async throws {
         let reader = try LedgerReader.open(path: db)
         defer { try? reader.close() }
-        let report = try Reconciler.report(
+        try ReportExporter.writeCSV(
             reader: reader,
             parameters: ReportParameters(
-                from: try Instant(iso8601: from), to: try Instant(iso8601: to), staleAfterSeconds: 365 * 86_400))
-        try ReportExporter.write(report, to: out, formats: [.csv])
+                from: try Instant(iso8601: from), to: try Instant(iso8601: to), staleAfterSeconds: 365 * 86_400),
+            to: out)
     }
 }
 

@@ -51,12 +51,11 @@ extension ReconciliationReport {
     public func htmlSections() throws -> String {
         let zone = parameters.zone
         var out = ""
-        let failed = checks.filter { $0.verdict == .fail }.count
         out += "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">"
         for (label, value) in [
-            ("accounts", statements.count), ("statements ok", statements.filter { $0.status == .ok }.count),
-            ("exceptions", exceptions.count), ("checks failed", failed),
-            ("checks skipped", checks.filter { $0.verdict == .skipped }.count),
+            ("accounts", tallies.statements), ("statements ok", tallies.statementsOK),
+            ("exceptions", exceptions.count), ("checks failed", tallies.checksFailed),
+            ("checks skipped", tallies.checksSkipped),
         ] {
             out += "<div class=\"card\"><b>\(value)</b>\(esc(label))</div>"
         }
@@ -67,7 +66,7 @@ extension ReconciliationReport {
             "<div class=\"wide\"><table id=\"control-totals\"><tr><th>unit</th><th>accounts</th><th>opening</th><th>movements</th>"
             + "<th>closing</th><th>reported closing</th><th>difference</th><th>no closing</th>"
             + "<th>accounts without opening</th><th>their movements</th><th>their closing</th></tr>"
-        for t in try controlTotals {
+        for t in controlTotals {
             func cell(_ value: FixedDecimal) -> String { "<td class=\"n\">\(esc(scales.text(value, in: t.unit)))</td>" }
             out +=
                 "<tr><td>\(esc(t.unit.name))</td><td class=\"n\">\(t.accounts)</td>" + cell(t.opening)

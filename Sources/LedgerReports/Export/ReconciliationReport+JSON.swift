@@ -26,9 +26,9 @@ extension ReconciliationReport {
             ]))
     }
 
-    func controlTotalsJSON() throws -> JSONValue {
+    var controlTotalsJSON: JSONValue {
         .array(
-            try controlTotals.map { t in
+            controlTotals.map { t in
                 func amount(_ value: FixedDecimal) -> JSONValue {
                     ReportTable.amountJSON(value, t.unit, scales: scales)
                 }
@@ -54,11 +54,11 @@ extension ReconciliationReport {
 
     var summaryJSON: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
-            ("statements", .number(String(statements.count))),
-            ("statements_ok", .number(String(statements.filter { $0.status == .ok }.count))),
-            ("checks_passed", .number(String(checks.filter { $0.verdict == .pass }.count))),
-            ("checks_failed", .number(String(checks.filter { $0.verdict == .fail }.count))),
-            ("checks_skipped", .number(String(checks.filter { $0.verdict == .skipped }.count))),
+            ("statements", .number(String(tallies.statements))),
+            ("statements_ok", .number(String(tallies.statementsOK))),
+            ("checks_passed", .number(String(tallies.checksPassed))),
+            ("checks_failed", .number(String(tallies.checksFailed))),
+            ("checks_skipped", .number(String(tallies.checksSkipped))),
             ("exceptions", .number(String(exceptions.count))),
         ]
         members.append(
@@ -91,7 +91,7 @@ extension ReconciliationReport {
         }
         var members: [(key: String, value: JSONValue)] = [
             ("schema", .string(Self.jsonSchema)), ("ledger_schema", .string(schemaVersion)),
-            ("parameters", parametersJSON), ("summary", summaryJSON), ("control_totals", try controlTotalsJSON()),
+            ("parameters", parametersJSON), ("summary", summaryJSON), ("control_totals", controlTotalsJSON),
             ("exceptions", rows(exceptionsTable)), ("statements", rows(statementsTable)), ("checks", rows(checksTable)),
         ]
         if let matchingTable, let matching {

@@ -6,7 +6,9 @@ extension ReconciliationReport {
 
     /// `statements.csv`: one row per account and unit.
     public var statementsTable: ReportTable {
-        ReportTable(columns: Self.statementColumns, rows: statements.map(statementRow), scales: scales)
+        ReportTable(
+            columns: Self.statementColumns, rows: statements.map { Self.statementRow($0, scales: scales) },
+            scales: scales)
     }
 
     static let statementColumns = [
@@ -15,7 +17,7 @@ extension ReconciliationReport {
         "opening_version_id", "closing_version_id",
     ].map { Column($0) }
 
-    func statementRow(_ s: StatementLine) -> [ReportTable.Cell] {
+    static func statementRow(_ s: StatementLine, scales: UnitScales) -> [ReportTable.Cell] {
         [
             .text(s.account.source), .text(s.account.kind.rawValue), .text(s.account.key),
             .text(s.account.displayName), .text(s.unit?.name), .amount(s.opening, s.unit),
@@ -92,38 +94,24 @@ extension ReconciliationReport {
     /// `control_totals.csv`: per unit, the roll-forward (opening + movements = closing) over the accounts with an
     /// opening, and the accounts without one counted apart.
     public var controlTotalsTable: ReportTable {
-        get throws {
-            let columns = [
-                "unit", "accounts", "opening", "movements", "closing", "reported_closing", "difference",
-                "missing_closing", "no_opening_accounts", "no_opening_movements", "no_opening_closing",
-            ].map { Column($0) }
-            return ReportTable(
-                columns: columns,
-                rows: try controlTotals.map { t in
-                    [
-                        .text(t.unit.name), .integer(t.accounts), .amount(t.opening, t.unit),
-                        .amount(t.movements, t.unit),
-                        .amount(t.closing, t.unit), .amount(t.reportedClosing, t.unit), .amount(t.difference, t.unit),
-                        .integer(t.missingClosing), .integer(t.noOpening.accounts),
-                        .amount(t.noOpening.movements, t.unit),
-                        .amount(t.noOpening.reportedClosing, t.unit),
-                    ]
-                }, scales: scales)
-        }
+        let columns = [
+            "unit", "accounts", "opening", "movements", "closing", "reported_closing", "difference",
+            "missing_closing", "no_opening_accounts", "no_opening_movements", "no_opening_closing",
+        ].map { Column($0) }
+        return ReportTable(
+            columns: columns,
+            rows: controlTotals.map { t in
+                [
+                    .text(t.unit.name), .integer(t.accounts), .amount(t.opening, t.unit),
+                    .amount(t.movements, t.unit),
+                    .amount(t.closing, t.unit), .amount(t.reportedClosing, t.unit), .amount(t.difference, t.unit),
+                    .integer(t.missingClosing), .integer(t.noOpening.accounts),
+                    .amount(t.noOpening.movements, t.unit),
+                    .amount(t.noOpening.reportedClosing, t.unit),
+                ]
+            }, scales: scales)
     }
 
     /// The control totals per unit, ordered by unit.
-    /// - Throws: `MoneyError` if a total leaves the exact range.
-    public var controlTotals: [ControlTotal] {
-        get throws {
-            var totals: [MoneyUnit: ControlTotal] = [:]
-            for line in statements {
-                guard let unit = line.unit else { continue }
-                var total = totals[unit] ?? ControlTotal(unit: unit)
-                try total.add(line)
-                totals[unit] = total
-            }
-            return totals.keys.sorted().map { totals[$0]! }
-        }
-    }
+    public var controlTotals: [ControlTotal] { tallies.controlTotals }
 }

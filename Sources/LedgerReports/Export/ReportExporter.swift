@@ -38,34 +38,14 @@ public enum ReportExporter {
         _ report: ReconciliationReport, to directory: String, formats: Set<ExportFormat> = Set(ExportFormat.allCases),
         excel: Bool = false
     ) throws -> [String] {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw ExportError(path: directory, reason: "\(error.localizedDescription)")
-        }
+        try createDirectory(directory)
         var entries: [JSONValue] = []
         let files = try files(report, formats: formats, excel: excel)
         for file in files {
             let (count, digest) = try writeAtomically(file, to: directory + "/" + file.name)
-            entries.append(
-                .object(
-                    JSONObject([
-                        ("name", .string(file.name)), ("rows", .number(String(file.rows))),
-                        ("bytes", .number(String(count))), ("sha256", .string(digest)),
-                    ])))
+            entries.append(manifestEntry(file.name, rows: file.rows, bytes: count, sha256: digest))
         }
-        let manifest = JSONValue.object(
-            JSONObject([
-                ("schema", .string(manifestSchema)), ("report_schema", .string(ReconciliationReport.jsonSchema)),
-                ("ledger_schema", .string(report.schemaVersion)), ("parameters", report.parametersJSON),
-                ("excel", .bool(excel)), ("summary", report.summaryJSON),
-                ("control_totals", try report.controlTotalsJSON()),
-                ("files", .array(entries)),
-            ]))
-        let manifestText = manifest.jsonText + "\n"
-        _ = try writeAtomically(
-            ExportFile(name: "manifest.json", rows: 0) { $0.pending.append(contentsOf: manifestText.utf8) },
-            to: directory + "/manifest.json")
+        try writeManifest(report, excel: excel, entries: entries, to: directory)
         return files.map(\.name) + ["manifest.json"]
     }
 
@@ -137,14 +117,16 @@ public enum ReportExporter {
         var files: [ExportFile] = []
         if formats.contains(.csv) {
             files.append(
-                csv("statements.csv", report.statements, ReconciliationReport.statementColumns, report.statementRow))
+                csv("statements.csv", report.statements, ReconciliationReport.statementColumns) {
+                    ReconciliationReport.statementRow($0, scales: report.scales)
+                })
             files.append(
                 csv("invariants.csv", report.checks, ReconciliationReport.checkColumns, ReconciliationReport.checkRow))
             files.append(
                 csv(
                     "exceptions.csv", report.exceptions, ReconciliationReport.exceptionColumns,
                     ReconciliationReport.exceptionRow))
-            files.append(whole("control_totals.csv", try report.controlTotalsTable))
+            files.append(whole("control_totals.csv", report.controlTotalsTable))
             if let matching = report.matchingTable { files.append(whole("matching.csv", matching)) }
         }
         if formats.contains(.json) { files.append(text("report.json") { try report.json() }) }
@@ -154,38 +136,106 @@ public enum ReportExporter {
 
     /// Writes a file to a temporary name piece by piece, hashing as it goes, then renames it into place.
     /// - Returns: The file's size and SHA-256 (hex).
-    private static func writeAtomically(_ file: ExportFile, to path: String) throws -> (Int, String) {
-        let temporary = path + ".partial"
+    static func writeAtomically(_ file: ExportFile, to path: String) throws -> (Int, String) {
+        let partial = try PartialFile(path)
+        do {
+            var out = ExportOutput { try partial.write($0) }
+            try file.write(&out)
+            try out.finish()
+            return try partial.commit()
+        } catch {
+            partial.discard()
+            throw ExportError(wrapping: error, path: path)
+        }
+    }
+
+    static func createDirectory(_ directory: String) throws(ExportError) {
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ExportError(path: directory, reason: "\(error.localizedDescription)")
+        }
+    }
+
+    static func manifestEntry(_ name: String, rows: Int, bytes: Int, sha256: String) -> JSONValue {
+        .object(
+            JSONObject([
+                ("name", .string(name)), ("rows", .number(String(rows))), ("bytes", .number(String(bytes))),
+                ("sha256", .string(sha256)),
+            ]))
+    }
+
+    /// `manifest.json`, written last: the parameters, the summary, the control totals and each file's entry.
+    static func writeManifest(
+        _ report: ReconciliationReport, excel: Bool, entries: [JSONValue], to directory: String
+    ) throws {
+        let manifest = JSONValue.object(
+            JSONObject([
+                ("schema", .string(manifestSchema)), ("report_schema", .string(ReconciliationReport.jsonSchema)),
+                ("ledger_schema", .string(report.schemaVersion)), ("parameters", report.parametersJSON),
+                ("excel", .bool(excel)), ("summary", report.summaryJSON),
+                ("control_totals", report.controlTotalsJSON),
+                ("files", .array(entries)),
+            ]))
+        let manifestText = manifest.jsonText + "\n"
+        _ = try writeAtomically(
+            ExportFile(name: "manifest.json", rows: 0) { $0.pending.append(contentsOf: manifestText.utf8) },
+            to: directory + "/manifest.json")
+    }
+}
+
+extension ExportError {
+    /// `error` as an export error about `path` (kept as it is when it is one already).
+    init(wrapping error: any Error, path: String) {
+        if let error = error as? ExportError {
+            self = error
+        } else {
+            self.init(path: path, reason: "\(error.localizedDescription)")
+        }
+    }
+}
+
+/// A file written under a temporary name (`.partial`), hashed as it is written, and renamed into place only once
+/// complete: a reader never sees half a file under its real name.
+final class PartialFile {
+    let path: String
+    private let temporary: String
+    private let handle: FileHandle
+    private var hash = SHA256()
+    private var count = 0
+
+    init(_ path: String) throws(ExportError) {
+        self.path = path
+        temporary = path + ".partial"
         guard FileManager.default.createFile(atPath: temporary, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary)
         else {
             throw ExportError(path: path, reason: "the file could not be created")
         }
-        var hash = SHA256()
-        var count = 0
-        do {
-            defer { try? handle.close() }
-            var out = ExportOutput { bytes in
-                hash.update(data: bytes)
-                count += bytes.count
-                try handle.write(contentsOf: bytes)
-            }
-            try file.write(&out)
-            try out.finish()
-            try handle.synchronize()
-        } catch let error as ExportError {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw error
-        } catch {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ExportError(path: path, reason: "\(error.localizedDescription)")
-        }
+        self.handle = handle
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        hash.update(data: bytes)
+        count += bytes.count
+        try handle.write(contentsOf: bytes)
+    }
+
+    /// Flushes the file to disk and renames it into place.
+    /// - Returns: Its size and SHA-256 (hex).
+    func commit() throws -> (Int, String) {
+        try handle.synchronize()
+        try handle.close()
         guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw ExportError(path: path, reason: reason)
+            throw ExportError(path: path, reason: String(cString: strerror(errno)))
         }
         return (count, lowercaseHex(hash.finalize()))
+    }
+
+    /// Removes the temporary file.
+    func discard() {
+        try? handle.close()
+        try? FileManager.default.removeItem(atPath: temporary)
     }
 }
 

@@ -23,8 +23,13 @@ public enum Reconciler {
 
     /// Reconciles a period, reading what `historyChunk` accounts need at a time (their opening and closing balances,
     /// versions, movements and details).
+    ///
+    /// `scales` are the ones the report writes amounts at (read from the ledger when `nil`). With `stream`, each chunk's statement lines and checks are handed to it as they are found and not kept: the
+    /// report returned has none, only their ``ReconciliationReport/tallies``.
     static func report(
-        reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile?, historyChunk: Int
+        reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile?, historyChunk: Int,
+        scales: UnitScales? = nil,
+        stream: ((_ statements: [StatementLine], _ checks: [InvariantCheck]) throws -> Void)? = nil
     ) throws -> ReconciliationReport {
         guard p.from < p.to else {
             throw QueryError(.conflictingFilters("the period's start \(p.from) is not before its end \(p.to)"))
@@ -69,6 +74,10 @@ public enum Reconciler {
                     versions: try versions.versions(at: start + offset), logs: logs[id] ?? [],
                     logBefore: logsBefore[id], details: closing[id].flatMap { details[$0.versionID] })
             }
+            if let stream {
+                let found = findings.take()
+                try stream(found.statements, found.checks)
+            }
         }
         var exceptions = findings.exceptions
         exceptions += try fetchFailures(reader: reader, filter: windowed, parameters: p)
@@ -89,7 +98,7 @@ public enum Reconciler {
         return ReconciliationReport(
             parameters: p, schemaVersion: try reader.schemaVersion(), statements: findings.statements,
             checks: findings.checks, exceptions: exceptions, matching: matching, series: findings.series,
-            scales: try reader.unitScales())
+            scales: try scales ?? reader.unitScales(), tallies: findings.tallies)
     }
 
     // MARK: Statements

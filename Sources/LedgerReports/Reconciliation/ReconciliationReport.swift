@@ -19,6 +19,8 @@ public struct ReconciliationReport: Sendable {
     public var series: [Int64: [BalancePoint]]
     /// The ledger's display scale of each unit: every amount in the report's files is written at it.
     public var scales: UnitScales
+    /// The counts and control totals of the statement lines and checks.
+    public var tallies: ReportTallies
 }
 
 /// One movement type's total within a statement line.

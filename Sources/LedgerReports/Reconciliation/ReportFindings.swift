@@ -9,6 +9,8 @@ struct ReportFindings {
     private(set) var checks: [InvariantCheck] = []
     private(set) var exceptions: [ReportException] = []
     private(set) var series: [Int64: [BalancePoint]] = [:]
+    /// Counts and control totals of every line and check found, including those already taken.
+    private(set) var tallies = ReportTallies()
 
     init(parameters: ReportParameters) {
         self.parameters = parameters
@@ -29,6 +31,7 @@ struct ReportFindings {
             account: account, open: open, close: close, versions: inPeriod, logs: logs,
             tolerance: p.tolerance(.statement))
         statements.append(line)
+        try tallies.add(line)
         switch line.status {
         case .noOpening:
             exception(
@@ -64,6 +67,7 @@ struct ReportFindings {
                 tolerance: check.tolerance)
         }
         checks += accountChecks
+        for check in accountChecks { tallies.add(check) }
 
         // Staleness: the source has not reported the account recently enough before the period's end.
         if summary.lastSeenAt.adding(seconds: p.staleAfterSeconds) < p.to, close != nil {
@@ -75,7 +79,7 @@ struct ReportFindings {
         }
 
         // Chart points only for the accounts the HTML report draws.
-        if statements.count <= p.htmlChartLimit {
+        if tallies.statements <= p.htmlChartLimit {
             var points = [BalancePoint(at: p.from, balance: open?.availableBalance)]
             points += inPeriod.filter { $0.validFrom > p.from }.map {
                 BalancePoint(at: $0.validFrom, balance: $0.availableBalance)
@@ -83,6 +87,16 @@ struct ReportFindings {
             points.append(BalancePoint(at: p.to, balance: close?.availableBalance))
             series[account.accountID] = points
         }
+    }
+
+    /// The statement lines and checks found since the last call, handed over: a streamed export writes them and
+    /// keeps only the tallies.
+    mutating func take() -> (statements: [StatementLine], checks: [InvariantCheck]) {
+        defer {
+            statements.removeAll(keepingCapacity: true)
+            checks.removeAll(keepingCapacity: true)
+        }
+        return (statements, checks)
     }
 
     private mutating func exception(
