@@ -54,7 +54,7 @@ extension ReconciliationReport {
         out += "<section id=\"summary\"><h2>Summary</h2><div class=\"cards\">"
         for (label, value) in [
             ("accounts", tallies.statements), ("statements ok", tallies.statementsOK),
-            ("exceptions", exceptions.count), ("checks failed", tallies.checksFailed),
+            ("exceptions", tallies.exceptions), ("checks failed", tallies.checksFailed),
             ("checks skipped", tallies.checksSkipped),
         ] {
             out += "<div class=\"card\"><b>\(value)</b>\(esc(label))</div>"

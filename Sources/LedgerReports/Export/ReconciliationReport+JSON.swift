@@ -59,7 +59,7 @@ extension ReconciliationReport {
             ("checks_passed", .number(String(tallies.checksPassed))),
             ("checks_failed", .number(String(tallies.checksFailed))),
             ("checks_skipped", .number(String(tallies.checksSkipped))),
-            ("exceptions", .number(String(exceptions.count))),
+            ("exceptions", .number(String(tallies.exceptions))),
         ]
         members.append(
             (
@@ -67,7 +67,7 @@ extension ReconciliationReport {
                 .object(
                     JSONObject(
                         ReportException.Kind.allCases.map { kind in
-                            (kind.rawValue, .number(String(exceptions.filter { $0.kind == kind }.count)))
+                            (kind.rawValue, .number(String(tallies.exceptions(of: kind))))
                         }))
             ))
         if let matching {

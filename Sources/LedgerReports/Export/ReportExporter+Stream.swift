@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import LedgerStore
 
@@ -47,6 +48,8 @@ extension ReportExporter {
         var checkRows = 0
         let report: ReconciliationReport
         var entries: [JSONValue] = []
+        let spill = ExceptionSpill(directory: directory, zone: zone, excel: excel, scales: scales)
+        defer { spill.discard() }
         do {
             var statementsOut = ExportOutput { try statements.write($0) }
             var checksOut = ExportOutput { try checks.write($0) }
@@ -58,17 +61,19 @@ extension ReportExporter {
             report = try Reconciler.report(
                 reader: reader, parameters: parameters, statement: statement, historyChunk: historyChunk,
                 scales: scales
-            ) { lines, found in
-                statementRows += lines.count
-                checkRows += found.count
+            ) { found in
+                statementRows += found.statements.count
+                checkRows += found.checks.count
                 ReportTable(
                     columns: ReconciliationReport.statementColumns,
-                    rows: lines.map { ReconciliationReport.statementRow($0, scales: scales) }, scales: scales
+                    rows: found.statements.map { ReconciliationReport.statementRow($0, scales: scales) },
+                    scales: scales
                 ).writeCSV(zone: zone, excel: excel, header: false, to: &statementsOut.pending)
                 ReportTable(
-                    columns: ReconciliationReport.checkColumns, rows: found.map(ReconciliationReport.checkRow),
+                    columns: ReconciliationReport.checkColumns, rows: found.checks.map(ReconciliationReport.checkRow),
                     scales: scales
                 ).writeCSV(zone: zone, excel: excel, header: false, to: &checksOut.pending)
+                try spill.add(found.exceptions)
                 try statementsOut.flushIfLarge()
                 try checksOut.flushIfLarge()
             }
@@ -84,8 +89,13 @@ extension ReportExporter {
             checks.discard()
             throw error
         }
-        // The rest is small and whole: exceptions, control totals, matching.
-        var names = ["statements.csv", "invariants.csv"]
+        // The exceptions register: each kind's spilled rows, or the sync's own list, kind by kind.
+        let exceptions = spill.file(for: report)
+        let (exceptionBytes, exceptionDigest) = try writeAtomically(exceptions, to: directory + "/" + exceptions.name)
+        entries.append(
+            manifestEntry(exceptions.name, rows: exceptions.rows, bytes: exceptionBytes, sha256: exceptionDigest))
+        // The rest is small and whole: control totals, matching.
+        var names = ["statements.csv", "invariants.csv", exceptions.name]
         for file in try files(report, formats: [.csv], excel: excel) where !names.contains(file.name) {
             let (count, digest) = try writeAtomically(file, to: directory + "/" + file.name)
             entries.append(manifestEntry(file.name, rows: file.rows, bytes: count, sha256: digest))
@@ -93,5 +103,84 @@ extension ReportExporter {
         }
         try writeManifest(report, excel: excel, entries: entries, to: directory)
         return (names + ["manifest.json"], report)
+    }
+}
+
+/// The exceptions a streamed export finds, kept out of memory: each kind's rows go to a temporary file of their own
+/// as chunks of accounts find them, sorted within the chunk. Chunks come in account order, so each file is in the
+/// register's order (source, account, rule) and the register is the files one kind after another.
+final class ExceptionSpill {
+    private let directory: String
+    private let zone: DisplayZone
+    private let excel: Bool
+    private let scales: UnitScales
+    private var files: [ReportException.Kind: (path: String, handle: FileHandle)] = [:]
+
+    init(directory: String, zone: DisplayZone, excel: Bool, scales: UnitScales) {
+        self.directory = directory
+        self.zone = zone
+        self.excel = excel
+        self.scales = scales
+    }
+
+    /// Appends a chunk's exceptions, in the register's order, to their kinds' files.
+    func add(_ exceptions: [ReportException]) throws {
+        for (kind, found) in Dictionary(grouping: exceptions, by: \.kind) {
+            var bytes: [UInt8] = []
+            ReportTable(
+                columns: ReconciliationReport.exceptionColumns,
+                rows: found.sorted(by: Reconciler.exceptionOrder).map(ReconciliationReport.exceptionRow),
+                scales: scales
+            ).writeCSV(zone: zone, excel: excel, header: false, to: &bytes)
+            try handle(for: kind).write(contentsOf: bytes)
+        }
+    }
+
+    private func handle(for kind: ReportException.Kind) throws -> FileHandle {
+        if let file = files[kind] { return file.handle }
+        let path = directory + "/exceptions.csv." + kind.rawValue + ".partial"
+        guard FileManager.default.createFile(atPath: path, contents: nil),
+            let handle = FileHandle(forWritingAtPath: path)
+        else {
+            throw ExportError(path: path, reason: "the file could not be created")
+        }
+        files[kind] = (path, handle)
+        return handle
+    }
+
+    /// `exceptions.csv`: the header, then kind by kind the spilled rows and the report's own exceptions (the sync's
+    /// fetch failures and conflicts, whose kinds no chunk finds).
+    func file(for report: ReconciliationReport) -> ReportExporter.ExportFile {
+        ReportExporter.ExportFile(name: "exceptions.csv", rows: report.tallies.exceptions) { out in
+            ReportTable(columns: ReconciliationReport.exceptionColumns, rows: [], scales: self.scales)
+                .writeCSV(zone: self.zone, excel: self.excel, header: true, to: &out.pending)
+            for kind in ReportException.Kind.allCases.sorted(by: { $0.rawValue < $1.rawValue }) {
+                if let file = self.files[kind] {
+                    try file.handle.close()
+                    guard let reading = FileHandle(forReadingAtPath: file.path) else {
+                        throw ExportError(path: file.path, reason: "the spilled exceptions could not be read back")
+                    }
+                    defer { try? reading.close() }
+                    while let piece = try reading.read(upToCount: 1 << 20), !piece.isEmpty {
+                        out.pending.append(contentsOf: piece)
+                        try out.flushIfLarge()
+                    }
+                }
+                ReportTable(
+                    columns: ReconciliationReport.exceptionColumns,
+                    rows: report.exceptions.filter { $0.kind == kind }.map(ReconciliationReport.exceptionRow),
+                    scales: self.scales
+                ).writeCSV(zone: self.zone, excel: self.excel, header: false, to: &out.pending)
+            }
+        }
+    }
+
+    /// Removes the temporary files.
+    func discard() {
+        for file in files.values {
+            try? file.handle.close()
+            try? FileManager.default.removeItem(atPath: file.path)
+        }
+        files = [:]
     }
 }

@@ -8,7 +8,7 @@ import LedgerStore
 struct HistoryStream {
     private let reader: LedgerReader
     private let filter: QueryFilter
-    private let accounts: [AccountRef]
+    private let accountIDs: [Int64]
     private let chunkSize: Int
     private var next = 0
     private var chunk: [Int64: [BalanceRow]] = [:]
@@ -16,12 +16,12 @@ struct HistoryStream {
     /// - Parameters:
     ///   - reader: The ledger.
     ///   - filter: The period and selection of the versions.
-    ///   - accounts: The accounts, in the order they will be asked for.
+    ///   - accountIDs: The accounts, in the order they will be asked for.
     ///   - chunkSize: Accounts per query (at most 900).
-    init(reader: LedgerReader, filter: QueryFilter, accounts: [AccountRef], chunkSize: Int = 900) {
+    init(reader: LedgerReader, filter: QueryFilter, accountIDs: [Int64], chunkSize: Int = 900) {
         self.reader = reader
         self.filter = filter
-        self.accounts = accounts
+        self.accountIDs = accountIDs
         self.chunkSize = min(max(1, chunkSize), 900)
     }
 
@@ -31,13 +31,13 @@ struct HistoryStream {
     mutating func versions(at index: Int) throws(QueryError) -> [BalanceRow] {
         if index >= next {
             let start = index
-            next = min(start + chunkSize, accounts.count)
+            next = min(start + chunkSize, accountIDs.count)
             var chunkFilter = filter
-            chunkFilter.accountIDs = accounts[start..<next].map(\.accountID)
+            chunkFilter.accountIDs = Array(accountIDs[start..<next])
             chunk = Dictionary(grouping: try reader.history(filter: chunkFilter, page: .all).rows) {
                 $0.account.accountID
             }
         }
-        return chunk[accounts[index].accountID] ?? []
+        return chunk[accountIDs[index]] ?? []
     }
 }

@@ -24,12 +24,14 @@ public enum Reconciler {
     /// Reconciles a period, reading what `historyChunk` accounts need at a time (their opening and closing balances,
     /// versions, movements and details).
     ///
-    /// `scales` are the ones the report writes amounts at (read from the ledger when `nil`). With `stream`, each chunk's statement lines and checks are handed to it as they are found and not kept: the
-    /// report returned has none, only their ``ReconciliationReport/tallies``.
+    /// `scales` are the ones the report writes amounts at (read from the ledger when `nil`). With `stream`, each
+    /// chunk's statement lines, checks and exceptions are handed to it as they are found and not kept: the report
+    /// returned has none of them, only their ``ReconciliationReport/tallies`` (its exceptions are the sync's fetch
+    /// failures and conflicts alone).
     static func report(
         reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile?, historyChunk: Int,
         scales: UnitScales? = nil,
-        stream: ((_ statements: [StatementLine], _ checks: [InvariantCheck]) throws -> Void)? = nil
+        stream: ((ReportChunk) throws -> Void)? = nil
     ) throws -> ReconciliationReport {
         guard p.from < p.to else {
             throw QueryError(.conflictingFilters("the period's start \(p.from) is not before its end \(p.to)"))
@@ -38,12 +40,13 @@ public enum Reconciler {
         filter.from = nil
         filter.to = nil
         let end = p.to.adding(milliseconds: -1)
-        let accounts = try reader.accounts(filter: filter)
+        // Only the ids of the selected accounts are held for the whole run; each chunk reads its accounts' rows.
+        let accountIDs = try reader.accountIDs(filter: filter)
         var windowed = filter
         windowed.from = p.from
         windowed.to = p.to
         var versions = HistoryStream(
-            reader: reader, filter: windowed, accounts: accounts.map(\.account), chunkSize: historyChunk)
+            reader: reader, filter: windowed, accountIDs: accountIDs, chunkSize: historyChunk)
         func byAccount(_ rows: [BalanceRow]) -> [Int64: BalanceRow] {
             Dictionary(uniqueKeysWithValues: rows.map { ($0.account.accountID, $0) })
         }
@@ -53,10 +56,11 @@ public enum Reconciler {
         // at once: what it keeps grows by one statement line and its checks per account.
         var findings = ReportFindings(parameters: p)
         let chunk = min(max(1, historyChunk), 900)
-        for start in stride(from: 0, to: accounts.count, by: chunk) {
-            let part = accounts[start..<min(start + chunk, accounts.count)]
+        for start in stride(from: 0, to: accountIDs.count, by: chunk) {
             var partFilter = filter
-            partFilter.accountIDs = part.map(\.account.accountID)
+            partFilter.accountIDs = Array(accountIDs[start..<min(start + chunk, accountIDs.count)])
+            // In the list's order: the same ordering, over fewer accounts.
+            let part = try reader.accounts(filter: partFilter)
             var partWindow = windowed
             partWindow.accountIDs = partFilter.accountIDs
             let opening = byAccount(try reader.balances(asOf: AsOf(valid: p.from), filter: partFilter, page: .all).rows)
@@ -74,19 +78,14 @@ public enum Reconciler {
                     versions: try versions.versions(at: start + offset), logs: logs[id] ?? [],
                     logBefore: logsBefore[id], details: closing[id].flatMap { details[$0.versionID] })
             }
-            if let stream {
-                let found = findings.take()
-                try stream(found.statements, found.checks)
-            }
+            if let stream { try stream(findings.take()) }
         }
-        var exceptions = findings.exceptions
-        exceptions += try fetchFailures(reader: reader, filter: windowed, parameters: p)
-        exceptions += try conflicts(reader: reader, filter: filter, parameters: p)
-        exceptions.sort {
-            ($0.kind.rawValue, $0.source, $0.account ?? "", $0.rule) < (
-                $1.kind.rawValue, $1.source, $1.account ?? "", $1.rule
-            )
-        }
+        let fromSync =
+            try fetchFailures(reader: reader, filter: windowed, parameters: p)
+            + conflicts(reader: reader, filter: filter, parameters: p)
+        for exception in fromSync { findings.tallies.add(exception) }
+        var exceptions = findings.exceptions + fromSync
+        exceptions.sort(by: exceptionOrder)
 
         // Matching an external statement looks its lines up among every account's closing balance.
         let matching = try statement.map {
@@ -240,6 +239,11 @@ public enum Reconciler {
                 firstSeen: conflict.detectedAt, lastSeen: conflict.detectedAt,
                 ageBucket: ageBucket(from: conflict.detectedAt, to: p.to))
         }
+    }
+
+    /// The exceptions register's order: by kind, source, account and rule.
+    static func exceptionOrder(_ a: ReportException, _ b: ReportException) -> Bool {
+        (a.kind.rawValue, a.source, a.account ?? "", a.rule) < (b.kind.rawValue, b.source, b.account ?? "", b.rule)
     }
 
     static func stableID(_ kind: ReportException.Kind, _ source: String, _ account: String, _ rule: String) -> String {

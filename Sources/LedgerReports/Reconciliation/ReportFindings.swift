@@ -9,8 +9,8 @@ struct ReportFindings {
     private(set) var checks: [InvariantCheck] = []
     private(set) var exceptions: [ReportException] = []
     private(set) var series: [Int64: [BalancePoint]] = [:]
-    /// Counts and control totals of every line and check found, including those already taken.
-    private(set) var tallies = ReportTallies()
+    /// Counts and control totals of every line, check and exception found, including those already taken.
+    var tallies = ReportTallies()
 
     init(parameters: ReportParameters) {
         self.parameters = parameters
@@ -91,12 +91,13 @@ struct ReportFindings {
 
     /// The statement lines and checks found since the last call, handed over: a streamed export writes them and
     /// keeps only the tallies.
-    mutating func take() -> (statements: [StatementLine], checks: [InvariantCheck]) {
+    mutating func take() -> ReportChunk {
         defer {
             statements.removeAll(keepingCapacity: true)
             checks.removeAll(keepingCapacity: true)
+            exceptions.removeAll(keepingCapacity: true)
         }
-        return (statements, checks)
+        return ReportChunk(statements: statements, checks: checks, exceptions: exceptions)
     }
 
     private mutating func exception(
@@ -104,11 +105,19 @@ struct ReportFindings {
         unit: MoneyUnit? = nil, expected: FixedDecimal? = nil, actual: FixedDecimal? = nil,
         difference: FixedDecimal? = nil, tolerance: FixedDecimal? = nil
     ) {
-        exceptions.append(
-            ReportException(
-                id: Reconciler.stableID(kind, account.source, account.key, rule), kind: kind, source: account.source,
-                account: account.key, rule: rule, unit: unit, expected: expected, actual: actual,
-                difference: difference, tolerance: tolerance, message: message, firstSeen: at, lastSeen: at,
-                ageBucket: Reconciler.ageBucket(from: at, to: parameters.to)))
+        let found = ReportException(
+            id: Reconciler.stableID(kind, account.source, account.key, rule), kind: kind, source: account.source,
+            account: account.key, rule: rule, unit: unit, expected: expected, actual: actual,
+            difference: difference, tolerance: tolerance, message: message, firstSeen: at, lastSeen: at,
+            ageBucket: Reconciler.ageBucket(from: at, to: parameters.to))
+        exceptions.append(found)
+        tallies.add(found)
     }
+}
+
+/// What a chunk of accounts found: their statement lines, checks and exceptions, in account order.
+struct ReportChunk {
+    var statements: [StatementLine]
+    var checks: [InvariantCheck]
+    var exceptions: [ReportException]
 }

@@ -1,6 +1,6 @@
 import LedgerCore
 
-/// The counts and control totals of a report's statement lines and checks, kept as they are found.
+/// The counts and control totals of a report's statement lines, checks and exceptions, kept as they are found.
 ///
 /// The summary and the control totals are made of these, not of the lists: an export streamed to files a chunk of
 /// accounts at a time (``ReportExporter/writeCSV(reader:parameters:statement:to:excel:)``) has no list of every
@@ -16,6 +16,9 @@ public struct ReportTallies: Sendable, Equatable {
     public private(set) var checksFailed = 0
     /// Invariant checks that were skipped.
     public private(set) var checksSkipped = 0
+    /// Exceptions.
+    public private(set) var exceptions = 0
+    private var exceptionsByKind: [ReportException.Kind: Int] = [:]
     private var totals: [MoneyUnit: ControlTotal] = [:]
 
     /// No lines and no checks yet.
@@ -33,6 +36,15 @@ public struct ReportTallies: Sendable, Equatable {
         var total = totals[unit] ?? ControlTotal(unit: unit)
         try total.add(line)
         totals[unit] = total
+    }
+
+    /// Exceptions of one kind.
+    public func exceptions(of kind: ReportException.Kind) -> Int { exceptionsByKind[kind] ?? 0 }
+
+    /// Counts one exception by its kind.
+    mutating func add(_ exception: ReportException) {
+        exceptions += 1
+        exceptionsByKind[exception.kind, default: 0] += 1
     }
 
     /// Counts one invariant check by its verdict.

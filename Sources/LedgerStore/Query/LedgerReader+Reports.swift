@@ -32,6 +32,21 @@ extension LedgerReader {
         }
     }
 
+    /// The row ids of the selected accounts, in the order of ``accounts(filter:)``: a report over many accounts holds
+    /// these and reads the accounts' rows a chunk at a time.
+    /// - Throws: ``QueryError`` for an unknown source or account or conflicting filters.
+    public func accountIDs(filter: QueryFilter = QueryFilter()) throws(QueryError) -> [Int64] {
+        try read { db in
+            let conditions = try accountConditions(db, filter)
+            return try db.fetchAll(
+                sql: """
+                    SELECT a.id FROM \(Self.sourceAccountJoin(filter))
+                    \(conditions.whereSQL) ORDER BY s.name, a.account_key
+                    """, arguments: conditions.arguments
+            ) { $0.int64(0) }
+        }
+    }
+
     /// For each selected ModelRouter account, its last balance-log entry before `instant` (where one exists).
     /// - Returns: Entries keyed by account id.
     /// - Throws: ``QueryError`` for an unknown source or account or conflicting filters.
