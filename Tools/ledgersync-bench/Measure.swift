@@ -34,12 +34,34 @@ func measure(
     guard spawned == 0 else { throw BenchError("cannot start \(executable): \(String(cString: strerror(spawned)))") }
     var status: Int32 = 0
     var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 {
-        guard errno == EINTR else { throw BenchError("wait4 failed: \(String(cString: strerror(errno)))") }
+    // wait4's ru_maxrss is not the child's own: posix_spawn starts it in this process's memory (vfork), and Linux
+    // carries that high-water mark across exec, so a child of a large bench process looked as large as its parent.
+    // The child's own mark after exec is VmHWM in /proc/<pid>/status, read every few milliseconds until it exits
+    // (it only rises; what the last few milliseconds add is missed).
+    var highWater = 0
+    while true {
+        let waited = wait4(pid, &status, WNOHANG, &usage)
+        if waited == pid { break }
+        guard waited == 0 || errno == EINTR else {
+            throw BenchError("wait4 failed: \(String(cString: strerror(errno)))")
+        }
+        highWater = max(highWater, vmHighWaterKiB(pid) ?? 0)
+        usleep(5_000)
     }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-    return Measurement(seconds: elapsed, peakRSSKiB: usage.ru_maxrss, status: exitStatus)
+    return Measurement(
+        seconds: elapsed, peakRSSKiB: highWater > 0 ? min(highWater, usage.ru_maxrss) : usage.ru_maxrss,
+        status: exitStatus)
+}
+
+/// A running process's peak resident memory (`VmHWM`), in KiB.
+func vmHighWaterKiB(_ pid: pid_t) -> Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        return Int(line.dropFirst("VmHWM:".count).split(separator: " ").first ?? "")
+    }
+    return nil
 }
 
 struct BenchError: Error, CustomStringConvertible {
