@@ -59,7 +59,8 @@ func measure(
 func vmHighWaterKiB(_ pid: pid_t) -> Int? {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
-        return Int(line.dropFirst("VmHWM:".count).split(separator: " ").first ?? "")
+        // "VmHWM:\t  57400 kB": a tab, then spaces.
+        return Int(line.dropFirst("VmHWM:".count).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
     }
     return nil
 }
