@@ -35,8 +35,9 @@ extension LedgerTransaction {
     /// Records many observations of one source, with exactly the results and effects of recording them one by one
     /// in order with ``record(_:raw:sourceID:runID:clockSkewMilliseconds:contentHash:)``.
     ///
-    /// Most observations of a large replay or first sync repeat what the ledger holds. Those are told apart for the
-    /// whole batch by one statement, and their accounts refreshed by another, instead of three statements each;
+    /// Most observations of a large replay repeat what the ledger holds. Those are told apart for the whole batch by
+    /// one statement, and only the account rows registering them would change are written (those whose last-seen
+    /// time and run alone change, by one more), instead of three statements each;
     /// everything else (new accounts, changes, conflicts, an account twice in the batch) takes the one-by-one path
     /// in order. An observation counts as unchanged here only when the one-by-one path would find it so: its
     /// account exists and appears once in the batch, its current version is present with the same content hash,
