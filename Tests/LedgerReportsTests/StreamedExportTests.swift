@@ -49,6 +49,12 @@ struct StreamedExportTests {
         #expect(streamed.statements.isEmpty && streamed.checks.isEmpty)
         #expect(streamed.tallies == whole.tallies)
         #expect(streamed.tallies.statements == whole.statements.count)
+        #expect(streamed.isClean == whole.isClean)
+        // Without its lists, a report with exceptions counted is still not clean: cleanliness comes from the tallies.
+        var stripped = whole
+        stripped.exceptions = []
+        stripped.matching = nil
+        #expect(!stripped.isClean)
         // Its exceptions are the sync's own (fetch failures, conflicts); the rest went to the file as found.
         let fromSync: Set<ReportException.Kind> = [.fetchFailed, .conflict]
         #expect(streamed.tallies.exceptions == whole.exceptions.count)

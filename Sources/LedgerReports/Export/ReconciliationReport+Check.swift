@@ -2,8 +2,11 @@ import LedgerCore
 
 extension ReconciliationReport {
     /// Whether the report found nothing to act on: no exception and no statement line left unmatched.
+    ///
+    /// Counted from ``tallies``, so a streamed report (``ReportExporter/writeCSV(reader:parameters:statement:to:excel:)``),
+    /// which keeps only the sync's exceptions, is not called clean for want of the rest.
     public var isClean: Bool {
-        exceptions.isEmpty && (matching?.lines.allSatisfy { $0.status == .matched } ?? true)
+        tallies.exceptions == 0 && (matching?.lines.allSatisfy { $0.status == .matched } ?? true)
     }
 
     /// The lines `ledgersync check` prints: one summary line when clean, else one line per finding in the form
@@ -11,10 +14,10 @@ extension ReconciliationReport {
     public var checkLines: [String] {
         let zone = parameters.zone
         guard !isClean else {
-            let passed = checks.filter { $0.verdict == .pass }.count
-            let skipped = checks.filter { $0.verdict == .skipped }.count
+            let passed = tallies.checksPassed
+            let skipped = tallies.checksSkipped
             var line =
-                "ok: \(statements.count) accounts reconciled for \(zone.format(parameters.from)) – "
+                "ok: \(tallies.statements) accounts reconciled for \(zone.format(parameters.from)) – "
                 + "\(zone.format(parameters.to)), \(passed) checks passed, \(skipped) skipped, 0 exceptions"
             if let matching { line += ", \(matching.count(.matched)) statement lines matched" }
             return [line]
