@@ -33,15 +33,16 @@ public struct PendingObservation: Sendable {
 
 extension LedgerTransaction {
     /// Records many observations of one source, with exactly the results and effects of recording them one by one
-    /// in order with ``record(_:raw:sourceID:runID:clockSkewMilliseconds:contentHash:)``.
+    /// in order with ``record(_:raw:sourceID:runID:clockSkewMilliseconds:contentHash:)``: the same rows, ids
+    /// included.
     ///
-    /// Most observations of a large replay repeat what the ledger holds. Those are told apart for the whole batch by
-    /// one statement, and only the account rows registering them would change are written (those whose last-seen
-    /// time and run alone change, by one more), instead of three statements each;
-    /// everything else (new accounts, changes, conflicts, an account twice in the batch) takes the one-by-one path
-    /// in order. An observation counts as unchanged here only when the one-by-one path would find it so: its
-    /// account exists and appears once in the batch, its current version is present with the same content hash,
-    /// its gmtModified is not beyond the clock-skew limit, and its parent (if it names one) is known already.
+    /// What each observation does is worked out for the whole batch from one statement over its accounts. The
+    /// common cases are then written set-based: an unchanged observation only registers its account (and rows that
+    /// would not change are not written); a new account's first version, and a newer version of an account's present
+    /// one, are inserted many rows to a statement with the ids SQLite would have given them. Everything else (an
+    /// account twice in the batch, a gmtModified beyond the clock-skew limit, a parent the ledger does not know yet,
+    /// an account that is gone or has no version, anything at or before the current version's valid time) takes the
+    /// one-by-one path, in order: the set-based rows before it are written first.
     ///
     /// - Returns: One result per observation, in order.
     public func record(
@@ -50,30 +51,40 @@ extension LedgerTransaction {
     ) throws -> [ObservationResult] {
         guard !batch.isEmpty else { return [] }
         let hashes = batch.map { $0.contentHash ?? $0.observation.contentHash }
-        let touches = try unchangedInBatch(
+        let plans = try plan(
             batch, hashes: hashes, sourceID: sourceID, runID: runID, clockSkewMilliseconds: clockSkewMilliseconds)
-        try apply(touches.compactMap { $0 })
-        var results: [ObservationResult] = []
-        results.reserveCapacity(batch.count)
-        for (index, pending) in batch.enumerated() {
-            if touches[index] != nil {
-                results.append(.unchanged)
-                continue
-            }
-            let tx = pending.at.map(recorded(at:)) ?? self
-            results.append(
-                try tx.record(
+        try apply(plans.compactMap(\.touch))
+        var results = [ObservationResult?](repeating: nil, count: batch.count)
+        var group: [Int] = []
+        for (index, plan) in plans.enumerated() {
+            switch plan {
+            case .unchanged:
+                results[index] = .unchanged
+            case .newAccount, .newer:
+                group.append(index)
+            case .oneByOne:
+                try writeVersions(group, of: batch, plans: plans, hashes: hashes, sourceID: sourceID, runID: runID) {
+                    results[$0] = .added(versionID: $1)
+                }
+                group.removeAll(keepingCapacity: true)
+                let pending = batch[index]
+                let tx = pending.at.map(recorded(at:)) ?? self
+                results[index] = try tx.record(
                     pending.observation, evidence: pending.evidence, sourceID: sourceID, runID: runID,
-                    clockSkewMilliseconds: clockSkewMilliseconds, contentHash: hashes[index]))
+                    clockSkewMilliseconds: clockSkewMilliseconds, contentHash: hashes[index])
+            }
         }
-        return results
+        try writeVersions(group, of: batch, plans: plans, hashes: hashes, sourceID: sourceID, runID: runID) {
+            results[$0] = .added(versionID: $1)
+        }
+        return results.map { $0! }
     }
 
-    /// For each observation of the batch that repeats the current version of an account appearing once in the
-    /// batch, what registering its account would write; `nil` for the others.
-    private func unchangedInBatch(
+    /// What the one-by-one path would do with each observation, where the batch can do it set-based; `.oneByOne`
+    /// for the rest.
+    private func plan(
         _ batch: [PendingObservation], hashes: [String], sourceID: Int64, runID: Int64?, clockSkewMilliseconds: Int64
-    ) throws -> [AccountTouch?] {
+    ) throws -> [BatchPlan] {
         let keys = batch.map { $0.observation.account.description }
         var occurrences: [String: Int] = [:]
         occurrences.reserveCapacity(keys.count)
@@ -81,67 +92,172 @@ extension LedgerTransaction {
         var candidates: [Int] = []
         candidates.reserveCapacity(batch.count)
         for (index, pending) in batch.enumerated() where occurrences[keys[index]] == 1 {
-            let limit = (pending.at ?? now).millisecondsSinceEpoch + clockSkewMilliseconds
+            let limit = at(pending) + clockSkewMilliseconds
             if let modified = pending.observation.sourceModifiedAt, modified.millisecondsSinceEpoch > limit { continue }
             candidates.append(index)
         }
-        var touches = [AccountTouch?](repeating: nil, count: batch.count)
-        guard !candidates.isEmpty else { return touches }
-        // The parents named, by key, among those the ledger knows: one named but unknown is registered (or not) by
-        // the one-by-one path.
-        let parentKeys = Set(candidates.compactMap { batch[$0].observation.parent?.description })
-        var parents: [String: Int64] = [:]
-        if !parentKeys.isEmpty {
-            let named = Array(parentKeys)
-            for row in try db.fetchAll(
-                sql: """
-                    SELECT j.key, p.id FROM json_each(?1) AS j
-                    CROSS JOIN account AS p ON p.source_id = ?2 AND p.account_key = j.value
-                    """,
-                arguments: [Self.jsonArray(named), sourceID], { (Int($0.int64(0)), $0.int64(1)) })
-            {
-                parents[named[row.0]] = row.1
-            }
-        }
+        var plans = [BatchPlan](repeating: .oneByOne, count: batch.count)
+        guard !candidates.isEmpty else { return plans }
+        let parents = try knownAccounts(
+            Set(candidates.compactMap { batch[$0].observation.parent?.description }), sourceID: sourceID)
         // The keys as a flat JSON array of strings: each element is the value itself, with no second parse. CROSS
         // JOIN keeps the batch the outer loop, each row one index search; left to itself, the planner scans every
         // account of the source and the batch for each.
-        let stored = try db.fetchAll(
+        var stored = [StoredAccount?](repeating: nil, count: batch.count)
+        var current = [LiveVersion?](repeating: nil, count: batch.count)
+        _ = try db.fetchAll(
             sql: """
                 SELECT j.key, a.id, a.display_name, a.parent_account_id, a.last_seen_at, a.last_run_id,
-                    v.content_hash, v.state = 'present'
+                    v.id, v.valid_from, v.content_hash, v.state = 'present'
                 FROM json_each(?1) AS j
                 CROSS JOIN account AS a ON a.source_id = ?2 AND a.account_key = j.value
-                JOIN balance_version AS v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                LEFT JOIN balance_version AS v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
                 """,
             arguments: [Self.jsonArray(candidates.map { keys[$0] }), sourceID]
         ) { columns in
-            (
-                index: candidates[Int(columns.int64(0))],
-                account: StoredAccount(
-                    id: columns.int64(1), displayName: columns.optionalText(2), parentID: columns.optionalInt64(3),
-                    lastSeenAt: columns.int64(4), lastRunID: columns.optionalInt64(5)),
-                hash: columns.text(6), present: columns.bool(7)
-            )
+            let index = candidates[Int(columns.int64(0))]
+            stored[index] = StoredAccount(
+                id: columns.int64(1), displayName: columns.optionalText(2), parentID: columns.optionalInt64(3),
+                lastSeenAt: columns.int64(4), lastRunID: columns.optionalInt64(5))
+            if !columns.isNull(6) {
+                current[index] = LiveVersion(
+                    id: columns.int64(6), validFrom: columns.int64(7), validTo: nil, contentHash: columns.text(8),
+                    state: columns.bool(9) ? .present : .gone)
+            }
         }
-        for row in stored where row.present && row.hash == hashes[row.index] {
-            let observation = batch[row.index].observation
+        for index in candidates {
+            let observation = batch[index].observation
+            // A parent named but unknown is registered (or not) by the one-by-one path.
             var parentID: Int64? = nil
             if let parent = observation.parent {
                 guard let id = parents[parent.description] else { continue }
                 parentID = id
             }
+            guard let account = stored[index] else {
+                plans[index] = .newAccount(parentID: parentID)
+                continue
+            }
+            // No version (only failed fetches so far) or gone: the one-by-one path.
+            guard let version = current[index], version.state == .present else { continue }
             // The upsert of registerAccount, worked out here: given values replace stored ones, the last-seen time
             // only moves forward.
-            let account = row.account
-            touches[row.index] = AccountTouch(
-                id: account.id, stored: account,
-                displayName: observation.displayName ?? account.displayName, parentID: parentID ?? account.parentID,
-                lastSeenAt: max(account.lastSeenAt, (batch[row.index].at ?? now).millisecondsSinceEpoch),
+            let touch = AccountTouch(
+                id: account.id, stored: account, displayName: observation.displayName ?? account.displayName,
+                parentID: parentID ?? account.parentID, lastSeenAt: max(account.lastSeenAt, at(batch[index])),
                 lastRunID: runID ?? account.lastRunID)
+            if version.contentHash == hashes[index] {
+                plans[index] = .unchanged(touch)
+                continue
+            }
+            // As the one-by-one path: without a gmtModified, a change starts just after the current version.
+            var validFrom = observation.validFrom.millisecondsSinceEpoch
+            if observation.sourceModifiedAt == nil, validFrom <= version.validFrom { validFrom = version.validFrom + 1 }
+            if validFrom > version.validFrom {
+                plans[index] = .newer(touch, closing: version.id, validFrom: validFrom)
+            }
         }
-        return touches
+        return plans
     }
+
+    /// The ids of the accounts of the source with these keys that the ledger knows, by key.
+    private func knownAccounts(_ keys: Set<String>, sourceID: Int64) throws -> [String: Int64] {
+        guard !keys.isEmpty else { return [:] }
+        let named = Array(keys)
+        var known: [String: Int64] = [:]
+        _ = try db.fetchAll(
+            sql: """
+                SELECT j.key, p.id FROM json_each(?1) AS j
+                CROSS JOIN account AS p ON p.source_id = ?2 AND p.account_key = j.value
+                """,
+            arguments: [Self.jsonArray(named), sourceID]
+        ) { known[named[Int($0.int64(0))]] = $0.int64(1) }
+        return known
+    }
+
+    /// The recorded time of what a pending observation adds, in milliseconds.
+    private func at(_ pending: PendingObservation) -> Int64 { (pending.at ?? now).millisecondsSinceEpoch }
+
+    /// Writes the versions of a run of new accounts and newer versions, in batch order, many rows to a statement:
+    /// the new accounts, the raw responses, the current versions closed, the new versions and their details, each
+    /// with the ids the one-by-one path would have given them. `added` receives each index and its version's id.
+    private func writeVersions(
+        _ group: [Int], of batch: [PendingObservation], plans: [BatchPlan], hashes: [String], sourceID: Int64,
+        runID: Int64?, added: (Int, Int64) -> Void
+    ) throws {
+        guard let versionIDs = try nextIDs(group.count, in: "balance_version") else { return }
+        var accountIDs: [Int: Int64] = [:]
+        var closing: [DatabaseValue] = []
+        var newAccounts: [Int] = []
+        for index in group {
+            switch plans[index] {
+            case .newAccount: newAccounts.append(index)
+            case .newer(let touch, let version, let validFrom):
+                accountIDs[index] = touch.id
+                closing += [version.databaseValue, validFrom.databaseValue]
+            case .unchanged, .oneByOne: preconditionFailure("only new accounts and newer versions are written here")
+            }
+        }
+        if let ids = try nextIDs(newAccounts.count, in: "account") {
+            var accounts = AccountRows()
+            for (id, index) in zip(ids, newAccounts) {
+                guard case .newAccount(let parentID) = plans[index] else { continue }
+                let observation = batch[index].observation
+                accountIDs[index] = id
+                accounts.append(
+                    id: id, sourceID: sourceID, key: observation.account, displayName: observation.displayName,
+                    parentID: parentID, seenAt: at(batch[index]), runID: runID)
+            }
+            try accounts.execute(db)
+        }
+        var rawIDs: [Int: Int64] = [:]
+        var newRaws: [(index: Int, raw: RawResponseRecord)] = []
+        for index in group {
+            switch batch[index].evidence {
+            case .new(let raw): newRaws.append((index, raw))
+            case .stored(let id): rawIDs[index] = id
+            }
+        }
+        var raws = RawRows()
+        if let ids = try nextIDs(newRaws.count, in: "raw_response") {
+            for (id, new) in zip(ids, newRaws) {
+                raws.append(new.raw, id: id, sourceID: sourceID, runID: runID)
+                rawIDs[new.index] = id
+            }
+        }
+        try raws.execute(db)
+        if !closing.isEmpty { try Self.closeVersions.execute(db, values: closing) }
+        var versions = VersionRows()
+        var details = DetailRows()
+        var scales: [(unit: MoneyUnit, scale: Int)] = []
+        for (versionID, index) in zip(versionIDs, group) {
+            let observation = batch[index].observation
+            let validFrom: Int64
+            if case .newer(_, _, let from) = plans[index] {
+                validFrom = from
+            } else {
+                validFrom = observation.validFrom.millisecondsSinceEpoch
+            }
+            versions.append(
+                observation, hash: hashes[index], id: versionID, accountID: accountIDs[index]!, validFrom: validFrom,
+                validTo: nil, recordedAt: at(batch[index]), rawID: rawIDs[index], runID: runID)
+            details.append(observation.details, versionID: versionID)
+            let scale = observation.amounts.reduce(0) { max($0, $1?.scale ?? 0) }
+            if let known = scales.firstIndex(where: { $0.unit == observation.figures.unit }) {
+                scales[known].scale = max(scales[known].scale, scale)
+            } else {
+                scales.append((observation.figures.unit, scale))
+            }
+            added(index, versionID)
+        }
+        try versions.execute(db)
+        try details.execute(db)
+        for (unit, scale) in scales { try widenScale(of: unit, to: scale) }
+    }
+
+    /// Closes current versions at the valid time of the versions that follow them: (version id, valid to) rows.
+    private static let closeVersions = RowsStatement(
+        "UPDATE balance_version SET valid_to = c.column2 FROM (VALUES ", row: "(?, ?)",
+        suffix: ") AS c WHERE balance_version.id = c.column1")
 
     /// Writes what the touches change: the common case (only the last-seen time and run, the same for all) as one
     /// statement, anything else an account at a time; an account with nothing to change is not written.
@@ -189,6 +305,26 @@ extension LedgerTransaction {
         }
         json.append(UInt8(ascii: "]"))
         return String(decoding: json, as: UTF8.self)
+    }
+}
+
+/// What a batch does with one observation.
+private enum BatchPlan {
+    /// What the one-by-one path does, in order.
+    case oneByOne
+    /// It repeats the account's present version: only the account is registered.
+    case unchanged(AccountTouch)
+    /// The first version of an account new to the ledger, whose parent (if named) the ledger knows.
+    case newAccount(parentID: Int64?)
+    /// A version after the account's present one, which it closes at `validFrom`.
+    case newer(AccountTouch, closing: Int64, validFrom: Int64)
+
+    /// What registering the account again writes to its row, for an account the ledger has.
+    var touch: AccountTouch? {
+        switch self {
+        case .unchanged(let touch), .newer(let touch, _, _): touch
+        case .oneByOne, .newAccount: nil
+        }
     }
 }
 

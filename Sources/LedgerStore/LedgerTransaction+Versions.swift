@@ -200,76 +200,17 @@ extension LedgerTransaction {
         _ observation: BalanceObservation, hash: String, accountID: Int64, validFrom: Int64, validTo: Int64?,
         rawID: Int64?, runID: Int64?
     ) throws -> Int64 {
-        let figures = observation.figures
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO balance_version (account_id, valid_from, valid_to, recorded_at, state, unit,
-                    available_balance_whole, available_balance_nanos, credit_limit_whole, credit_limit_nanos,
-                    used_whole, used_nanos, frozen_whole, frozen_nanos, total_available_whole, total_available_nanos,
-                    overdue_whole, overdue_nanos, content_hash, source_modified_at, observed_at, run_id, raw_response_id)
-                VALUES (?, ?, ?, ?, 'present', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(
-            arguments: StatementArguments(
-                [accountID, validFrom, validTo, now.millisecondsSinceEpoch, figures.unit.name]
-                    + StoredAmount.parts(figures.availableBalance) + StoredAmount.parts(figures.creditLimit)
-                    + StoredAmount.parts(figures.used) + StoredAmount.parts(figures.frozen)
-                    + StoredAmount.parts(figures.totalAvailable) + StoredAmount.parts(figures.overdue)
-                    + [
-                        hash, observation.sourceModifiedAt?.millisecondsSinceEpoch,
-                        observation.observedAt.millisecondsSinceEpoch, runID, rawID,
-                    ]))
+        var version = VersionRows()
+        version.append(
+            observation, hash: hash, id: nil, accountID: accountID, validFrom: validFrom, validTo: validTo,
+            recordedAt: now.millisecondsSinceEpoch, rawID: rawID, runID: runID)
+        try version.execute(db)
         let versionID = db.lastInsertedRowID
-        try insertDetails(observation.details, versionID: versionID)
-        try widenScale(of: figures.unit, toHold: observation.amounts)
+        var details = DetailRows()
+        details.append(observation.details, versionID: versionID)
+        try details.execute(db)
+        try widenScale(of: observation.figures.unit, toHold: observation.amounts)
         return versionID
-    }
-
-    private func insertDetails(_ details: SourceDetails, versionID: Int64) throws {
-        switch details {
-        case .modelRouter(let d):
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO modelrouter_balance_detail (version_id, remote_id, balance_type, enable_balance,
-                        gmt_create, gmt_modified) VALUES (?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                versionID, d.remoteID, d.balanceType, d.enableBalance, d.gmtCreate?.millisecondsSinceEpoch,
-                d.gmtModified?.millisecondsSinceEpoch,
-            ])
-        case .dmsCredit(let d):
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO dms_credit_detail (version_id, available_amount_whole, available_amount_nanos,
-                        total_used_limit_whole, total_used_limit_nanos, is_unlimited_credit, is_expired,
-                        setting_credit, credit_mode, account_days, account_days_text, credit_end_time, org_type,
-                        is_checked_name) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: StatementArguments(
-                    [versionID] + StoredAmount.parts(d.availableAmount) + StoredAmount.parts(d.totalUsedLimit)
-                        + [
-                            d.isUnlimitedCredit, d.isExpired, d.settingCredit, d.creditMode, d.accountDays,
-                            d.accountDaysText, d.creditEndTime, d.orgType, d.isCheckedName,
-                        ]))
-        case .twccWallet(let d):
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO twcc_wallet_detail (version_id, project_name, wallet_name, wallet_id, wallet_type,
-                        is_mother, owner_account, owner_name, original_quota_whole, original_quota_nanos,
-                        prj_credit_quota_whole, prj_credit_quota_nanos, prj_poc_quota_whole, prj_poc_quota_nanos,
-                        prj_su_quota_whole, prj_su_quota_nanos, prj_obtained_su_whole, prj_obtained_su_nanos)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(
-                arguments: StatementArguments(
-                    [
-                        versionID, d.projectName, d.walletName, d.walletID, d.walletType, d.isMother, d.ownerAccount,
-                        d.ownerName,
-                    ] + StoredAmount.parts(d.originalQuota) + StoredAmount.parts(d.projectCreditQuota)
-                        + StoredAmount.parts(d.projectPocQuota) + StoredAmount.parts(d.projectSUQuota)
-                        + StoredAmount.parts(d.projectObtainedSU)))
-        }
     }
 
     /// Re-records a superseded version's content over a shorter valid interval, with its details.

@@ -49,12 +49,6 @@ public struct LedgerTransaction {
     func registerAccount(
         sourceID: Int64, key: AccountKey, displayName: String?, parent: AccountKey?, seen: Bool, runID: Int64?
     ) throws -> (id: Int64, created: Bool) {
-        var columns: (Int64?, Int64?, Int64?, String?, String?) = (nil, nil, nil, nil, nil)
-        switch key {
-        case .modelRouter(let clientID): columns.0 = clientID
-        case .dmsCredit(let orgID, let orgType): (columns.1, columns.2) = (orgID, orgType)
-        case .twccWallet(let project, let wallet): (columns.3, columns.4) = (project, wallet)
-        }
         let parentID = try parent.flatMap { try existingAccountID(sourceID: sourceID, key: $0) }
         // No RETURNING: SQLite collects returned rows in a temporary table first, a cost on every target of a
         // first sync. An upsert's update leaves the last inserted row id alone, so a changed one means a new row.
@@ -71,10 +65,12 @@ public struct LedgerTransaction {
                     last_seen_at = CASE WHEN ? THEN max(account.last_seen_at, excluded.last_seen_at)
                         ELSE account.last_seen_at END
                 """
-        ).execute(arguments: [
-            sourceID, key.kind.rawValue, columns.0, columns.1, columns.2, columns.3, columns.4, displayName,
-            parentID, now.millisecondsSinceEpoch, now.millisecondsSinceEpoch, runID, seen,
-        ])
+        ).execute(
+            arguments: StatementArguments(
+                [sourceID.databaseValue, key.kind.rawValue.databaseValue] + key.storedColumns + [
+                    displayName.databaseValue, parentID.databaseValue, now.millisecondsSinceEpoch.databaseValue,
+                    now.millisecondsSinceEpoch.databaseValue, runID.databaseValue, seen.databaseValue,
+                ]))
         let inserted = db.lastInsertedRowID
         if inserted != before { return (inserted, true) }
         guard let id = try existingAccountID(sourceID: sourceID, key: key) else {
@@ -92,17 +88,9 @@ public struct LedgerTransaction {
 
     /// Stores a response's exact bytes and returns its id.
     public func insertRaw(_ raw: RawResponseRecord, sourceID: Int64, runID: Int64?) throws -> Int64 {
-        try db.cachedStatement(
-            sql: """
-                INSERT INTO raw_response (run_id, source_id, method, url, action, http_status, date_header_at,
-                    received_at, request_id, sha256, body)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """
-        ).execute(arguments: [
-            runID, sourceID, raw.method, raw.url, raw.action, raw.httpStatus,
-            raw.dateHeaderAt?.millisecondsSinceEpoch, raw.receivedAt.millisecondsSinceEpoch, raw.requestID,
-            sha256Hex(raw.body), Data(raw.body),
-        ])
+        var row = RawRows()
+        row.append(raw, id: nil, sourceID: sourceID, runID: runID)
+        try row.execute(db)
         return db.lastInsertedRowID
     }
 

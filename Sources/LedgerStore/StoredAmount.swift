@@ -21,7 +21,11 @@ extension LedgerTransaction {
     /// Widens a unit's display scale (`unit_scale`) so that every amount of the unit shows all its digits; in the
     /// transaction that stores the amounts, so a reader never sees an amount wider than its unit's scale.
     func widenScale(of unit: MoneyUnit, toHold amounts: [FixedDecimal?]) throws {
-        let scale = amounts.reduce(0) { max($0, $1?.scale ?? 0) }
+        try widenScale(of: unit, to: amounts.reduce(0) { max($0, $1?.scale ?? 0) })
+    }
+
+    /// Widens a unit's display scale to at least `scale`.
+    func widenScale(of unit: MoneyUnit, to scale: Int) throws {
         // Most amounts need no more than the minimum: no statement at all for them.
         guard scale > FixedDecimal.minimumDisplayScale else { return }
         try db.cachedStatement(
