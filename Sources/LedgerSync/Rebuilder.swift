@@ -29,35 +29,47 @@ public struct Rebuilder: Sendable {
         public var gone = 0
     }
 
-    /// Rebuilds. The tables are cleared in the first transaction; the facts are then replayed in order, each at its
-    /// own time, up to ``factsPerTransaction`` of them per transaction, the balances of a run of one source's
-    /// responses recorded as one batch (``LedgerTransaction/record(batch:sourceID:runID:clockSkewMilliseconds:)``).
-    /// - Throws: ``StoreError``.
+    /// Rebuilds, in one transaction: the derived tables are cleared and every fact is replayed in order, each at
+    /// its own time, up to ``factsPerBatch`` at a time, the balances of a run of one source's responses recorded as
+    /// one batch (``LedgerTransaction/record(batch:sourceID:runID:clockSkewMilliseconds:)``).
+    ///
+    /// One transaction, because the facts are found through what was derived from them (a raw response with a
+    /// version, a gone marker that is a version): a rebuild that committed the cleared tables and then stopped (a
+    /// kill, a full disk) lost every fact it had not replayed yet, and readers saw a half-rebuilt ledger meanwhile.
+    /// Now a rebuild that stops leaves the ledger as it was, and readers see the old ledger until it commits.
+    /// - Throws: ``StoreError``; nothing is changed.
     public func run() async throws(StoreError) -> Report {
         let events = try database.rebuildEvents()
-        try await database.transaction { tx in try tx.clearDerivedTables() }
         let units = Dictionary(uniqueKeysWithValues: configuration.sources.map { ($0.name, $0.unit) })
         let skew = configuration.clockSkewSeconds * 1000
-        var report = Report()
-        var start = 0
-        while start < events.count {
-            let chunk = Array(events[start..<min(start + Self.factsPerTransaction, events.count)])
-            start += chunk.count
-            let delta = try await database.transaction(at: chunk[0].at) { tx in
-                try Self.replay(chunk, tx: tx, units: units, skew: skew)
+        let rebuild: @Sendable (LedgerTransaction) throws -> Report = { tx in
+            try tx.clearDerivedTables()
+            var report = Report()
+            var first = 0
+            while first < events.count {
+                let chunk = Array(events[first..<min(first + Self.factsPerBatch, events.count)])
+                first += chunk.count
+                let delta = try Self.replay(chunk, tx: tx, units: units, skew: skew)
+                report.responses += delta.responses
+                report.versions += delta.versions
+                report.movements += delta.movements
+                report.gone += delta.gone
             }
-            report.responses += delta.responses
-            report.versions += delta.versions
-            report.movements += delta.movements
-            report.gone += delta.gone
+            return report
         }
+        // Each fact is recorded at its own time; the transaction's own time matters only when there is none.
+        let report =
+            if let start = events.first?.at {
+                try await database.transaction(at: start, rebuild)
+            } else {
+                try await database.transaction(rebuild)
+            }
         logger.info("rebuilt the ledger from raw responses", metadata: ["responses": "\(report.responses)"])
         return report
     }
 
-    /// Facts replayed per transaction: a transaction per fact made a rebuild of a large capture a commit per
-    /// response.
-    static let factsPerTransaction = 1_000
+    /// Facts replayed at a time: a batch of a source's balances is at most this long.
+    static let factsPerBatch = 1_000
 
     /// Replays `events` in order, each at its own time; consecutive balances of one source go as one batch.
     private static func replay(

@@ -114,4 +114,100 @@ struct CrashSafetyTests {
             #expect(killedMidway >= 25, "only \(killedMidway) of 50 kills hit a running sync (seed \(seed))")
         }
     }
+
+    @Test("kill -9 during rebuild at random points: the ledger is the one before or the rebuilt one, never half")
+    func killNineRebuild() async throws {
+        let binary = try CLI.binary()
+        try await withSyncHarness(
+            SimulatorConfiguration(modelRouterClients: 200, dmsOrgs: 50, twccProjects: 2, changePercent: 100)
+        ) { harness in
+            // Several syncs, so that a rebuild replays over a thousand facts, most of them through the batch's
+            // set-based writes (new accounts, then newer versions), and movements and gone accounts.
+            let orgs = "[" + (101...150).map(String.init).joined(separator: ", ") + "]"
+            let text = harness.configText(dmsOrgs: orgs)
+            for round in 0..<4 {
+                if round == 2 { harness.simulator.world.setClientDeleted(1004, true) }
+                _ = try await harness.sync(try harness.configuration(text))
+                harness.simulator.world.advance(seconds: 3_600)
+            }
+            await harness.simulator.stop()
+            let reference = try LedgerDatabase.open(path: harness.databasePath, logger: SyncHarness.quiet)
+            let referenceDigest = try reference.normalizedDigest()
+            try reference.close()
+            let original = try Data(contentsOf: URL(fileURLWithPath: harness.databasePath))
+
+            var environment = ProcessInfo.processInfo.environment
+            for (name, value) in SyncHarness.environment { environment[name] = value }
+            /// A copy of the synced ledger and a config naming it.
+            func ledgerCopy(_ index: Int) throws -> (config: String, path: String) {
+                let path = harness.directory + "/rebuild-\(index).sqlite"
+                try original.write(to: URL(fileURLWithPath: path))
+                let config = harness.directory + "/rebuild-\(index).toml"
+                try Data(
+                    text.replacingOccurrences(
+                        of: "path = \"ledger.sqlite\"", with: "path = \"rebuild-\(index).sqlite\""
+                    ).utf8
+                ).write(to: URL(fileURLWithPath: config))
+                return (config, path)
+            }
+            func launch(_ config: String) throws -> Process {
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: binary)
+                process.arguments = ["rebuild", "--config", config]
+                process.environment = environment
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                return process
+            }
+            // The kills are spread over the shortest of three uninterrupted rebuilds.
+            let clock = ContinuousClock()
+            var shortest = Duration.seconds(3600)
+            for attempt in 0..<3 {
+                let timing = try launch(try ledgerCopy(900 + attempt).config)
+                let started = clock.now
+                try await CLI.exit(of: timing, started: true)
+                shortest = min(shortest, clock.now - started)
+                #expect(timing.terminationStatus == 0)
+            }
+            let milliseconds =
+                shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
+            let window = max(milliseconds * 8 / 10, 40)
+            let seed =
+                ProcessInfo.processInfo.environment["LEDGERSYNC_KILL_SEED"].flatMap(UInt64.init)
+                ?? UInt64.random(in: 1...UInt64.max)
+            print("kill -9 rebuild test: seed \(seed), window \(window) ms (LEDGERSYNC_KILL_SEED=\(seed) repeats it)")
+            var points = SplitMix64(seed: seed)
+            var killedMidway = 0
+            for index in 0..<10 {
+                let (config, path) = try ledgerCopy(index)
+                let process = try launch(config)
+                try await Task.sleep(for: .milliseconds(Int64(points.next() % UInt64(window + 1))))
+                if process.isRunning {
+                    kill(process.processIdentifier, SIGKILL)
+                    killedMidway += 1
+                }
+                try await CLI.exit(of: process, started: true)
+                let queue = try DatabaseQueue(path: path)
+                let verdict = try await queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+                let foreignKeys = try await queue.read { db in
+                    try Int.fetchOne(db, sql: "SELECT count(*) FROM pragma_foreign_key_check") ?? -1
+                }
+                try queue.close()
+                #expect(verdict == ["ok"], "run \(index), seed \(seed)")
+                #expect(foreignKeys == 0, "run \(index), seed \(seed)")
+                // Killed before its commit, the rebuild changed nothing; after, it is done. Both hold the same facts.
+                let database = try LedgerDatabase.open(path: path, logger: SyncHarness.quiet)
+                #expect(try database.normalizedDigest() == referenceDigest, "run \(index), seed \(seed)")
+                // And a rebuild afterwards completes.
+                _ = try await Rebuilder(
+                    configuration: try SyncConfiguration.load(path: config, environment: SyncHarness.environment),
+                    database: database, logger: SyncHarness.quiet
+                ).run()
+                #expect(try database.normalizedDigest() == referenceDigest, "run \(index), seed \(seed)")
+                try database.close()
+            }
+            #expect(killedMidway >= 5, "only \(killedMidway) of 10 kills hit a running rebuild (seed \(seed))")
+        }
+    }
 }
