@@ -28,8 +28,8 @@ extension MoneyUnit {
     static let cny = try! MoneyUnit("CNY")
 }
 
-/// Child: N observations through the real write path (versions, conflicts, raw responses), a batch of 1,000 per
-/// transaction, as a rebuild records them.
+/// Child: N observations through the real write path (versions, conflicts, raw responses), in batches of 1,000 in
+/// one transaction, as a rebuild records them.
 struct WritePath: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "write-path", shouldDisplay: false)
     @Option var db: String
@@ -39,29 +39,35 @@ struct WritePath: AsyncParsableCommand {
     func run() async throws {
         let database = try LedgerDatabase.open(path: db, logger: quietLogger)
         let start = Instant(year: 2026, month: 11, day: 1)
-        for round in 0..<rounds {
-            let at = start.adding(seconds: Int64(round) * 3600)
-            var index = 0
-            while index < accounts {
-                let range = index..<min(index + 1000, accounts)
-                index = range.upperBound
-                try await database.transaction(at: at) { tx in
-                    let source = try tx.sourceID(name: "dms", kind: .dmsCredit)
-                    let batch = range.map { i in
-                        let observation = benchObservation(account: i, round: round, at: at)
-                        // The response body stands for what the network brings; its content hash is computed once,
-                        // as a sync does before the write.
-                        let content = observation.contentJSONBytes
-                        let raw = RawResponseRecord(
-                            method: "GET", url: "/credit?org_id=\(i + 1)", action: nil, httpStatus: 200,
-                            dateHeaderAt: at, receivedAt: at, requestID: nil, body: content)
-                        return PendingObservation(observation, raw: raw, contentHash: sha256Hex(content))
-                    }
-                    _ = try tx.record(batch: batch, sourceID: source, runID: nil)
+        let (accounts, rounds) = (self.accounts, self.rounds)
+        try await database.transaction(at: start) { tx in
+            let source = try tx.sourceID(name: "dms", kind: .dmsCredit)
+            for round in 0..<rounds {
+                let at = start.adding(seconds: Int64(round) * 3600)
+                var index = 0
+                while index < accounts {
+                    let range = index..<min(index + 1000, accounts)
+                    index = range.upperBound
+                    _ = try tx.recorded(at: at).record(
+                        batch: Self.batch(range, round: round, at: at), sourceID: source, runID: nil)
                 }
             }
         }
         try database.close()
+    }
+
+    /// The observations of accounts `range` in `round`, each with the response it came from.
+    static func batch(_ range: Range<Int>, round: Int, at: Instant) -> [PendingObservation] {
+        range.map { i in
+            let observation = benchObservation(account: i, round: round, at: at)
+            // The response body stands for what the network brings; its content hash is computed once,
+            // as a sync does before the write.
+            let content = observation.contentJSONBytes
+            let raw = RawResponseRecord(
+                method: "GET", url: "/credit?org_id=\(i + 1)", action: nil, httpStatus: 200,
+                dateHeaderAt: at, receivedAt: at, requestID: nil, body: content)
+            return PendingObservation(observation, raw: raw, contentHash: sha256Hex(content))
+        }
     }
 }
 
