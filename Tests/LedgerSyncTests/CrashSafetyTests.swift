@@ -33,8 +33,6 @@ struct CrashSafetyTests {
             let referenceDigest = try LedgerDatabase.open(path: reference.storePath, logger: SyncHarness.quiet)
                 .normalizedDigest()
 
-            var environment = ProcessInfo.processInfo.environment
-            for (name, value) in SyncHarness.environment { environment[name] = value }
             func configFile(_ index: Int) throws -> String {
                 let path = harness.directory + "/crash-\(index).toml"
                 let text = harness.configText(dmsOrgs: orgs)
@@ -43,49 +41,15 @@ struct CrashSafetyTests {
                 return path
             }
             func launch(_ config: String) throws -> Process {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = ["sync", "--config", config, "--from", capture, "--quiet"]
-                process.environment = environment
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
+                try Self.launch(binary, ["sync", "--config", config, "--from", capture, "--quiet"])
             }
-
-            // How long an uninterrupted replay takes, to spread the kills over it. The shortest of three:
-            // the first launch pays for a cold page cache, and a window longer than a typical run would
-            // put kills after the exit (CI saw 20 of 50 land on a machine faster than the timing run).
-            let clock = ContinuousClock()
-            var shortest = Duration.seconds(3600)
-            for attempt in 0..<3 {
-                let timing = try launch(try configFile(900 + attempt))
-                let started = clock.now
-                try await CLI.exit(of: timing, started: true)
-                shortest = min(shortest, clock.now - started)
-                #expect(timing.terminationStatus == 0)
-            }
-            let milliseconds =
-                shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
-            let window = max(milliseconds * 8 / 10, 40)
-
-            // The kill points come from a seed, printed so that a failure can be run again with
-            // LEDGERSYNC_KILL_SEED=<seed>.
-            let seed =
-                ProcessInfo.processInfo.environment["LEDGERSYNC_KILL_SEED"].flatMap(UInt64.init)
-                ?? UInt64.random(in: 1...UInt64.max)
-            print("kill -9 test: seed \(seed), window \(window) ms (LEDGERSYNC_KILL_SEED=\(seed) repeats it)")
+            let window = try await Self.killWindow { try launch(try configFile(900 + $0)) }
+            let seed = Self.killSeed("kill -9 test", window: window)
             var points = SplitMix64(seed: seed)
             var killedMidway = 0
             for index in 0..<50 {
                 let config = try configFile(index)
-                let process = try launch(config)
-                try await Task.sleep(for: .milliseconds(Int64(points.next() % UInt64(window + 1))))
-                if process.isRunning {
-                    kill(process.processIdentifier, SIGKILL)
-                    killedMidway += 1
-                }
-                try await CLI.exit(of: process, started: true)
+                if try await Self.kill(try launch(config), within: window, points: &points) { killedMidway += 1 }
                 let path = harness.directory + "/crash-\(index).sqlite"
                 if FileManager.default.fileExists(atPath: path) {
                     let queue = try DatabaseQueue(path: path)
@@ -136,8 +100,6 @@ struct CrashSafetyTests {
             try reference.close()
             let original = try Data(contentsOf: URL(fileURLWithPath: harness.databasePath))
 
-            var environment = ProcessInfo.processInfo.environment
-            for (name, value) in SyncHarness.environment { environment[name] = value }
             /// A copy of the synced ledger and a config naming it.
             func ledgerCopy(_ index: Int) throws -> (config: String, path: String) {
                 let path = harness.directory + "/rebuild-\(index).sqlite"
@@ -151,43 +113,15 @@ struct CrashSafetyTests {
                 return (config, path)
             }
             func launch(_ config: String) throws -> Process {
-                let process = Process()
-                process.executableURL = URL(fileURLWithPath: binary)
-                process.arguments = ["rebuild", "--config", config]
-                process.environment = environment
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                return process
+                try Self.launch(binary, ["rebuild", "--config", config])
             }
-            // The kills are spread over the shortest of three uninterrupted rebuilds.
-            let clock = ContinuousClock()
-            var shortest = Duration.seconds(3600)
-            for attempt in 0..<3 {
-                let timing = try launch(try ledgerCopy(900 + attempt).config)
-                let started = clock.now
-                try await CLI.exit(of: timing, started: true)
-                shortest = min(shortest, clock.now - started)
-                #expect(timing.terminationStatus == 0)
-            }
-            let milliseconds =
-                shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
-            let window = max(milliseconds * 8 / 10, 40)
-            let seed =
-                ProcessInfo.processInfo.environment["LEDGERSYNC_KILL_SEED"].flatMap(UInt64.init)
-                ?? UInt64.random(in: 1...UInt64.max)
-            print("kill -9 rebuild test: seed \(seed), window \(window) ms (LEDGERSYNC_KILL_SEED=\(seed) repeats it)")
+            let window = try await Self.killWindow { try launch(try ledgerCopy(900 + $0).config) }
+            let seed = Self.killSeed("kill -9 rebuild test", window: window)
             var points = SplitMix64(seed: seed)
             var killedMidway = 0
             for index in 0..<10 {
                 let (config, path) = try ledgerCopy(index)
-                let process = try launch(config)
-                try await Task.sleep(for: .milliseconds(Int64(points.next() % UInt64(window + 1))))
-                if process.isRunning {
-                    kill(process.processIdentifier, SIGKILL)
-                    killedMidway += 1
-                }
-                try await CLI.exit(of: process, started: true)
+                if try await Self.kill(try launch(config), within: window, points: &points) { killedMidway += 1 }
                 let queue = try DatabaseQueue(path: path)
                 let verdict = try await queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
                 let foreignKeys = try await queue.read { db in
@@ -209,5 +143,55 @@ struct CrashSafetyTests {
             }
             #expect(killedMidway >= 5, "only \(killedMidway) of 10 kills hit a running rebuild (seed \(seed))")
         }
+    }
+
+    /// The CLI with `arguments` and the harness's credentials in its environment, its output discarded.
+    static func launch(_ binary: String, _ arguments: [String]) throws -> Process {
+        var environment = ProcessInfo.processInfo.environment
+        for (name, value) in SyncHarness.environment { environment[name] = value }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.environment = environment
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return process
+    }
+
+    /// The milliseconds to spread kills over: 80 % of the shortest of three uninterrupted runs. The first launch
+    /// pays for a cold page cache, and a window longer than a typical run would put kills after the exit (CI saw 20
+    /// of 50 land on a machine faster than the timing run).
+    static func killWindow(_ start: (Int) throws -> Process) async throws -> Int64 {
+        let clock = ContinuousClock()
+        var shortest = Duration.seconds(3600)
+        for attempt in 0..<3 {
+            let timing = try start(attempt)
+            let started = clock.now
+            try await CLI.exit(of: timing, started: true)
+            shortest = min(shortest, clock.now - started)
+            #expect(timing.terminationStatus == 0)
+        }
+        let milliseconds = shortest.components.seconds * 1000 + shortest.components.attoseconds / 1_000_000_000_000_000
+        return max(milliseconds * 8 / 10, 40)
+    }
+
+    /// The seed of the kill points, printed so that a failure can be run again with LEDGERSYNC_KILL_SEED=<seed>.
+    static func killSeed(_ test: String, window: Int64) -> UInt64 {
+        let seed =
+            ProcessInfo.processInfo.environment["LEDGERSYNC_KILL_SEED"].flatMap(UInt64.init)
+            ?? UInt64.random(in: 1...UInt64.max)
+        print("\(test): seed \(seed), window \(window) ms (LEDGERSYNC_KILL_SEED=\(seed) repeats it)")
+        return seed
+    }
+
+    /// Kills `process` with SIGKILL at the next random point of the window if it still runs then, and waits for it.
+    /// - Returns: Whether it was killed before it finished.
+    static func kill(_ process: Process, within window: Int64, points: inout SplitMix64) async throws -> Bool {
+        try await Task.sleep(for: .milliseconds(Int64(points.next() % UInt64(window + 1))))
+        let killed = process.isRunning
+        if killed { Glibc.kill(process.processIdentifier, SIGKILL) }
+        try await CLI.exit(of: process, started: true)
+        return killed
     }
 }
