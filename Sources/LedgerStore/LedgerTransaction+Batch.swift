@@ -55,15 +55,15 @@ extension LedgerTransaction {
             batch, hashes: hashes, sourceID: sourceID, runID: runID, clockSkewMilliseconds: clockSkewMilliseconds)
         try apply(plans.compactMap(\.touch))
         var results = [ObservationResult?](repeating: nil, count: batch.count)
-        var group: [Int] = []
+        var group: [(index: Int, write: SetWrite)] = []
         for (index, plan) in plans.enumerated() {
             switch plan {
             case .unchanged:
                 results[index] = .unchanged
-            case .newAccount, .newer:
-                group.append(index)
+            case .write(let write):
+                group.append((index, write))
             case .oneByOne:
-                try writeVersions(group, of: batch, plans: plans, hashes: hashes, sourceID: sourceID, runID: runID) {
+                try writeVersions(group, of: batch, hashes: hashes, sourceID: sourceID, runID: runID) {
                     results[$0] = .added(versionID: $1)
                 }
                 group.removeAll(keepingCapacity: true)
@@ -74,7 +74,7 @@ extension LedgerTransaction {
                     clockSkewMilliseconds: clockSkewMilliseconds, contentHash: hashes[index])
             }
         }
-        try writeVersions(group, of: batch, plans: plans, hashes: hashes, sourceID: sourceID, runID: runID) {
+        try writeVersions(group, of: batch, hashes: hashes, sourceID: sourceID, runID: runID) {
             results[$0] = .added(versionID: $1)
         }
         return results.map { $0! }
@@ -134,7 +134,7 @@ extension LedgerTransaction {
                 parentID = id
             }
             guard let account = stored[index] else {
-                plans[index] = .newAccount(parentID: parentID)
+                plans[index] = .write(.newAccount(parentID: parentID))
                 continue
             }
             // No version (only failed fetches so far) or gone: the one-by-one path.
@@ -153,7 +153,7 @@ extension LedgerTransaction {
             var validFrom = observation.validFrom.millisecondsSinceEpoch
             if observation.sourceModifiedAt == nil, validFrom <= version.validFrom { validFrom = version.validFrom + 1 }
             if validFrom > version.validFrom {
-                plans[index] = .newer(touch, closing: version.id, validFrom: validFrom)
+                plans[index] = .write(.newer(touch, closing: version.id, validFrom: validFrom))
             }
         }
         return plans
@@ -181,37 +181,35 @@ extension LedgerTransaction {
     /// the new accounts, the raw responses, the current versions closed, the new versions and their details, each
     /// with the ids the one-by-one path would have given them. `added` receives each index and its version's id.
     private func writeVersions(
-        _ group: [Int], of batch: [PendingObservation], plans: [BatchPlan], hashes: [String], sourceID: Int64,
+        _ group: [(index: Int, write: SetWrite)], of batch: [PendingObservation], hashes: [String], sourceID: Int64,
         runID: Int64?, added: (Int, Int64) -> Void
     ) throws {
         guard let versionIDs = try nextIDs(group.count, in: "balance_version") else { return }
         var accountIDs: [Int: Int64] = [:]
         var closing: [DatabaseValue] = []
-        var newAccounts: [Int] = []
-        for index in group {
-            switch plans[index] {
-            case .newAccount: newAccounts.append(index)
+        var newAccounts: [(index: Int, parentID: Int64?)] = []
+        for (index, write) in group {
+            switch write {
+            case .newAccount(let parentID): newAccounts.append((index, parentID))
             case .newer(let touch, let version, let validFrom):
                 accountIDs[index] = touch.id
                 closing += [version.databaseValue, validFrom.databaseValue]
-            case .unchanged, .oneByOne: preconditionFailure("only new accounts and newer versions are written here")
             }
         }
         if let ids = try nextIDs(newAccounts.count, in: "account") {
             var accounts = AccountRows()
-            for (id, index) in zip(ids, newAccounts) {
-                guard case .newAccount(let parentID) = plans[index] else { continue }
-                let observation = batch[index].observation
-                accountIDs[index] = id
+            for (id, new) in zip(ids, newAccounts) {
+                let observation = batch[new.index].observation
+                accountIDs[new.index] = id
                 accounts.append(
                     id: id, sourceID: sourceID, key: observation.account, displayName: observation.displayName,
-                    parentID: parentID, seenAt: at(batch[index]), runID: runID)
+                    parentID: new.parentID, seenAt: at(batch[new.index]), runID: runID)
             }
             try accounts.execute(db)
         }
         var rawIDs: [Int: Int64] = [:]
         var newRaws: [(index: Int, raw: RawResponseRecord)] = []
-        for index in group {
+        for (index, _) in group {
             switch batch[index].evidence {
             case .new(let raw): newRaws.append((index, raw))
             case .stored(let id): rawIDs[index] = id
@@ -229,13 +227,12 @@ extension LedgerTransaction {
         var versions = VersionRows()
         var details = DetailRows()
         var scales: [(unit: MoneyUnit, scale: Int)] = []
-        for (versionID, index) in zip(versionIDs, group) {
+        for (versionID, (index, write)) in zip(versionIDs, group) {
             let observation = batch[index].observation
             let validFrom: Int64
-            if case .newer(_, _, let from) = plans[index] {
-                validFrom = from
-            } else {
-                validFrom = observation.validFrom.millisecondsSinceEpoch
+            switch write {
+            case .newAccount: validFrom = observation.validFrom.millisecondsSinceEpoch
+            case .newer(_, _, let from): validFrom = from
             }
             versions.append(
                 observation, hash: hashes[index], id: versionID, accountID: accountIDs[index]!, validFrom: validFrom,
@@ -314,18 +311,24 @@ private enum BatchPlan {
     case oneByOne
     /// It repeats the account's present version: only the account is registered.
     case unchanged(AccountTouch)
-    /// The first version of an account new to the ledger, whose parent (if named) the ledger knows.
-    case newAccount(parentID: Int64?)
-    /// A version after the account's present one, which it closes at `validFrom`.
-    case newer(AccountTouch, closing: Int64, validFrom: Int64)
+    /// It adds a version that the batch writes set-based.
+    case write(SetWrite)
 
     /// What registering the account again writes to its row, for an account the ledger has.
     var touch: AccountTouch? {
         switch self {
-        case .unchanged(let touch), .newer(let touch, _, _): touch
-        case .oneByOne, .newAccount: nil
+        case .unchanged(let touch), .write(.newer(let touch, _, _)): touch
+        case .oneByOne, .write(.newAccount): nil
         }
     }
+}
+
+/// A version a batch writes many rows to a statement.
+private enum SetWrite {
+    /// The first version of an account new to the ledger, whose parent (if named) the ledger knows.
+    case newAccount(parentID: Int64?)
+    /// A version after the account's present one, which it closes at `validFrom`.
+    case newer(AccountTouch, closing: Int64, validFrom: Int64)
 }
 
 /// The columns of an account row that registering it may change.
