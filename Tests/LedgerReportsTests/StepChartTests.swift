@@ -70,12 +70,61 @@ struct StepChartTests {
         #expect(empty.contains("no balance in this period"))
     }
 
-    @Test("A window shorter than three days labels its axis with times")
+    /// The time axis' labels of `svg`, left to right: the axis labels at the lowest height (the amount labels sit
+    /// beside the plot, higher up).
+    static func timeLabels(_ svg: String) -> [(text: String, anchor: String, x: Double)] {
+        let labels = svg.matches(
+            of: /<text class="axis-label" x="([0-9.]+)" y="([0-9.]+)" text-anchor="(\w+)">([^<]*)<\/text>/
+        ).map {
+            (x: Double($0.output.1)!, y: Double($0.output.2)!, anchor: String($0.output.3), text: String($0.output.4))
+        }
+        let bottom = labels.map(\.y).max()
+        return labels.filter { $0.y == bottom }.map { (text: $0.text, anchor: $0.anchor, x: $0.x) }
+    }
+
+    @Test("A window shorter than three days labels its axis with times, the date only where the day changes")
     func shortWindow() throws {
         let svg = StepChart(
             steps: [StepChart.Step(at: Self.from, value: FixedDecimal.zero)], from: Self.from,
-            to: Self.from.adding(seconds: 86_400), unit: .tokens, scales: UnitScales(), zone: .utc, label: "x"
+            to: Self.from.adding(seconds: 6 * 3_600), unit: .tokens, scales: UnitScales(), zone: .utc, label: "x"
         ).svg()
-        #expect(svg.contains(">2026-11-01 12:00</text>"))
+        let labels = Self.timeLabels(svg).map(\.text)
+        #expect(labels.first == "2026-11-01 00:00")
+        #expect(labels.count >= 2 && labels.dropFirst().allSatisfy { $0.count == 5 }, "\(labels)")
+        #expect(labels.last == "06:00")
+        let days = StepChart(
+            steps: [StepChart.Step(at: Self.from, value: FixedDecimal.zero)], from: Self.from,
+            to: Self.from.adding(seconds: 2 * 86_400), unit: .tokens, scales: UnitScales(), zone: .utc, label: "x"
+        ).svg()
+        #expect(Self.timeLabels(days).map(\.text).last == "11-03 00:00")
+    }
+
+    @Test(
+        "Time labels never overlap and stay inside the drawing, whatever the span and the width",
+        arguments: [600, 3_600, 6 * 3_600, 86_400, 2 * 86_400, 5 * 86_400, 30 * 86_400, 400 * 86_400])
+    func ticksApart(span: Int) throws {
+        for width in [200.0, 360, 720, 1_200] {
+            for amount in ["0", "12345678901234.5"] {
+                var chart = StepChart(
+                    steps: [StepChart.Step(at: Self.from, value: try FixedDecimal(parsing: amount))], from: Self.from,
+                    to: Self.from.adding(seconds: Int64(span)), unit: .tokens, scales: UnitScales([.tokens: 8]),
+                    zone: .utc, label: "x")
+                chart.width = width
+                let labels = Self.timeLabels(chart.svg())
+                #expect(!labels.isEmpty)
+                let boxes = labels.map { label -> (Double, Double) in
+                    let extent = Double(label.text.count) * StepChart.characterWidth
+                    switch label.anchor {
+                    case "start": return (label.x, label.x + extent)
+                    case "end": return (label.x - extent, label.x)
+                    default: return (label.x - extent / 2, label.x + extent / 2)
+                    }
+                }
+                for (a, b) in zip(boxes, boxes.dropFirst()) {
+                    #expect(a.1 < b.0, "span \(span) s, width \(width): \(labels)")
+                }
+                #expect(boxes.allSatisfy { $0.0 >= 0 && $0.1 <= width }, "span \(span) s, width \(width): \(labels)")
+            }
+        }
     }
 }

@@ -57,6 +57,26 @@ def scrolling_boxes(driver):
         ".map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))")
 
 
+def overlapping_chart_labels(driver):
+    """Pairs of axis labels of one chart whose drawn boxes overlap (measured by the browser, as rendered), as text."""
+    return driver.execute_script("""
+        const found = [];
+        for (const chart of document.querySelectorAll('svg.chart')) {
+          const boxes = [...chart.querySelectorAll('text.axis-label')]
+            .map(t => ({text: t.textContent, box: t.getBoundingClientRect()}))
+            .filter(l => l.box.width > 0);
+          for (let i = 0; i < boxes.length; i++) {
+            for (let j = i + 1; j < boxes.length; j++) {
+              const a = boxes[i].box, b = boxes[j].box;
+              if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) {
+                found.push(boxes[i].text + ' / ' + boxes[j].text);
+              }
+            }
+          }
+        }
+        return found;""")
+
+
 def cjk_font_failures(driver, limit=40):
     """Text nodes with CJK characters whose glyphs no CJK-covering font drew.
 

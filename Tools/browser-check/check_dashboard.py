@@ -52,6 +52,8 @@ def page_ok(driver, name):
         failures.append(f"{name}: console error: {message}")
     overflow = browser.horizontal_overflow(driver)
     check(overflow <= 0, f"{name}: {overflow} px of horizontal scroll")
+    overlaps = browser.overlapping_chart_labels(driver)
+    check(not overlaps, f"{name}: chart labels overlap: {overlaps[:3]}")
 
 
 def navigate(driver, element):

@@ -75,6 +75,8 @@ def main():
                 failures.append(f"{where}: {len(boxes)} boxes scroll sideways: {boxes[:3]}")
             checked, missing = browser.cjk_font_failures(driver)
             failures.extend(f"{where}: missing CJK glyphs: {line}" for line in missing)
+            overlaps = browser.overlapping_chart_labels(driver)
+            failures.extend(f"{where}: chart labels overlap: {pair}" for pair in overlaps[:5])
             png = f"{options.prefix}-{width}.png"
             image = browser.full_screenshot(driver, png)
             ink, chart = browser.dark_pixels(image), browser.colour_pixels(image, CHART_RGB)

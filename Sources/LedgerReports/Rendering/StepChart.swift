@@ -102,12 +102,11 @@ public struct StepChart: Sendable {
                 + "<text class=\"axis-label\" x=\"\(f(left - 4))\" y=\"\(f(y(value) + 4))\" text-anchor=\"end\">"
                 + "\(esc(text))</text>"
         }
-        let middle = Instant(millisecondsSinceEpoch: from.millisecondsSinceEpoch / 2 + to.millisecondsSinceEpoch / 2)
-        for (at, anchor) in [(from, "start"), (middle, "middle"), (to, "end")] {
+        for tick in timeTicks(left: left) {
             out +=
-                "<path class=\"axis\" d=\"M\(f(x(at))) \(f(bottom + 4))v4\"/>"
-                + "<text class=\"axis-label\" x=\"\(f(x(at)))\" y=\"\(f(bottom + 20))\" text-anchor=\"\(anchor)\">"
-                + "\(esc(dateText(at)))</text>"
+                "<path class=\"axis\" d=\"M\(f(x(tick.at))) \(f(bottom + 4))v4\"/>"
+                + "<text class=\"axis-label\" x=\"\(f(x(tick.at)))\" y=\"\(f(bottom + 20))\" "
+                + "text-anchor=\"\(tick.anchor.rawValue)\">\(esc(tick.text))</text>"
         }
         // The line: horizontal while a value holds, vertical where it changes; broken while the account is gone.
         var segments: [[String]] = []
@@ -183,11 +182,86 @@ public struct StepChart: Sendable {
         scales.labelled(value, in: unit)
     }
 
-    /// A date for the time axis: the day, or the day and time when the window is shorter than three days.
-    func dateText(_ at: Instant) -> String {
-        let text = zone.format(at)
-        return to.millisecondsSinceEpoch - from.millisecondsSinceEpoch >= 3 * 86_400_000
-            ? String(text.prefix(10)) : String(text.prefix(16)).replacingOccurrences(of: "T", with: " ")
+    /// A label on the time axis.
+    struct Tick: Equatable {
+        var at: Instant
+        var text: String
+        /// Where the label sits against its tick: every label stays inside the drawing.
+        var anchor: Anchor
+    }
+
+    /// An SVG `text-anchor`: the first label starts at its tick, the last ends at it, the others are centred.
+    enum Anchor: String {
+        case start, middle, end
+    }
+
+    /// The most evenly spaced time labels (up to five) whose boxes do not touch, given where the plot starts.
+    ///
+    /// A window of three days or more is labelled by day; a shorter one by minute, with the date only where the
+    /// day changes, so that the labels of a few hours' history stay short. A label's width is estimated from its
+    /// characters at ``characterWidth`` (an upper bound for the axis font's tabular digits), and neighbours keep
+    /// ``labelGap`` apart.
+    func timeTicks(left: Double) -> [Tick] {
+        let plot = right - left
+        // Five labels down to two; then the start alone, in full and then as its day; then none.
+        var candidates = stride(from: 5, through: 2, by: -1).map { ticks($0) }
+        if let first = ticks(2).first {
+            candidates.append([first])
+            candidates.append([Tick(at: first.at, text: String(first.text.prefix(10)), anchor: .start)])
+        }
+        for ticks in candidates {
+            let boxes = ticks.map { tick -> (Double, Double) in
+                let position = left + plot * fraction(of: tick.at)
+                let width = Double(tick.text.count) * Self.characterWidth
+                switch tick.anchor {
+                case .start: return (position, position + width)
+                case .end: return (position - width, position)
+                case .middle: return (position - width / 2, position + width / 2)
+                }
+            }
+            let apart = zip(boxes, boxes.dropFirst()).allSatisfy { $0.1 + Self.labelGap <= $1.0 }
+            if apart && boxes.allSatisfy({ $0.0 >= 0 && $0.1 <= width }) { return ticks }
+        }
+        return []
+    }
+
+    /// How wide one character of an axis label is at most, in the drawing's units (11-unit tabular digits).
+    public static let characterWidth = 6.8
+    /// The least space between two axis labels.
+    static let labelGap = 8.0
+
+    private func fraction(of at: Instant) -> Double {
+        let span = max(1, Double(to.millisecondsSinceEpoch - from.millisecondsSinceEpoch))
+        return min(1, max(0, Double(at.millisecondsSinceEpoch - from.millisecondsSinceEpoch) / span))
+    }
+
+    /// `count` ticks spread evenly from the window's start to its end.
+    private func ticks(_ count: Int) -> [Tick] {
+        let span = to.millisecondsSinceEpoch - from.millisecondsSinceEpoch
+        var ticks: [Tick] = []
+        var previousDay: Substring?
+        for index in 0..<count {
+            let at = Instant(
+                millisecondsSinceEpoch: from.millisecondsSinceEpoch + span * Int64(index) / Int64(count - 1))
+            let text = zone.format(at)
+            let day = text.prefix(10)
+            let label: String
+            if span >= 3 * 86_400_000 {
+                label = String(day)
+            } else {
+                let time = text.dropFirst(11).prefix(5)
+                // The date where the day changes (in full on the first label), else the time alone.
+                switch previousDay {
+                case nil: label = "\(day) \(time)"
+                case day: label = String(time)
+                default: label = "\(text.dropFirst(5).prefix(5)) \(time)"
+                }
+            }
+            previousDay = day
+            let anchor: Anchor = index == 0 ? .start : index == count - 1 ? .end : .middle
+            ticks.append(Tick(at: at, text: label, anchor: anchor))
+        }
+        return ticks
     }
 
     /// A coordinate with one decimal, the precision a screen can show.
