@@ -107,9 +107,9 @@ struct MetricsWriter {
                 { $0.creditLimit?.doubleValue }
             ),
             (
-                "ledgersync_account_credit_days_left",
-                "Days until the account's credit line ends, where the source says.",
-                { $0.creditEndsInDays }
+                "ledgersync_account_credit_end_timestamp_seconds",
+                "When the account's credit line ends (Unix time), where the source says; minus time() is what is left.",
+                { $0.creditEndsAt.map { Double($0.millisecondsSinceEpoch) / 1000 } }
             ),
         ]
         for (name, help, value) in accountSeries {

@@ -13,6 +13,12 @@ extension Simulator {
         (try! FixedDecimal(nanos: nanos)).formatted(minimumFractionDigits: digits)
     }
 
+    /// DMS's `credit_end_time`: `YYYY-MM-DD HH:MM:SS`, or "-" when the credit line does not end.
+    static func creditEndText(_ end: Instant?) -> String {
+        guard let end else { return "-" }
+        return end.iso8601.prefix(10) + " 00:00:00"
+    }
+
     static func string(_ text: String) -> String {
         var output = ""
         JSONValue.writeString(text, to: &output)
@@ -153,7 +159,7 @@ extension Simulator {
                 "freezing_amount":\(money(org.frozen)),"used_limit":\(money(org.used)),\
                 "available_amount":\(money(org.available)),"total_available_amount":\(money(org.balance + org.available + (rule?.kind == .inconsistentTotals ? 10_000 : 0))),\
                 "credit_mode":"1","account_days":"\(org.accountDays) 天","total_used_limit":\(Self.amount(org.used, digits: 2)),\
-                "credit_end_time":"-","is_expired":0,"expired_limit":"0.00","org_type":2,\
+                "credit_end_time":"\(Self.creditEndText(org.creditEnd))","is_expired":0,"expired_limit":"0.00","org_type":2,\
                 "is_checked_name":"\(org.verified ? "已认证" : "未认证")"}}
                 """)
     }

@@ -37,6 +37,8 @@ public final class SimulatorWorld: @unchecked Sendable {
         var expired: Int64
         var accountDays: Int
         var verified: Bool
+        /// When the org's credit line ends (`credit_end_time`); `nil` sends "-", as most orgs do.
+        var creditEnd: Instant? = nil
         var available: Int64 { unlimited ? 0 : creditLimit - used - frozen }
     }
 
@@ -97,7 +99,10 @@ public final class SimulatorWorld: @unchecked Sendable {
                 Org(
                     orgID: orgID, unlimited: unlimited, balance: Int64(rng.next(in: 0...5_000_000)) * 100,
                     creditLimit: credit, used: 0, frozen: 0, expired: 0, accountDays: [0, 7, 9, 30][index % 4],
-                    verified: index % 2 == 0))
+                    verified: index % 2 == 0,
+                    // One org in three has a credit line that ends, days to weeks after the world starts.
+                    creditEnd: index % 3 == 1
+                        ? configuration.start.adding(seconds: Int64(5 + index * 7 % 60) * 86_400) : nil))
         }
         var walletID = 80
         for project in configuration.twccProjectCodes {

@@ -39,6 +39,8 @@ public struct WatchedAccount: Sendable, Equatable {
     public var creditLimit: FixedDecimal?
     /// Days from `now` until the credit line ends (negative once ended), where the source says when (DMS).
     public var creditEndsInDays: Double?
+    /// When the credit line ends, as the source states it (read as UTC), where the source says when (DMS).
+    public var creditEndsAt: Instant?
 }
 
 extension LedgerReader {
@@ -116,7 +118,8 @@ extension LedgerReader {
                     SELECT \(Self.accountColumns), v.unit, v.available_balance_whole, v.available_balance_nanos,
                            v.credit_limit_whole, v.credit_limit_nanos,
                            julianday(substr(d.credit_end_time, 1, 10)) - julianday(?1 / 1000.0, 'unixepoch')
-                               AS credit_days
+                               AS credit_days,
+                           unixepoch(substr(d.credit_end_time, 1, 19)) AS credit_end_seconds
                     FROM balance_version v
                     JOIN account a ON a.id = v.account_id
                     JOIN source_instance s ON s.id = a.source_id
@@ -131,7 +134,10 @@ extension LedgerReader {
                 WatchedAccount(
                     account: Self.accountRef(row), unit: try MoneyUnit(row["unit"]),
                     availableBalance: StoredDetails.amount(row, "available_balance"),
-                    creditLimit: StoredDetails.amount(row, "credit_limit"), creditEndsInDays: row["credit_days"])
+                    creditLimit: StoredDetails.amount(row, "credit_limit"), creditEndsInDays: row["credit_days"],
+                    creditEndsAt: (row["credit_end_seconds"] as Int64?).map {
+                        Instant(millisecondsSinceEpoch: $0 * 1000)
+                    })
             }
         }
     }
