@@ -178,7 +178,7 @@ let package = Package(
         .target(
             name: "LedgerTestSupport",
             dependencies: [
-                "LedgerCore", "LedgerSources", "LedgerSimulator",
+                "LedgerCore", "LedgerSources", "LedgerSimulator", "LedgerStore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -193,6 +193,8 @@ let package = Package(
                 "ledgersync",
                 // The webhook receiver of the alert tests.
                 .product(name: "Hummingbird", package: "hummingbird"),
+                // Route tests run the application in process (`app.test(.router)`).
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -20,6 +20,7 @@ actor AlertDeliverer: Service {
     private let reader: LedgerReader
     private let webhooks: [String: AlertWebhook]
     private let clock: any LedgerClock
+    private let sleep: @Sendable (Duration) async throws -> Void
     private let link: @Sendable () -> String
     private let retryBase: Duration
     private let logger: Logger
@@ -29,13 +30,16 @@ actor AlertDeliverer: Service {
     /// - Parameters:
     ///   - database: Opens the ledger for writing delivery outcomes.
     ///   - webhooks: The configured webhooks, by ``AlertWebhook/id``.
+    ///   - clock: When a retry is due is reckoned by it.
+    ///   - sleep: The wait until the next retry is due (a test's own, or a real one).
     ///   - link: The server's base URL, for links in messages.
     ///   - retryBase: The wait after a first failure; it doubles with each further one, up to an hour.
     init(
         database: @escaping @Sendable () throws -> LedgerDatabase, reader: LedgerReader, webhooks: [AlertWebhook],
-        clock: any LedgerClock, link: @escaping @Sendable () -> String, retryBase: Duration = .seconds(5),
-        logger: Logger
+        clock: any LedgerClock, sleep: @escaping @Sendable (Duration) async throws -> Void,
+        link: @escaping @Sendable () -> String, retryBase: Duration = .seconds(5), logger: Logger
     ) {
+        self.sleep = sleep
         self.retryBase = retryBase
         self.database = database
         self.reader = reader
@@ -62,7 +66,7 @@ actor AlertDeliverer: Service {
             throw error
         }
         // Graceful shutdown cancels the loop, a delivery in flight included: it stays pending for the next start.
-        try? await cancelOnGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await self.loop(client: client, database: database)
         }
         try? database.close()
@@ -73,21 +77,23 @@ actor AlertDeliverer: Service {
         while !Task.isCancelled {
             await deliverDue(client: client, database: database)
             let next = (try? reader.nextDeliveryDue()) ?? nil
-            let wait: Duration =
+            let due: Duration =
                 next.map { .milliseconds(max(0, $0.millisecondsSinceEpoch - clock.now().millisecondsSinceEpoch)) }
                 ?? .seconds(3600)
-            await sleep(min(wait, .seconds(3600)))
+            await wait(min(due, .seconds(3600)))
         }
     }
 
-    private func sleep(_ duration: Duration) async {
+    /// Waits `duration`, or less when woken or shut down.
+    private func wait(_ duration: Duration) async {
         if woken || Task.isCancelled || duration <= .zero {
             woken = false
             return
         }
+        let sleep = self.sleep
         let timer = Task {
-            try? await Task.sleep(for: duration)
-            await self.wake()
+            try? await sleep(duration)
+            self.wake()
         }
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in

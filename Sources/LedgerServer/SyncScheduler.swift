@@ -92,7 +92,7 @@ public actor SyncScheduler: Service {
 
     /// Runs until graceful shutdown (SIGTERM or SIGINT in `serve`).
     public func run() async throws {
-        try await withGracefulShutdownHandler {
+        await withGracefulShutdownHandler {
             await loop()
         } onGracefulShutdown: {
             Task { await self.shutDown() }
@@ -162,7 +162,7 @@ public actor SyncScheduler: Service {
         let sleep = self.sleep
         let timer = Task {
             try? await sleep(delay)
-            await self.wake()
+            self.wake()
         }
         await withCheckedContinuation { continuation in
             if requested || shuttingDown {

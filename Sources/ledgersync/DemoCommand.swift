@@ -24,14 +24,11 @@ struct DemoCommand: AsyncParsableCommand {
     var serve = false
 
     @Option(name: .long, help: "With --serve: the loopback address to listen on, HOST:PORT.")
-    var listen: String = "127.0.0.1:8080"
+    var listen = ListenAddress(host: "127.0.0.1", port: 8080)
 
     func validate() throws {
-        guard let address = ServeSettings.address(listen) else {
-            throw ValidationError("--listen \(listen): expected HOST:PORT")
-        }
-        guard ["127.0.0.1", "::1", "localhost"].contains(address.host) else {
-            throw ValidationError("--listen \(listen): the demo serves on loopback only (127.0.0.1 or ::1)")
+        guard ["127.0.0.1", "::1", "localhost"].contains(listen.host) else {
+            throw ValidationError("--listen: the demo serves on loopback only (127.0.0.1 or ::1), not \(listen.host)")
         }
     }
 
@@ -49,17 +46,19 @@ struct DemoCommand: AsyncParsableCommand {
         do {
             var configuration = try SyncConfiguration.load(path: result.configPath, environment: [:])
             var settings = configuration.serve
-            (settings.host, settings.port) = ServeSettings.address(listen)!
+            (settings.host, settings.port) = (listen.host, listen.port)
             settings.syncEvery = .seconds(30)
             configuration.serve = settings
-            let server = try LedgerServer(configuration: configuration, settings: settings, logger: logger)
-            let ticker = Task { await live.tick(every: .seconds(10), step: 3_600) }
             let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-            try await server.serviceGroup { port in
-                print("\nThe dashboard: http://\(host):\(port)/  (Ctrl-C stops the server and the simulator)")
-                // Shown at once even when standard output is a file or a pipe (fully buffered there): flush every stream.
-                fflush(nil)
-            }.run()
+            let server = try buildApplication(
+                configuration: configuration,
+                environment: ServeEnvironment(logger: logger) { port in
+                    print("\nThe dashboard: http://\(host):\(port)/  (Ctrl-C stops the server and the simulator)")
+                    // Shown at once even when standard output is a file or a pipe (fully buffered there).
+                    fflush(nil)
+                })
+            let ticker = Task { await live.tick(every: .seconds(10), step: 3_600) }
+            try await server.application.runService()
             ticker.cancel()
         } catch {
             await live.stop()

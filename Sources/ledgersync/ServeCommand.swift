@@ -20,7 +20,7 @@ struct ServeCommand: AsyncParsableCommand {
     var config: String = "ledgersync.toml"
 
     @Option(name: .long, help: "The address to listen on, HOST:PORT (default 127.0.0.1:8080).")
-    var listen: String?
+    var listen: ListenAddress?
 
     @Option(name: .customLong("sync-every"), help: "The time between syncs, such as 90s, 15m, 2h (default 15m).")
     var syncEvery: String?
@@ -45,12 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }
         var settings = configuration.serve
-        if let listen {
-            guard let address = ServeSettings.address(listen) else {
-                throw CommandFailure(message: "--listen \(listen): expected HOST:PORT", exitCode: .usage)
-            }
-            (settings.host, settings.port) = address
-        }
+        if let listen { (settings.host, settings.port) = (listen.host, listen.port) }
         if let syncEvery {
             guard let every = ServeSettings.duration(syncEvery) else {
                 throw CommandFailure(
@@ -76,15 +71,17 @@ struct ServeCommand: AsyncParsableCommand {
         let logger = Logger(label: "ledgersync.serve") { label in
             LineLogHandler(label: label, format: logFormat, level: .notice)
         }
+        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
         let server: LedgerServer
         do {
-            server = try LedgerServer(configuration: configuration, settings: settings, logger: logger)
+            server = try buildApplication(
+                configuration: configuration,
+                environment: ServeEnvironment(logger: logger) { port in
+                    logger.notice("serving on http://\(host):\(port) (API /api/v1, metrics /metrics); SIGTERM stops")
+                })
         } catch let error as LedgerServer.StartError {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }
-        let host = settings.host.contains(":") ? "[\(settings.host)]" : settings.host
-        try await server.serviceGroup { port in
-            logger.notice("serving on http://\(host):\(port) (API /api/v1, metrics /metrics); SIGTERM stops")
-        }.run()
+        try await server.application.runService()
     }
 }

@@ -23,7 +23,7 @@ struct AsOfModelTests {
         let directory = try TemporaryDirectory()
         let base = Instant(year: 2026, month: 11, day: 1)
         let database = try LedgerDatabase.open(
-            path: directory.file("asof.sqlite"), clock: FixedClock(base), logger: Logger(label: "asof"))
+            path: directory.file("asof.sqlite"), clock: SteppedClock(base), logger: Logger(label: "asof"))
         var model: [String: [Accepted]] = [:]
         var recordedTimes: [Int64] = []
         var validTimes: [Int64] = []

@@ -69,7 +69,7 @@ struct DashboardTests {
                 try await harness.eventually {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 1
                 })
-            #expect(try await harness.eventually { await harness.server.syncScheduler.requestRun() == .started })
+            #expect(try await harness.eventually { await harness.server.scheduler.requestRun() == .started })
             #expect(
                 try await harness.eventually {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2
@@ -192,7 +192,7 @@ struct DashboardTests {
             // A second round, so that each account has two versions and an earlier instant has other figures.
             harness.simulator.simulator.world.advance(seconds: 3_600)
             // The first run may still be closing when its row says complete: ask until a new one starts.
-            #expect(try await harness.eventually { await harness.server.syncScheduler.requestRun() == .started })
+            #expect(try await harness.eventually { await harness.server.scheduler.requestRun() == .started })
             #expect(
                 try await harness.eventually {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2

@@ -98,15 +98,17 @@ final class ServeHarness: Sendable {
             text, file: "serve.toml", directory: directory.path, environment: environment)
         let logs = LogCapture()
         let logger = logs.logger("serve-test")
-        let server = try LedgerServer(
-            configuration: configuration, settings: configuration.serve,
-            sleep: sleep ?? { try await Task.sleep(for: $0) }, runner: runner, deliveryRetry: .milliseconds(50),
-            logger: logger)
         let ready = AsyncStream<Int>.makeStream()
-        let group = server.serviceGroup(signals: []) { port in
-            ready.continuation.yield(port)
-            ready.continuation.finish()
-        }
+        let server = try buildApplication(
+            configuration: configuration,
+            environment: ServeEnvironment(
+                sleep: sleep ?? { try await Task.sleep(for: $0) }, runner: runner, deliveryRetry: .milliseconds(50),
+                logger: logger
+            ) { port in
+                ready.continuation.yield(port)
+                ready.continuation.finish()
+            })
+        let group = ServiceGroup(services: [server.application], gracefulShutdownSignals: [], logger: logger)
         let task = Task { try await group.run() }
         var bound = 0
         for await value in ready.stream { bound = value }
@@ -132,14 +134,9 @@ final class ServeHarness: Sendable {
         )
     }
 
-    /// Waits until `condition` holds, checking every 20 ms, for at most `seconds`.
+    /// Waits until `condition` holds (``LedgerTestSupport/eventually(seconds:_:)``).
     func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return false
+        try await LedgerTestSupport.eventually(seconds: seconds, condition)
     }
 
     /// A count from the ledger (a read-only connection of the test's own).
@@ -175,26 +172,4 @@ final class ServeHarness: Sendable {
         }
         await harness.shutdown()
     }
-}
-
-/// A sleep the test releases: each call records its duration and waits for ``release()``.
-actor ControlledSleep {
-    private(set) var requested: [Duration] = []
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    nonisolated var sleep: @Sendable (Duration) async throws -> Void {
-        { duration in await self.wait(duration) }
-    }
-
-    private func wait(_ duration: Duration) async {
-        requested.append(duration)
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    /// Ends the oldest wait.
-    func release() {
-        if !waiting.isEmpty { waiting.removeFirst().resume() }
-    }
-
-    var pending: Int { waiting.count }
 }

@@ -29,7 +29,7 @@ struct ServeTests {
                 try await harness.eventually {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 2
                 })
-            let status = await harness.server.syncScheduler.currentStatus()
+            let status = await harness.server.scheduler.currentStatus()
             #expect(status.lastOutcome == "complete" && status.consecutiveFailures == 0)
         }
     }
@@ -53,10 +53,10 @@ struct ServeTests {
                 return .complete
             }, logger: .init(label: "test"))
         let task = Task { try await scheduler.run() }
-        #expect(try await ServeHarnessWait.until { await sleeps.requested.contains(.seconds(480)) })
+        #expect(try await eventually { await sleeps.requested.contains(.seconds(480)) })
         #expect(await ran.value == 0)
         #expect(await scheduler.requestRun() == .started)
-        #expect(try await ServeHarnessWait.until { await ran.value == 1 })
+        #expect(try await eventually { await ran.value == 1 })
         task.cancel()
     }
 
@@ -121,7 +121,7 @@ struct ServeTests {
                 try await harness.eventually {
                     try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 1
                 })
-            #expect(try await harness.eventually { await !harness.server.syncScheduler.currentStatus().running })
+            #expect(try await harness.eventually { await !harness.server.scheduler.currentStatus().running })
             let reader = try LedgerReader.open(path: harness.databasePath)
             defer { try? reader.close() }
             let queries: [(QueryKind, String)] = [
@@ -204,7 +204,7 @@ struct ServeTests {
             #expect(try await harness.request("/api/v1/sync", method: .POST, token: token).status == 409)
             #expect(try await harness.request("/api/v1/sync", method: .POST).status == 401)
             await gate.open()
-            #expect(try await harness.eventually { await !harness.server.syncScheduler.currentStatus().running })
+            #expect(try await harness.eventually { await !harness.server.scheduler.currentStatus().running })
             let started = try await harness.request("/api/v1/sync", method: .POST, token: token)
             #expect(started.status == 202, "\(started.body)")
             #expect(try await harness.eventually { await runs.value == 2 })
@@ -216,45 +216,12 @@ struct ServeTests {
         try await ServeHarness.with { (harness: ServeHarness) async throws in
             #expect(try await harness.request("/api/v1/sync", method: .POST).status == 403)
         }
-        var settings = ServeSettings()
-        settings.host = "0.0.0.0"
         let directory = try TemporaryDirectory()
-        let configuration = SyncConfiguration(storePath: directory.file("l.sqlite"), sources: [])
+        var configuration = SyncConfiguration(storePath: directory.file("l.sqlite"), sources: [])
+        configuration.serve.host = "0.0.0.0"
         #expect(throws: LedgerServer.StartError.self) {
-            try LedgerServer(configuration: configuration, settings: settings, logger: .init(label: "test"))
-        }
-    }
-}
-
-@Suite("serve: request limits")
-struct RequestLimitTests {
-    @Test("One address over its rate gets 429 with Retry-After; a body over 64 KiB gets 413")
-    func limits() async throws {
-        try await ServeHarness.with(serve: "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"\nrequests_per_second = 1") {
-            (harness: ServeHarness) async throws in
-            // Twenty at once from one address, one a second allowed with bursts of two: most are refused.
-            let answers = try await withThrowingTaskGroup(of: (Int, String?).self) { group in
-                for _ in 0..<20 {
-                    group.addTask {
-                        let answer = try await harness.request("/api/v1/status")
-                        return (answer.status, answer.headers.first { $0.0 == "retry-after" }?.1)
-                    }
-                }
-                var answers: [(Int, String?)] = []
-                for try await answer in group { answers.append(answer) }
-                return answers
-            }
-            let refused = answers.filter { $0.0 == 429 }
-            #expect(refused.count >= 10, "\(answers.map(\.0))")
-            #expect(answers.allSatisfy { $0.0 == 200 || $0.0 == 429 })
-            #expect(refused.allSatisfy { $0.1.flatMap(Int.init).map { $0 >= 1 } == true })
-            try await Task.sleep(for: .milliseconds(2_100))
-            #expect(try await harness.request("/api/v1/status").status == 200)
-            var request = HTTPClientRequest(url: "http://127.0.0.1:\(harness.port)/api/v1/sync")
-            request.method = .POST
-            request.body = .bytes(ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000))
-            let response = try await harness.simulator.client.execute(request, timeout: .seconds(10))
-            #expect(response.status.code == 413)
+            try buildApplication(
+                configuration: configuration, environment: ServeEnvironment(logger: .init(label: "test")))
         }
     }
 }
@@ -277,17 +244,6 @@ actor Gate {
         isOpen = true
         for continuation in waiting { continuation.resume() }
         waiting = []
-    }
-}
-
-enum ServeHarnessWait {
-    static func until(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
-        while ContinuousClock.now < deadline {
-            if try await condition() { return true }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return false
     }
 }
 
@@ -317,7 +273,7 @@ struct ServeSafetyTests {
             process.arguments = ["serve", "--config", config, "--listen", "127.0.0.1:0"]
             process.environment = ProcessInfo.processInfo.environment.merging(ServeHarness.environment) { $1 }
             let log = directory.file("serve.log")
-            FileManager.default.createFile(atPath: log, contents: nil)
+            _ = FileManager.default.createFile(atPath: log, contents: nil)
             let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
             process.standardError = handle
             process.standardOutput = handle
@@ -332,9 +288,18 @@ struct ServeSafetyTests {
                 else { return nil }
                 return text
             }
-            #expect(try await ServeHarnessWait.until { status() == "running" })
-            // Let a few accounts land, then stop it.
-            try await Task.sleep(for: .milliseconds(900))
+            #expect(try await eventually { status() == "running" })
+            // Stop it once the first accounts have landed (and the rest are still in flight).
+            func versions() -> Int64 {
+                guard let reader = try? LedgerReader.open(path: database) else { return 0 }
+                defer { try? reader.close() }
+                guard
+                    case .integer(let count)? = try? reader.sql("SELECT count(*) FROM balance_version").rows.first?
+                        .first
+                else { return 0 }
+                return count
+            }
+            #expect(try await eventually { versions() > 0 })
             process.terminate()
             try await CLI.exit(of: process, started: true)
             try handle.close()
@@ -412,7 +377,7 @@ struct ServeSafetyTests {
                 })
             #expect(
                 try await harness.eventually(seconds: 60) {
-                    await !harness.server.syncScheduler.currentStatus().running
+                    await !harness.server.scheduler.currentStatus().running
                 })
             harness.simulator.simulator.world.advance(seconds: 3_600)
             harness.simulator.simulator.faults.add(FaultRule(.slow, source: .modelRouter, delayMilliseconds: 20))

@@ -81,7 +81,7 @@ struct BatchWriteTests {
         arguments: [(1, false), (2, true), (3, false), (4, true)])
     func sameAsOneByOne(seed: UInt64, ownTimes: Bool) async throws {
         let directory = try TemporaryDirectory()
-        let clock = TestClock(W.t0.adding(seconds: 1000 * 3600))
+        let clock = SteppedClock(W.t0.adding(seconds: 1000 * 3600))
         let one = try LedgerDatabase.open(path: directory.file("one.sqlite"), clock: clock, logger: testLogger)
         let batched = try LedgerDatabase.open(path: directory.file("batch.sqlite"), clock: clock, logger: testLogger)
         defer {
@@ -190,7 +190,7 @@ struct BatchWriteTests {
     @Test("Batches of hundreds write many rows to a statement and still give the rows of recording one by one")
     func largeBatches() async throws {
         let directory = try TemporaryDirectory()
-        let clock = TestClock(W.t0)
+        let clock = SteppedClock(W.t0)
         let one = try LedgerDatabase.open(path: directory.file("one.sqlite"), clock: clock, logger: testLogger)
         let batched = try LedgerDatabase.open(path: directory.file("batch.sqlite"), clock: clock, logger: testLogger)
         defer {

@@ -67,7 +67,7 @@ struct MigrationTests {
         let directory = try TemporaryDirectory()
         let path = directory.file("ledger.sqlite")
         // A time with milliseconds: the backup's name keeps whole seconds.
-        let clock = TestClock(Instant(year: 2026, month: 11, day: 21, hour: 12).adding(milliseconds: 250))
+        let clock = SteppedClock(Instant(year: 2026, month: 11, day: 21, hour: 12).adding(milliseconds: 250))
         let first = Array(Migration.shipped.prefix(1))
         let extra = try testMigration(
             "9001_test_extra", "CREATE TABLE test_extra (id INTEGER PRIMARY KEY, note TEXT NOT NULL) STRICT;")

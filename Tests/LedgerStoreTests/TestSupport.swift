@@ -6,18 +6,6 @@ import LedgerStore
 @_exported import LedgerTestSupport
 import Logging
 
-/// A clock that stays where a test puts it.
-final class TestClock: LedgerClock, @unchecked Sendable {
-    private let lock = NSLock()
-    private var current: Instant
-
-    init(_ start: Instant = Instant(year: 2026, month: 11, day: 21, hour: 12)) { current = start }
-
-    func now() -> Instant { lock.withLock { current } }
-
-    func advance(seconds: Int64) { lock.withLock { current = current.adding(seconds: seconds) } }
-}
-
 let testLogger = Logger(label: "LedgerStoreTests")
 
 func sha256(ofFile path: String) throws -> String {

@@ -26,8 +26,8 @@ struct WritePathTests {
     }
 
     /// A ledger with one ModelRouter source, its id, and the clock the transactions use.
-    static func ledger(_ directory: TemporaryDirectory) throws -> (LedgerDatabase, Int64, TestClock) {
-        let clock = TestClock(t0.adding(seconds: 1000 * 3600))
+    static func ledger(_ directory: TemporaryDirectory) throws -> (LedgerDatabase, Int64, SteppedClock) {
+        let clock = SteppedClock(t0.adding(seconds: 1000 * 3600))
         let database = try LedgerDatabase.open(path: directory.file("ledger.sqlite"), clock: clock, logger: testLogger)
         let source = try database.transaction { tx in try tx.sourceID(name: "mr", kind: .modelRouter) }
         return (database, source, clock)

@@ -69,7 +69,7 @@ struct ReadableViewsTests {
         for pair in pairs {
             let output = try QueryRunner.run(pair.kind, reader: reader, options: pair.options)
             let expected = try Self.textRows(json: output.text)
-            let viewRows = try await queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM \(pair.view)") }
+            let viewRows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM \(pair.view)") }
             let columns = viewRows.first.map { Array($0.columnNames) } ?? []
             // The view shows at least what the query prints, under the same names.
             let printed = Set(expected.first?.keys.map { $0 } ?? [])

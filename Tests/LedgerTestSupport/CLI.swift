@@ -69,8 +69,8 @@ public enum CLI {
 
         init(_ arguments: [String], in directory: String?, environment: [String: String]) throws {
             scratch = try TemporaryDirectory()
-            FileManager.default.createFile(atPath: scratch.file("stdout"), contents: nil)
-            FileManager.default.createFile(atPath: scratch.file("stderr"), contents: nil)
+            _ = FileManager.default.createFile(atPath: scratch.file("stdout"), contents: nil)
+            _ = FileManager.default.createFile(atPath: scratch.file("stderr"), contents: nil)
             out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stdout")))
             err = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stderr")))
             process.executableURL = URL(fileURLWithPath: try CLI.binary())

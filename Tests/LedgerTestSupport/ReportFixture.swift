@@ -1,26 +1,25 @@
 import Foundation
 import LedgerCore
 import LedgerStore
-@_exported import LedgerTestSupport
 import Logging
 
 /// A small ledger written through the real write path at fixed times, so every query and report over it is
 /// byte-for-byte reproducible: three sources, three daily runs (2026-11-18..20 at 01:00 UTC), a late arrival, a
 /// same-timestamp conflict, a gone wallet, balance logs, a fetch error and a quarantined payload.
-enum ReportFixture {
-    static func day(_ day: Int, _ hour: Int = 0, _ minute: Int = 0) -> Instant {
+public enum ReportFixture {
+    public static func day(_ day: Int, _ hour: Int = 0, _ minute: Int = 0) -> Instant {
         Instant(year: 2026, month: 11, day: day, hour: hour, minute: minute)
     }
 
-    static func d(_ text: String) -> FixedDecimal { FixedDecimal(text)! }
+    public static func d(_ text: String) -> FixedDecimal { FixedDecimal(text)! }
 
-    static func raw(_ text: String, at: Instant) -> RawResponseRecord {
+    public static func raw(_ text: String, at: Instant) -> RawResponseRecord {
         RawResponseRecord(
             method: "GET", url: "https://example.invalid/fixture", action: nil, httpStatus: 200, dateHeaderAt: at,
             receivedAt: at, requestID: nil, body: Array(text.utf8))
     }
 
-    static func modelRouter(
+    public static func modelRouter(
         _ client: Int64, _ name: String, _ unit: MoneyUnit, _ balance: String, modified: Instant,
         observed: Instant
     ) -> BalanceObservation {
@@ -34,9 +33,9 @@ enum ReportFixture {
                     gmtCreate: day(1), gmtModified: modified)))
     }
 
-    static func dms(
+    public static func dms(
         _ org: Int64, _ name: String, balance: String, limit: String, used: String, frozen: String,
-        total: String, available: String, at: Instant
+        total: String, available: String, at: Instant, creditEnd: String? = nil
     ) -> BalanceObservation {
         BalanceObservation(
             account: .dmsCredit(orgID: org, orgType: 2), displayName: name, sourceModifiedAt: nil, observedAt: at,
@@ -46,11 +45,12 @@ enum ReportFixture {
             details: .dmsCredit(
                 DMSCreditDetails(
                     availableAmount: d(available), totalUsedLimit: d(used), isUnlimitedCredit: false, isExpired: false,
-                    settingCredit: "1", creditMode: "1", accountDays: 30, accountDaysText: "30 天", creditEndTime: nil,
+                    settingCredit: "1", creditMode: "1", accountDays: 30, accountDaysText: "30 天",
+                    creditEndTime: creditEnd,
                     orgType: 2, isCheckedName: name)))
     }
 
-    static func twcc(
+    public static func twcc(
         _ wallet: String, _ name: String, mother: Bool, balance: String, original: String,
         credit: String, poc: String, suQuota: String, at: Instant
     ) -> BalanceObservation {
@@ -66,7 +66,7 @@ enum ReportFixture {
                     projectObtainedSU: d(suQuota))))
     }
 
-    static func log(
+    public static func log(
         _ id: Int64, _ client: Int64, _ type: String, _ amount: String, _ before: String, _ after: String,
         at: Instant
     ) -> BalanceLogEntry {
@@ -76,8 +76,9 @@ enum ReportFixture {
     }
 
     /// Writes the fixture ledger to `path`.
-    static func write(to path: String) async throws {
-        let database = try LedgerDatabase.open(path: path, clock: FixedClock(day(18)), logger: Logger(label: "fixture"))
+    public static func write(to path: String) async throws {
+        let database = try LedgerDatabase.open(
+            path: path, clock: SteppedClock(day(18)), logger: Logger(label: "fixture"))
         let cny = try MoneyUnit("CNY")
 
         // Run 1, 2026-11-18 01:00.
@@ -167,14 +168,16 @@ enum ReportFixture {
         try database.close()
     }
 
-    struct Sources {
-        var mr: Int64
-        var dms: Int64
-        var twcc: Int64
+    /// The fixture's three sources, by id.
+    public struct Sources: Sendable {
+        public var mr: Int64
+        public var dms: Int64
+        public var twcc: Int64
     }
 
-    private static func run(
-        _ database: LedgerDatabase, at: Instant,
+    /// One complete run of the three sources at `at`: `body` records what it found; each source counts `errors`.
+    public static func run(
+        _ database: LedgerDatabase, at: Instant, errors: Int = 0,
         _ body: @escaping @Sendable (LedgerTransaction, Int64, Sources) throws -> RunStatus
     ) async throws {
         try await database.transaction(at: at) { tx in
@@ -189,6 +192,7 @@ enum ReportFixture {
                 var counts = RunCounts()
                 counts.targets = 2
                 counts.fetched = 2
+                counts.errors = errors
                 try tx.addCounts(runID: run, sourceID: id, counts)
                 try tx.finishRunSource(runID: run, sourceID: id, status: .complete, discovery: .complete)
             }
@@ -197,19 +201,13 @@ enum ReportFixture {
     }
 }
 
-struct FixedClock: LedgerClock {
-    let instant: Instant
-    init(_ instant: Instant) { self.instant = instant }
-    func now() -> Instant { instant }
-}
-
 /// The fixture ledger, written once per test process into a temporary directory (one task, so concurrent tests
 /// wait for the same write instead of each starting one).
-actor FixtureLedger {
-    static let shared = FixtureLedger()
+public actor FixtureLedger {
+    public static let shared = FixtureLedger()
     private var task: Task<(TemporaryDirectory, String), any Error>?
 
-    func path() async throws -> String {
+    public func path() async throws -> String {
         if task == nil {
             task = Task {
                 let directory = try TemporaryDirectory()

@@ -4,7 +4,7 @@ import LedgerCore
 import LedgerReports
 import LedgerStore
 
-extension LedgerServer {
+extension DashboardController {
     /// One account: its figures as of any instant on either axis (the answer of `query balances --as-of`), its
     /// balance over time, every version (superseded ones too), its conflicts and, for ModelRouter, its movements.
     func account(_ request: Request) throws -> Response {
@@ -55,7 +55,7 @@ extension LedgerServer {
             switch error.code {
             case .unknownSource: throw PageError(status: .notFound, message: error.description, parameter: "source")
             case .unknownAccount: throw PageError(status: .notFound, message: error.description, parameter: "key")
-            default: throw Self.apiError(error)
+            default: throw APIError(error)
             }
         }
         let now = clock.now()
@@ -152,7 +152,7 @@ extension LedgerServer {
         do {
             raw = try reader.rawResponse(ofVersion: versionID)
             account = try reader.version(id: versionID)
-        } catch { throw Self.apiError(error) }
+        } catch { throw APIError(error) }
         guard let raw, let account else {
             throw PageError(
                 status: .notFound, message: "version \(versionID) has no stored response", parameter: "version")

@@ -18,7 +18,7 @@ struct OverviewSummary: Sendable {
     let accounts: Int
 }
 
-extension LedgerServer {
+extension DashboardController {
     /// How many accounts a page of the overview's table shows.
     static let boardPageSize = 50
 
@@ -114,12 +114,16 @@ extension LedgerServer {
                     status: source.lastStatus?.rawValue, statusClass: Self.statusClass(source.lastStatus?.rawValue),
                     duration: duration, errors: source.counts.errors, conflicts: source.counts.conflicts,
                     quarantined: source.counts.quarantined,
-                    lastSuccessText: source.lastStatus == .complete ? nil : source.lastSuccessAt.map(Self.short))
+                    lastSuccessText: source.lastStatus == .complete ? nil : source.lastSuccessAt.map(Self.short),
+                    accountsText: Wording.counted(source.accounts, "account"),
+                    runCountsText: Wording.counted(source.counts.errors, "error") + ", "
+                        + Wording.counted(source.counts.conflicts, "conflict") + ", "
+                        + "\(source.counts.quarantined) quarantined")
             },
             syncState: status.running
                 ? "A sync is running now."
-                : "Next sync: \(status.nextRunAt.map(Self.short) ?? "not scheduled") (every \(Self.interval(settings.syncEvery))).",
-            canSync: token != nil,
+                : "Next sync: \(status.nextRunAt.map(Self.short) ?? "not scheduled") (every \(Self.interval(syncEvery))).",
+            canSync: canSync,
             attention: attention, attentionCount: attention.count,
             totals: summary.totals.map { total in
                 OverviewPage.Total(
@@ -165,7 +169,9 @@ extension LedgerServer {
                     text: "\(alert.rule): \(alert.message) (since \(Self.short(alert.firingSince)))"))
         }
         for account in summary.creditEnding {
-            let days = account.creditEndsInDays.map { $0 < 0 ? "ended" : "ends in \(Int($0.rounded(.down))) days" }
+            let days = account.creditEndsInDays.map {
+                $0 < 0 ? "ended" : "ends in " + Wording.counted(Int($0.rounded(.down)), "day")
+            }
             items.append(
                 .init(
                     kind: "credit_ending", label: "credit ending", severity: "warn",
@@ -212,11 +218,6 @@ extension LedgerServer {
         return components.string ?? "/account"
     }
 
-    /// `2026-11-03 12:00` (UTC), for people; the exact instant goes in `datetime`.
-    static func short(_ instant: Instant) -> String {
-        String(instant.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " ")
-    }
-
     static func duration(from start: Instant, to end: Instant) -> String {
         let ms = end.millisecondsSinceEpoch - start.millisecondsSinceEpoch
         return ms < 60_000 ? String(format: "%.1f s", Double(ms) / 1000) : "\(ms / 60_000) min \(ms / 1000 % 60) s"
@@ -253,6 +254,11 @@ struct OverviewPage {
         let duration: String?
         let errors, conflicts, quarantined: Int
         let lastSuccessText: String?
+        // Stored, not computed: templates see a value's stored properties only.
+        /// "1 account", "3 accounts".
+        let accountsText: String
+        /// "1 error, 0 conflicts, 2 quarantined".
+        let runCountsText: String
     }
     struct Attention {
         let kind, label, severity, subject: String

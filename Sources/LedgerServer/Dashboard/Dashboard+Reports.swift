@@ -4,7 +4,7 @@ import LedgerCore
 import LedgerReports
 import LedgerStore
 
-extension LedgerServer {
+extension DashboardController {
     /// The report of a period from the page's `from` and `to` (days, UTC; `to` exclusive; the last complete day by
     /// default), as `export` and `check` compute it.
     func periodReport(_ request: Request, allowing extra: Set<String> = []) throws -> (ReconciliationReport, String) {
@@ -38,7 +38,7 @@ extension LedgerServer {
             ]
             return (result, components.percentEncodedQuery ?? "")
         } catch let error as QueryError {
-            throw Self.apiError(error)
+            throw APIError(error)
         }
     }
 
@@ -89,7 +89,7 @@ extension LedgerServer {
             runs = try reader.runs(page: PageRequest(limit: 50)).rows
             parts = try reader.runSources(runIDs: runs.map(\.id))
             errors = try reader.errors(page: PageRequest(limit: 200)).rows.sorted { $0.occurredAt > $1.occurredAt }
-        } catch { throw Self.apiError(error) }
+        } catch { throw APIError(error) }
         let page = RunsPage(
             runCount: runs.count,
             runs: runs.map { run in

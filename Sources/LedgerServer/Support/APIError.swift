@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import LedgerCore
+import LedgerStore
 
 /// An error answer of the API: a status and a JSON body `{"error": {"status", "message", "parameter"}}` that names
 /// the parameter at fault, never a stack trace.
@@ -47,5 +48,25 @@ enum JSONResponse {
             status: status,
             headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "no-store"],
             body: ResponseBody(byteBuffer: body))
+    }
+}
+
+extension APIError {
+    /// A query the ledger refused: the user's fault (400 naming the parameter) or the store's (500, no detail).
+    init(_ error: QueryError) {
+        switch error.code {
+        case .unknownSource: self = .badParameter("source", error.description)
+        case .unknownAccount: self = .badParameter("account", error.description)
+        case .invalidCursor: self = .badParameter("after", error.description)
+        case .conflictingFilters, .writeRefused, .invalidSQL: self.init(.badRequest, error.description)
+        case .store: self.init(.internalServerError, "the ledger could not be read; see the server's log")
+        }
+    }
+}
+
+extension Request {
+    /// The query string as name–value pairs, in order, as sent (`+` stays a plus: offsets such as `+08:00`).
+    var queryPairs: [(name: String, value: String)] {
+        uri.queryParameters.map { (name: String($0.key), value: String($0.value)) }
     }
 }

@@ -1,11 +1,12 @@
 import LedgerCore
 
-/// The last answer of an expensive read of the whole ledger, shared by the requests of a few seconds: one read
+/// The last answer of an expensive read of the whole ledger, served again until it is ``maximumAge`` old (by the
+/// clock given, not by the ledger's change stamp: compare ``StampedCache``), shared by the requests of a few seconds: one read
 /// serves every request that asks meanwhile, and concurrent requests wait for the one read in flight instead of
 /// each starting their own. The ledger changes only when a sync writes, so an answer at most ``maximumAge`` old
 /// costs nothing in freshness. `/metrics` (Prometheus scrapes every 15 to 60 seconds) and the overview's summary
 /// (sources, totals, what needs attention) use one each.
-actor ReadCache<Value: Sendable> {
+actor TimedCache<Value: Sendable> {
     /// How old an answer may be when it is served again.
     let maximumAge: Duration
     private let clock: any LedgerClock

@@ -150,7 +150,7 @@ actor TokenCache {
         now: Instant, forceRefresh: Bool,
         fetch: @escaping @Sendable () async throws(SourceError) -> (token: Secret, expires: Instant?)
     ) async throws(SourceError) -> Secret {
-        if !forceRefresh, let current, current.expires.map { $0 > now.adding(seconds: 30) } ?? true {
+        if !forceRefresh, let current, current.expires.map({ $0 > now.adding(seconds: 30) }) ?? true {
             return current.token
         }
         let task: Task<(token: Secret, expires: Instant?), any Error>

@@ -1,3 +1,4 @@
+@_exported import LedgerTestSupport
 import Foundation
 import Testing
 

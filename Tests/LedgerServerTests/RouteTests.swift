@@ -1,0 +1,204 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import LedgerCore
+import LedgerReports
+import LedgerServer
+import LedgerStore
+import LedgerSync
+import LedgerTestSupport
+import Logging
+import NIOCore
+import Testing
+
+/// `serve`'s routes in process (Hummingbird's router test framework, no socket), on ledgers the tests write
+/// themselves, with a stepped clock and a scheduler whose waits the test holds.
+struct RouteHarness {
+    let directory: TemporaryDirectory
+    let server: LedgerServer
+    let clock: SteppedClock
+    let sleeps: ControlledSleep
+
+    /// - Parameters:
+    ///   - write: Writes the ledger at the given path before the server opens it.
+    ///   - serve: The `[serve]` table's lines.
+    init(
+        serve: String = "", at now: Instant = ReportFixture.day(21, 12),
+        write: (String) async throws -> Void = { try await ReportFixture.write(to: $0) }
+    ) async throws {
+        directory = try TemporaryDirectory()
+        try await write(directory.file("ledger.sqlite"))
+        // A source the scheduler would sync; its runs are replaced, so nothing is ever fetched from it.
+        let configuration = try SyncConfiguration.parse(
+            """
+            [store]
+            path = "ledger.sqlite"
+            [serve]
+            sync_every = "1d"
+            \(serve)
+            [sources.modelrouter]
+            kind = "modelrouter"
+            base_url = "http://127.0.0.1:9"
+            access_key_id_env = "MR_AK"
+            access_key_secret_env = "MR_SK"
+            """, file: "serve.toml", directory: directory.path,
+            environment: ["SERVE_TOKEN": "route-token-5e1d", "MR_AK": "unused", "MR_SK": "unused"])
+        clock = SteppedClock(now)
+        sleeps = ControlledSleep()
+        // The scheduler's runs change nothing: these tests read the ledger they wrote.
+        server = try buildApplication(
+            configuration: configuration,
+            environment: ServeEnvironment(
+                clock: clock, sleep: sleeps.sleep, runner: { _ in .complete }, deliverySleep: sleeps.sleep,
+                logger: Logger(label: "route-test") { _ in SwiftLogNoOpLogHandler() }))
+    }
+
+    func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        try await server.application.test(.router, body)
+    }
+}
+
+@Suite("serve: routes in process")
+struct RouteTests {
+    @Test("A list answers the rows query --format json prints for the same parameters")
+    func listMatchesQuery() async throws {
+        let harness = try await RouteHarness()
+        let reader = try LedgerReader.open(path: harness.directory.file("ledger.sqlite"))
+        defer { try? reader.close() }
+        let expected = try QueryRunner.run(
+            .balances, reader: reader, options: QueryParameters.options(for: .balances, [("source", "modelrouter")]))
+        try await harness.test { client in
+            try await client.execute(uri: "/api/v1/balances?source=modelrouter", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "{\"rows\":\(expected.text),\"next_after\":null}")
+            }
+        }
+    }
+
+    @Test("Another method on a known path is a 405 whose Allow lists what the controllers registered")
+    func methodNotAllowed() async throws {
+        let harness = try await RouteHarness()
+        try await harness.test { client in
+            for (path, allowed) in [
+                ("/api/v1/balances", "GET"), ("/login", "GET, POST"), ("/api/v1/sync", "POST"),
+                ("/reconciliation/files/statements.csv", "GET"),
+            ] {
+                try await client.execute(uri: path, method: .put) { response in
+                    #expect(response.status == .methodNotAllowed, "\(path)")
+                    #expect(response.headers[.allow] == allowed, "\(path)")
+                    #expect(String(buffer: response.body).contains("\"status\":405"))
+                }
+            }
+            try await client.execute(uri: "/api/v1/nothing", method: .put) { response in
+                #expect(response.status == .notFound)
+            }
+        }
+    }
+
+    @Test("A body over 64 KiB is a 413 in JSON on every route, with or without a Content-Length")
+    func bodyLimit() async throws {
+        let harness = try await RouteHarness(serve: "token_env = \"SERVE_TOKEN\"")
+        let body = ByteBuffer(repeating: UInt8(ascii: "x"), count: 100_000)
+        try await harness.test { client in
+            let token: HTTPFields = [.authorization: "Bearer route-token-5e1d"]
+            for (path, method) in [("/login", HTTPRequest.Method.post), ("/api/v1/sync", .post), ("/healthz", .get)] {
+                // No Content-Length: the router test client sends the body as it comes, as a chunked one does.
+                try await client.execute(uri: path, method: method, headers: token, body: body) { response in
+                    #expect(response.status == .contentTooLarge, "\(method) \(path) chunked")
+                    #expect(String(buffer: response.body).contains("\"status\":413"), "\(method) \(path)")
+                }
+                var headers = token
+                headers[.contentLength] = "100000"
+                try await client.execute(uri: path, method: method, headers: headers, body: body) { response in
+                    #expect(response.status == .contentTooLarge, "\(method) \(path) with a length")
+                }
+            }
+            // Within the limit, the sign-in form is read as usual: a wrong token is a 401 page.
+            try await client.execute(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "token=wrong&next=%2F")
+            ) { response in
+                #expect(response.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test("The rate limit refills by the clock it is given: 429 with Retry-After, then 200 a second later")
+    func rateLimitByClock() async throws {
+        let harness = try await RouteHarness(serve: "requests_per_second = 1")
+        try await harness.test { client in
+            // One a second, bursts of two: the third at the same instant waits a second.
+            for _ in 0..<2 {
+                try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            }
+            try await client.execute(uri: "/healthz", method: .get) { response in
+                #expect(response.status == .tooManyRequests)
+                #expect(response.headers[.retryAfter] == "1")
+            }
+            harness.clock.advance(milliseconds: 999)
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .tooManyRequests) }
+            harness.clock.advance(milliseconds: 1_001)
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+        }
+    }
+
+    @Test("Counts on the overview say 1 account and 1 error, not 1 accounts and 1 errors")
+    func singularCounts() async throws {
+        let harness = try await RouteHarness { path in
+            let database = try LedgerDatabase.open(
+                path: path, clock: SteppedClock(ReportFixture.day(18)), logger: Logger(label: "fixture"))
+            defer { try? database.close() }
+            try await ReportFixture.run(database, at: ReportFixture.day(18, 1), errors: 1) { tx, run, sources in
+                _ = try tx.record(
+                    ReportFixture.modelRouter(
+                        17, "研发部", try MoneyUnit("CNY"), "1000", modified: ReportFixture.day(18),
+                        observed: ReportFixture.day(18, 1)),
+                    raw: ReportFixture.raw("mr17", at: ReportFixture.day(18, 1)), sourceID: sources.mr, runID: run)
+                return .complete
+            }
+        }
+        try await harness.test { client in
+            try await client.execute(uri: "/", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok)
+                #expect(html.contains("<p>1 account</p>") && html.contains("<p>0 accounts</p>"))
+                #expect(html.contains("1 error, 0 conflicts, 0 quarantined in that run"))
+                #expect(!html.contains("1 errors") && !html.contains("1 accounts"))
+            }
+        }
+    }
+
+    @Test("A credit line's end is a Unix timestamp in seconds on /metrics, as Prometheus names times")
+    func creditEndMetric() async throws {
+        let harness = try await RouteHarness { path in
+            let database = try LedgerDatabase.open(
+                path: path, clock: SteppedClock(ReportFixture.day(18)), logger: Logger(label: "fixture"))
+            defer { try? database.close() }
+            try await ReportFixture.run(database, at: ReportFixture.day(18, 1)) { tx, run, sources in
+                for (org, end) in [(101, "2026-12-31 00:00:00"), (102, "-")] {
+                    _ = try tx.record(
+                        ReportFixture.dms(
+                            Int64(org), "org \(org)", balance: "200", limit: "1000", used: "300", frozen: "50",
+                            total: "850", available: "650", at: ReportFixture.day(18, 1), creditEnd: end),
+                        raw: ReportFixture.raw("dms\(org)", at: ReportFixture.day(18, 1)), sourceID: sources.dms,
+                        runID: run)
+                }
+                return .complete
+            }
+        }
+        try await harness.test { client in
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                let samples = text.split(separator: "\n").filter {
+                    $0.hasPrefix("ledgersync_account_credit_end_timestamp_seconds{")
+                }
+                #expect(samples.count == 1, "\(samples)")
+                #expect(samples.first?.contains("name=\"org 101\"") == true, "\(samples)")
+                // 2026-12-31T00:00:00Z
+                #expect(samples.first?.hasSuffix(" 1798675200") == true, "\(samples)")
+                #expect(!text.contains("days_left"))
+            }
+        }
+    }
+}
