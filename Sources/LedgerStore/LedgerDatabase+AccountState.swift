@@ -46,7 +46,7 @@ extension LedgerDatabase {
     /// indexed statement for hundreds of accounts.
     /// - Parameters:
     ///   - sourceID: The source.
-    ///   - accounts: The accounts; at most 900 (SQLite's default limit on bound parameters is 999).
+    ///   - accounts: The accounts, any number (asked for a few hundred at a time, under SQLite's parameter limit).
     /// - Returns: The state of each account the ledger knows; accounts it does not know are absent.
     /// - Throws: ``StoreError`` if the read fails.
     public func accountStates(
@@ -54,33 +54,35 @@ extension LedgerDatabase {
     ) async throws(StoreError)
         -> [AccountKey: AccountState]
     {
-        precondition(accounts.count <= 900, "at most 900 accounts per read")
         guard !accounts.isEmpty else { return [:] }
         let keys = Dictionary(accounts.map { ($0.description, $0) }, uniquingKeysWith: { first, _ in first })
         do {
             return try await writer.read { db in
-                let placeholders = Array(repeating: "?", count: keys.count).joined(separator: ",")
-                // `current` is the partial unique index's condition, so the join is one index probe per account.
-                let rows = try Row.fetchCursor(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT a.account_key, a.display_name, v.state, v.content_hash, c.last_gmt_create, c.last_remote_id
-                            FROM account a
-                            LEFT JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
-                            LEFT JOIN modelrouter_log_cursor c ON c.account_id = a.id
-                            WHERE a.source_id = ? AND a.account_key IN (\(placeholders))
-                            """), arguments: StatementArguments([sourceID] + Array(keys.keys)))
                 var states: [AccountKey: AccountState] = [:]
-                while let row = try rows.next() {
-                    guard let key = keys[row[0] as String] else { continue }
-                    let present = (row[2] as String?) == "present"
-                    let cursor = (row[4] as Int64?).flatMap { gmtCreate in
-                        (row[5] as Int64?).map {
-                            AccountState.LogCursor(gmtCreate: Instant(millisecondsSinceEpoch: gmtCreate), remoteID: $0)
+                for chunk in Array(keys.keys).chunks(of: inListChunk) {
+                    let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                    // `current` is the partial unique index's condition, so the join is one index probe per account.
+                    let rows = try Row.fetchCursor(
+                        db.cachedStatement(
+                            sql: """
+                                SELECT a.account_key, a.display_name, v.state, v.content_hash, c.last_gmt_create, c.last_remote_id
+                                FROM account a
+                                LEFT JOIN balance_version v ON v.account_id = a.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                                LEFT JOIN modelrouter_log_cursor c ON c.account_id = a.id
+                                WHERE a.source_id = ? AND a.account_key IN (\(placeholders))
+                                """), arguments: StatementArguments([sourceID] + Array(chunk)))
+                    while let row = try rows.next() {
+                        guard let key = keys[row[0] as String] else { continue }
+                        let present = (row[2] as String?) == "present"
+                        let cursor = (row[4] as Int64?).flatMap { gmtCreate in
+                            (row[5] as Int64?).map {
+                                AccountState.LogCursor(
+                                    gmtCreate: Instant(millisecondsSinceEpoch: gmtCreate), remoteID: $0)
+                            }
                         }
+                        states[key] = AccountState(
+                            contentHash: present ? row[3] : nil, displayName: row[1], logCursor: cursor)
                     }
-                    states[key] = AccountState(
-                        contentHash: present ? row[3] : nil, displayName: row[1], logCursor: cursor)
                 }
                 return states
             }

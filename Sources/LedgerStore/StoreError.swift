@@ -22,6 +22,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case notMigrated(pending: [String])
         /// A value read from or written to the store breaks a rule of the ledger.
         case invalidData(String)
+        /// A stored value this build does not know (a hand edit, damage, or a newer build's value).
+        case unexpectedValue(table: String, column: String, value: String)
     }
 
     /// What went wrong.
@@ -38,7 +40,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     /// Wraps an error thrown by GRDB or SQLite.
     init(wrapping error: any Error, path: String?) {
         if let storeError = error as? StoreError {
-            self = storeError
+            // A read's own errors (an unexpected stored value) learn the file here.
+            self.init(storeError.code, path: storeError.path ?? path)
         } else if let databaseError = error as? DatabaseError {
             self.init(
                 .sqlite("\(databaseError.message ?? "\(databaseError.resultCode)") (\(databaseError.resultCode))"),
@@ -73,6 +76,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             return "\(location) needs migrations \(pending.joined(separator: ", ")); run `ledgersync migrate`"
         case .invalidData(let reason):
             return "\(location): \(reason)"
+        case .unexpectedValue(let table, let column, let value):
+            return "\(location) holds \(table).\(column) = '\(value.prefix(80))', which this build does not "
+                + "know: the file was edited or damaged outside LedgerSync, or a newer build wrote it"
         }
     }
 }

@@ -94,7 +94,7 @@ struct ExactAmountReportTests {
         #expect(Self.column("reported_closing", of: statements) == expectedClosing)
         #expect(report.statements.allSatisfy { $0.status == .ok })
         // And the control totals, against sums of the source texts done on digit strings.
-        let totals = try #require(try report.controlTotals.first)
+        let totals = try #require(report.controlTotals.first)
         #expect(totals.opening.formatted(scale: 8) == DecimalText.sum(opening))
         #expect(totals.closing.formatted(scale: 8) == DecimalText.sum(closing))
         #expect(try totals.opening.adding(totals.movements) == totals.closing)

@@ -71,7 +71,7 @@ extension LedgerReader {
                     """, arguments: [now.millisecondsSinceEpoch, limit]
             ).map { row in
                 PendingDelivery(
-                    id: row["delivery_id"], alert: Self.alertRow(row), event: row["event"], webhook: row["webhook"],
+                    id: row["delivery_id"], alert: try Self.alertRow(row), event: row["event"], webhook: row["webhook"],
                     attempts: row["attempts"])
             }
         }
@@ -86,9 +86,10 @@ extension LedgerReader {
         }
     }
 
-    static func alertRow(_ row: Row) -> AlertRow {
+    static func alertRow(_ row: Row) throws(StoreError) -> AlertRow {
         AlertRow(
-            id: row["id"], rule: row["rule"], kind: AlertKind(rawValue: row["kind"]) ?? .stale,
+            id: row["id"], rule: row["rule"],
+            kind: try StoredEnum.decode(AlertKind.self, row, "kind", table: "alert_state"),
             subject: row["subject"], source: row["source"], account: row["account_key"],
             firing: (row["state"] as String) == "firing",
             firingSince: Instant(millisecondsSinceEpoch: row["firing_since"]),

@@ -210,7 +210,7 @@ extension LedgerReader {
                 var delta: FixedDecimal?
                 if let before, let after, unitBefore == unitAfter { delta = try after.subtracting(before) }
                 return ChangeRow(
-                    account: Self.accountRef(row), at: Instant(millisecondsSinceEpoch: row["at"]),
+                    account: try Self.accountRef(row), at: Instant(millisecondsSinceEpoch: row["at"]),
                     versionID: row["version_id"], previousVersionID: row["previous_id"],
                     stateBefore: row["previous_state"], stateAfter: row["state"], unitBefore: unitBefore,
                     unitAfter: unitAfter, before: before, after: after, delta: delta)
@@ -252,7 +252,8 @@ extension LedgerReader {
                     """, arguments: conditions.arguments
             ).map { row in
                 TotalRow(
-                    source: row["source"], kind: SourceKind(rawValue: row["kind"])!,
+                    source: row["source"],
+                    kind: try StoredEnum.decode(SourceKind.self, row, "kind", table: "source_instance"),
                     unit: try MoneyUnit(row["unit"] as String),
                     accounts: row["accounts"], availableBalance: try Self.sum(row, "available") ?? .zero,
                     creditLimit: try Self.sum(row, "credit"), used: try Self.sum(row, "used"))
@@ -269,7 +270,7 @@ extension LedgerReader {
 
     /// A row of `SELECT accountColumns, versionColumns`, read by column index: the name lookups GRDB would do per
     /// cell (a lowercased copy of each name) were the largest cost of a page (profiled with perf on `serve`).
-    static func balanceRow(_ row: StatementColumns) -> BalanceRow {
+    static func balanceRow(_ row: StatementColumns) throws(StoreError) -> BalanceRow {
         func amount(_ whole: Int32) -> FixedDecimal? {
             guard let w = row.optionalInt64(whole), let n = row.optionalInt64(whole + 1) else { return nil }
             return try? FixedDecimal(whole: w, nanos: n)
@@ -277,9 +278,11 @@ extension LedgerReader {
         func instant(_ index: Int32) -> Instant? { row.optionalInt64(index).map(Instant.init(millisecondsSinceEpoch:)) }
         return BalanceRow(
             account: AccountRef(
-                accountID: row.int64(0), source: row.text(1), kind: SourceKind(rawValue: row.text(2))!,
+                accountID: row.int64(0), source: row.text(1),
+                kind: try StoredEnum.decode(SourceKind.self, row.text(2), table: "account", column: "kind"),
                 key: row.text(3), displayName: row.optionalText(4)),
-            versionID: row.int64(5), state: VersionState(rawValue: row.text(6)) ?? .present,
+            versionID: row.int64(5),
+            state: try StoredEnum.decode(VersionState.self, row.text(6), table: "balance_version", column: "state"),
             unit: row.optionalText(7).flatMap { try? MoneyUnit($0) },
             availableBalance: amount(8), creditLimit: amount(10), used: amount(12), frozen: amount(14),
             totalAvailable: amount(16), overdue: amount(18), validFrom: Instant(millisecondsSinceEpoch: row.int64(20)),

@@ -166,9 +166,11 @@ extension LedgerReader {
                 db, sql: "\(select) \(from) ORDER BY \(order) LIMIT ? OFFSET ?",
                 arguments: conditions.arguments + [query.limit, query.offset])
             return BoardPage(
-                rows: rows.map { row in
+                rows: try rows.map { row in
                     BoardRow(
-                        account: Self.accountRef(row), state: VersionState(rawValue: row[5]) ?? .present,
+                        account: try Self.accountRef(row),
+                        state: try StoredEnum.decode(
+                            VersionState.self, row[5], table: "balance_version", column: "state"),
                         unit: (row[6] as String?).flatMap { try? MoneyUnit($0) }, availableBalance: Self.amount(row, 7),
                         creditLimit: Self.amount(row, 9), validFrom: Instant(millisecondsSinceEpoch: row[11]),
                         flagged: row[12])
@@ -190,7 +192,7 @@ extension LedgerReader {
 
     /// Each account's available balance valid at an instant, on what the ledger knows now.
     /// - Parameters:
-    ///   - accountIDs: At most 900 accounts.
+    ///   - accountIDs: The accounts, any number (read a few hundred at a time).
     ///   - instant: The valid-time instant.
     /// - Returns: The balance per account that had one then (gone or not yet known: absent).
     public func availableBalances(
@@ -199,25 +201,26 @@ extension LedgerReader {
         -> [Int64: FixedDecimal]
     {
         guard !accountIDs.isEmpty else { return [:] }
-        precondition(accountIDs.count <= 900, "at most 900 account ids per query")
         return try read { db in
             let t = instant.millisecondsSinceEpoch
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT account_id, available_balance_whole, available_balance_nanos FROM balance_version
-                    WHERE account_id IN (\(Array(repeating: "?", count: accountIDs.count).joined(separator: ",")))
-                      AND superseded_at IS NULL AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)
-                    """, arguments: StatementArguments(accountIDs) + [t, t])
             var result: [Int64: FixedDecimal] = [:]
-            for row in rows { result[row[0]] = Self.amount(row, 1) }
+            for chunk in accountIDs.chunks(of: inListChunk) {
+                let rows = try SQLRequest<Row>(
+                    literal: """
+                        SELECT account_id, available_balance_whole, available_balance_nanos FROM balance_version
+                        WHERE account_id IN \(Array(chunk))
+                          AND superseded_at IS NULL AND valid_from <= \(t) AND (valid_to IS NULL OR valid_to > \(t))
+                        """
+                ).fetchAll(db)
+                for row in rows { result[row[0]] = Self.amount(row, 1) }
+            }
             return result
         }
     }
 
     /// The live versions of each account that hold at some time from `since` on, oldest first.
     /// - Parameters:
-    ///   - accountIDs: At most 900 accounts.
+    ///   - accountIDs: The accounts, any number (read a few hundred at a time).
     ///   - since: The window's start; the version holding then comes first.
     public func availableBalanceSteps(
         of accountIDs: [Int64], since: Instant
@@ -225,22 +228,23 @@ extension LedgerReader {
         -> [Int64: [BoardStep]]
     {
         guard !accountIDs.isEmpty else { return [:] }
-        precondition(accountIDs.count <= 900, "at most 900 account ids per query")
         return try read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT account_id, valid_from, available_balance_whole, available_balance_nanos
-                    FROM balance_version
-                    WHERE account_id IN (\(Array(repeating: "?", count: accountIDs.count).joined(separator: ",")))
-                      AND superseded_at IS NULL AND (valid_to IS NULL OR valid_to > ?)
-                    ORDER BY account_id, valid_from
-                    """, arguments: StatementArguments(accountIDs) + [since.millisecondsSinceEpoch])
             var result: [Int64: [BoardStep]] = [:]
-            for row in rows {
-                result[row[0], default: []].append(
-                    BoardStep(
-                        validFrom: Instant(millisecondsSinceEpoch: row[1]), availableBalance: Self.amount(row, 2)))
+            for chunk in accountIDs.chunks(of: inListChunk) {
+                let rows = try SQLRequest<Row>(
+                    literal: """
+                        SELECT account_id, valid_from, available_balance_whole, available_balance_nanos
+                        FROM balance_version
+                        WHERE account_id IN \(Array(chunk))
+                          AND superseded_at IS NULL AND (valid_to IS NULL OR valid_to > \(since.millisecondsSinceEpoch))
+                        ORDER BY account_id, valid_from
+                        """
+                ).fetchAll(db)
+                for row in rows {
+                    result[row[0], default: []].append(
+                        BoardStep(
+                            validFrom: Instant(millisecondsSinceEpoch: row[1]), availableBalance: Self.amount(row, 2)))
+                }
             }
             return result
         }
@@ -280,29 +284,26 @@ extension LedgerReader {
     /// Each run's parts, one per source, for the given runs.
     public func runSources(runIDs: [Int64]) throws(QueryError) -> [Int64: [RunSourceRow]] {
         guard !runIDs.isEmpty else { return [:] }
-        precondition(runIDs.count <= 900, "at most 900 run ids per query")
         return try read { db in
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT r.run_id, s.name, r.status, r.targets, r.fetched, r.versions_added, r.unchanged, r.gone,
-                           r.conflicts, r.errors, r.quarantined, r.log_entries
-                    FROM sync_run_source AS r JOIN source_instance AS s ON s.id = r.source_id
-                    WHERE r.run_id IN (\(Array(repeating: "?", count: runIDs.count).joined(separator: ",")))
-                    ORDER BY r.run_id, s.name
-                    """, arguments: StatementArguments(runIDs))
             var result: [Int64: [RunSourceRow]] = [:]
-            for row in rows {
-                result[row[0], default: []].append(
-                    RunSourceRow(
-                        runID: row[0], source: row[1], status: row[2],
-                        counts: {
-                            var counts = RunCounts()
-                            (counts.targets, counts.fetched, counts.versionsAdded) = (row[3], row[4], row[5])
-                            (counts.unchanged, counts.gone, counts.conflicts) = (row[6], row[7], row[8])
-                            (counts.errors, counts.quarantined, counts.logEntries) = (row[9], row[10], row[11])
-                            return counts
-                        }()))
+            for chunk in runIDs.chunks(of: inListChunk) {
+                let rows = try SQLRequest<Row>(
+                    literal: """
+                        SELECT r.run_id, s.name, r.status, r.targets, r.fetched, r.versions_added, r.unchanged, r.gone,
+                               r.conflicts, r.errors, r.quarantined, r.log_entries
+                        FROM sync_run_source AS r JOIN source_instance AS s ON s.id = r.source_id
+                        WHERE r.run_id IN \(Array(chunk))
+                        ORDER BY r.run_id, s.name
+                        """
+                ).fetchAll(db)
+                for row in rows {
+                    var counts = RunCounts()
+                    (counts.targets, counts.fetched, counts.versionsAdded) = (row[3], row[4], row[5])
+                    (counts.unchanged, counts.gone, counts.conflicts) = (row[6], row[7], row[8])
+                    (counts.errors, counts.quarantined, counts.logEntries) = (row[9], row[10], row[11])
+                    result[row[0], default: []].append(
+                        RunSourceRow(runID: row[0], source: row[1], status: row[2], counts: counts))
+                }
             }
             return result
         }

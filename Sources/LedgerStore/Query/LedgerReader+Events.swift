@@ -32,9 +32,9 @@ extension LedgerReader {
                     FROM conflict AS c JOIN account AS a ON a.id = c.account_id JOIN source_instance AS s ON s.id = a.source_id
                     \(conditions.whereSQL) ORDER BY c.id LIMIT ?
                     """, arguments: conditions.arguments + [page.limit + 1])
-            let conflicts = rows.map { row in
+            let conflicts = try rows.map { row in
                 ConflictRow(
-                    id: row["id"], account: Self.accountRef(row), kind: row["conflict_kind"],
+                    id: row["id"], account: try Self.accountRef(row), kind: row["conflict_kind"],
                     resolution: row["resolution"],
                     storedVersionID: row["stored_version_id"],
                     storedValidFrom: (row["stored_valid_from"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),

@@ -12,9 +12,22 @@ struct SQLConditions {
         arguments += StatementArguments(values)
     }
 
+    /// `column IN` the given values, any number of them: the list is bound as one JSON array and read back with
+    /// `json_each`, so no list meets SQLite's limit on bound parameters.
     mutating func add(in column: String, _ values: [String]) {
         guard !values.isEmpty else { return }
-        add("\(column) IN (\(Array(repeating: "?", count: values.count).joined(separator: ", ")))", values)
+        add("\(column) IN (SELECT value FROM json_each(?))", [JSONValue.array(values.map(JSONValue.string)).jsonText])
+    }
+
+    /// `column IN` the given ids, any number of them (as ``add(in:_:)-(String,[String])``).
+    mutating func add(in column: String, _ ids: [Int64]) {
+        guard !ids.isEmpty else { return }
+        add("\(column) IN (SELECT value FROM json_each(?))", [Self.jsonArray(ids)])
+    }
+
+    /// `[1,2,3]`.
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
     /// Puts a version pick's arguments first (its subquery precedes WHERE in the SQL text) and its condition
@@ -90,16 +103,19 @@ extension LedgerReader {
             conditions = scope
         }
         if !filter.accountIDs.isEmpty {
-            precondition(filter.accountIDs.count <= 900, "at most 900 account ids per query")
-            let ids = "a.id IN (\(Array(repeating: "?", count: filter.accountIDs.count).joined(separator: ", ")))"
-            conditions.add(ids, filter.accountIDs)
+            // Unary `+` keeps SQLite from driving the query by id: the key range below drives it.
+            conditions.add(in: "+a.id", filter.accountIDs)
             // The accounts' key range as well: SQLite then reads them through the (source_id, account_key) index in
             // the order every query sorts by, over the range alone (a report's accounts come in key order, 300 at a
             // time), instead of fetching them by id and sorting all their rows in a temporary B-tree, which took
             // longer than the rest of an export's history query (9,000 versions a chunk).
             let range = try Row.fetchOne(
-                db, sql: "SELECT min(a.account_key), max(a.account_key) FROM account AS a WHERE \(ids)",
-                arguments: StatementArguments(filter.accountIDs))
+                db,
+                sql: """
+                    SELECT min(a.account_key), max(a.account_key) FROM account AS a
+                    WHERE a.id IN (SELECT value FROM json_each(?))
+                    """,
+                arguments: [SQLConditions.jsonArray(filter.accountIDs)])
             if let low = range?[0] as String?, let high = range?[1] as String? {
                 conditions.add("a.account_key BETWEEN ? AND ?", [low, high])
             } else {
@@ -141,9 +157,10 @@ extension LedgerReader {
     /// The account columns every row type starts with.
     static let accountColumns = "a.id AS account_id, s.name AS source, a.kind, a.account_key, a.display_name"
 
-    static func accountRef(_ row: Row) -> AccountRef {
+    static func accountRef(_ row: Row) throws(StoreError) -> AccountRef {
         AccountRef(
-            accountID: row["account_id"], source: row["source"], kind: SourceKind(rawValue: row["kind"])!,
+            accountID: row["account_id"], source: row["source"],
+            kind: try StoredEnum.decode(SourceKind.self, row, "kind", table: "account"),
             key: row["account_key"], displayName: row["display_name"])
     }
 }

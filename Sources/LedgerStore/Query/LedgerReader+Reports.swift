@@ -26,7 +26,8 @@ extension LedgerReader {
                     """, arguments: conditions.arguments
             ).map { row in
                 AccountSummary(
-                    account: Self.accountRef(row), firstSeenAt: Instant(millisecondsSinceEpoch: row["first_seen_at"]),
+                    account: try Self.accountRef(row),
+                    firstSeenAt: Instant(millisecondsSinceEpoch: row["first_seen_at"]),
                     lastSeenAt: Instant(millisecondsSinceEpoch: row["last_seen_at"]))
             }
         }
@@ -82,7 +83,7 @@ extension LedgerReader {
 
     static func movementRow(_ row: Row) throws -> MovementRow {
         MovementRow(
-            id: row["id"], account: accountRef(row), remoteID: row["remote_id"], changeType: row["change_type"],
+            id: row["id"], account: try accountRef(row), remoteID: row["remote_id"], changeType: row["change_type"],
             unit: try MoneyUnit(row["unit"] as String),
             amount: try FixedDecimal(whole: row["change_amount_whole"], nanos: row["change_amount_nanos"]),
             balanceBefore: StoredDetails.amount(row, "balance_before"),

@@ -81,7 +81,9 @@ extension LedgerReader {
                 counts.quarantined = row["quarantined"] ?? 0
                 counts.logEntries = row["log_entries"] ?? 0
                 return SourceSummary(
-                    source: row["name"], kind: SourceKind(rawValue: row["kind"])!, accounts: row["accounts"],
+                    source: row["name"],
+                    kind: try StoredEnum.decode(SourceKind.self, row, "kind", table: "source_instance"),
+                    accounts: row["accounts"],
                     lastRunID: row["run_id"],
                     lastRunStartedAt: (row["started_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
                     lastRunEndedAt: (row["ended_at"] as Int64?).map(Instant.init(millisecondsSinceEpoch:)),
@@ -132,7 +134,7 @@ extension LedgerReader {
                     """, arguments: [now.millisecondsSinceEpoch, limit, creditWithinDays]
             ).map { row in
                 WatchedAccount(
-                    account: Self.accountRef(row), unit: try MoneyUnit(row["unit"]),
+                    account: try Self.accountRef(row), unit: try MoneyUnit(row["unit"]),
                     availableBalance: StoredDetails.amount(row, "available_balance"),
                     creditLimit: StoredDetails.amount(row, "credit_limit"), creditEndsInDays: row["credit_days"],
                     creditEndsAt: (row["credit_end_seconds"] as Int64?).map {

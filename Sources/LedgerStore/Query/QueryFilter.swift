@@ -17,7 +17,7 @@ public struct QueryFilter: Sendable, Equatable {
     /// The end of a time range (exclusive), where the query has one.
     public var to: Instant?
     /// Ledger account ids (``AccountRef/accountID``), for callers that read a large selection a chunk of
-    /// accounts at a time; at most 900 per query.
+    /// accounts at a time; any number (bound as one JSON array, never against SQLite's parameter limit).
     public var accountIDs: [Int64] = []
 
     /// A filter; empty lists select everything.
