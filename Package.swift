@@ -105,9 +105,10 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ],
-            // The dashboard's templates are compiled in (EmbedTemplates), so the binary needs no files beside it.
+            // The dashboard's templates and docs/openapi.json are compiled in (EmbedServerFiles), so the binary needs
+            // no files beside it.
             exclude: ["Templates"],
-            plugins: ["EmbedTemplates"]
+            plugins: ["EmbedServerFiles"]
         ),
         .executableTarget(
             name: "ledgersync",
@@ -123,7 +124,7 @@ let package = Package(
             ]
         ),
 
-        // Tools/: the simulator of the three APIs and the build-time migration embedder.
+        // Tools/: the simulator of the three APIs and the build-time file embedder.
         .target(
             name: "LedgerSimulator",
             dependencies: [
@@ -160,18 +161,18 @@ let package = Package(
             ],
             path: "Tools/ledgersync-bench"
         ),
-        .executableTarget(name: "MigrationEmbedder", path: "Tools/MigrationEmbedder"),
+        .executableTarget(name: "FileEmbedder", path: "Tools/FileEmbedder"),
         .plugin(
             name: "EmbedMigrations",
             capability: .buildTool(),
-            dependencies: ["MigrationEmbedder"],
+            dependencies: ["FileEmbedder"],
             path: "Plugins/EmbedMigrations"
         ),
         .plugin(
-            name: "EmbedTemplates",
+            name: "EmbedServerFiles",
             capability: .buildTool(),
-            dependencies: ["MigrationEmbedder"],
-            path: "Plugins/EmbedTemplates"
+            dependencies: ["FileEmbedder"],
+            path: "Plugins/EmbedServerFiles"
         ),
 
         // Test helpers shared by the test targets (oracles independent of the code under test).

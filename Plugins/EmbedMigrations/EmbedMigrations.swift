@@ -15,7 +15,7 @@ struct EmbedMigrations: BuildToolPlugin {
         return [
             .buildCommand(
                 displayName: "Embedding \(files.count) migrations from Migrations/",
-                executable: try context.tool(named: "MigrationEmbedder").url,
+                executable: try context.tool(named: "FileEmbedder").url,
                 arguments: [output.path()] + files.map { $0.path() },
                 inputFiles: files,
                 outputFiles: [output]

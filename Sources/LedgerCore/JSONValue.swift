@@ -76,3 +76,8 @@ public struct JSONParseError: Error, Hashable, Sendable, CustomStringConvertible
 
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
+
+extension JSONValue: ExpressibleByStringLiteral {
+    /// A string value written as a literal, for documents built in code (`["type": "object"]`).
+    public init(stringLiteral value: String) { self = .string(value) }
+}

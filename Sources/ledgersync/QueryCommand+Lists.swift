@@ -1,47 +1,49 @@
 import ArgumentParser
 import LedgerCore
 import LedgerReports
+import LedgerServer
 import LedgerStore
 
-// Each `ledgersync query` list declares only the options that apply to it, so `query balances --help` offers
+// Each `ledgersync query` list declares only the options that apply to it (their help is the API's parameter
+// table's, QueryParameters.table), so `query balances --help` offers
 // neither --from nor --conflict-kind; running one is QueryListCommand.run.
 
 /// Which sources a query covers.
 struct QuerySourceOptions: ParsableArguments {
-    @Option(name: .long, help: "A source instance name (repeatable).")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("source")))
     var source: [String] = []
 
-    @Option(name: .long, help: "A source kind: modelrouter, dms_credit or twcc_wallet (repeatable).")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("kind")))
     var kind: [SourceKind] = []
 }
 
 /// Which accounts of those sources a query covers.
 struct QueryAccountOptions: ParsableArguments {
-    @Option(name: .long, help: "An account key such as 17, 101:2 or MST123456/W0001 (repeatable).")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("account")))
     var account: [String] = []
 
-    @Option(name: .long, help: "Accounts whose key or name matches this pattern (* and ?), case-insensitive.")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("name")))
     var name: String?
 
-    @Option(name: .long, help: "A unit such as CNY, tokens or SU (repeatable).")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("unit")))
     var unit: [String] = []
 }
 
 /// A time window.
 struct QueryWindowOptions: ParsableArguments {
-    @Option(name: .long, help: "The start of the time window (inclusive).")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("from")))
     var from: String?
 
-    @Option(name: .long, help: "The end of the time window (exclusive).")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("to")))
     var to: String?
 }
 
 /// The instant on each time axis a balance is asked as of.
 struct QueryAsOfOptions: ParsableArguments {
-    @Option(name: .customLong("as-of"), help: "The valid-time instant (when it was true at the source).")
+    @Option(name: .customLong("as-of"), help: ArgumentHelp(QueryParameters.help("as_of")))
     var asOf: String?
 
-    @Option(name: .customLong("recorded-as-of"), help: "The recorded-time instant (what the ledger knew then).")
+    @Option(name: .customLong("recorded-as-of"), help: ArgumentHelp(QueryParameters.help("recorded_as_of")))
     var recordedAsOf: String?
 
     func asOf(zone: DisplayZone) throws -> AsOf {
@@ -112,7 +114,7 @@ struct QueryHistoryCommand: QueryListCommand {
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var selection: QueryFilterOptions
 
-    @Flag(name: .long, help: "Also show rows later knowledge replaced.")
+    @Flag(name: .long, help: ArgumentHelp(QueryParameters.help("include_superseded")))
     var includeSuperseded = false
 
     func options(zone: DisplayZone) throws -> QueryOptions {
@@ -130,7 +132,7 @@ struct QueryChangesCommand: QueryListCommand {
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var selection: QueryFilterOptions
 
-    @Option(name: .long, help: "The time axis of the window, valid or recorded.")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("axis")))
     var axis: TimeAxis = .valid
 
     func options(zone: DisplayZone) throws -> QueryOptions {
@@ -147,11 +149,7 @@ struct QueryConflictsCommand: QueryListCommand {
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var selection: QueryFilterOptions
 
-    @Option(
-        name: .customLong("conflict-kind"),
-        help:
-            "Only conflicts of this kind: \(ConflictKind.allCases.map(\.rawValue).joined(separator: ", ")) (repeatable)."
-    )
+    @Option(name: .customLong("conflict-kind"), help: ArgumentHelp(QueryParameters.help("conflict_kind")))
     var conflictKind: [String] = []
 
     func validate() throws {
@@ -190,7 +188,7 @@ struct QueryErrorsCommand: QueryListCommand {
     @OptionGroup var common: QueryCommonOptions
     @OptionGroup var selection: QueryFilterOptions
 
-    @Option(name: .long, help: "Only those of this run.")
+    @Option(name: .long, help: ArgumentHelp(QueryParameters.help("run")))
     var run: Int64?
 
     func options(zone: DisplayZone) throws -> QueryOptions {

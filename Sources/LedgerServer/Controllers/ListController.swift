@@ -14,7 +14,7 @@ struct ListController: Sendable {
         for kind in QueryKind.allCases {
             routes.get("/api/v1/\(kind.rawValue)") { request, _ in try await list(kind, request) }
         }
-        routes.get("/api/v1/openapi.json") { _, _ in JSONResponse.make(text: OpenAPIDocument.json) }
+        routes.get("/api/v1/openapi.json") { _, _ in JSONResponse.make(body: ByteBuffer(bytes: OpenAPIDocument.bytes)) }
     }
 
     func list(_ kind: QueryKind, _ request: Request) async throws -> Response {

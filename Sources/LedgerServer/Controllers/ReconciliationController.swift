@@ -10,6 +10,9 @@ struct ReconciliationController: Sendable {
     /// The default period ends with the last complete day by this clock.
     let clock: any LedgerClock
 
+    /// The names the report takes (``QueryParameters/table``).
+    static let allowed = Set(QueryParameters.parameters(for: .reconciliation).map(\.name))
+
     func addRoutes(to routes: RouteTable) {
         routes.get("/api/v1/reconciliation") { request, _ in try reconciliation(request) }
     }
@@ -26,12 +29,11 @@ struct ReconciliationController: Sendable {
                 }
                 report.staleAfterHours = hours
             case "tolerance": report.tolerances.append(value)
-            case "source", "kind", "account", "unit", "name", "from", "to": filterPairs.append((name, value))
+            case _ where Self.allowed.contains(name): filterPairs.append((name, value))
             default:
                 throw APIError.badParameter(
                     name,
-                    "unknown parameter for reconciliation (allowed: account, from, kind, name, source, "
-                        + "stale_after, to, tolerance, tz, unit)")
+                    "unknown parameter for reconciliation (allowed: \(Self.allowed.sorted().joined(separator: ", ")))")
             }
         }
         do {

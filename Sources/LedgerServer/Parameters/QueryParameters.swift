@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerReports
 import LedgerStore
 
 /// A query asked as name–value pairs, as `serve`'s JSON API receives it: the `ledgersync query` options' names with
@@ -7,31 +8,13 @@ import LedgerStore
 /// Each list accepts only the names that apply to it, as each `query` subcommand declares only its options; an
 /// unknown name or a bad value is a ``QueryParameterError`` naming the parameter.
 public enum QueryParameters {
-    /// The names every list accepts: the zone of times given and shown.
-    public static let common = ["tz"]
-    /// The paging names, for every list but totals (one row per source and unit, never paged).
-    static let paging = ["limit", "after"]
-    static let sources = ["source", "kind"]
-    static let accounts = ["account", "name", "unit"]
-    static let window = ["from", "to"]
-    static let asOf = ["as_of", "recorded_as_of"]
-
-    /// The names a list accepts, beyond ``common``. Repeatable ones may be given more than once.
+    /// The names a list accepts (``table``'s, in its order). Repeatable ones may be given more than once.
     public static func names(for kind: QueryKind) -> [String] {
-        switch kind {
-        case .totals: sources + accounts + asOf
-        case .balances: sources + accounts + asOf + paging
-        case .history: sources + accounts + window + ["include_superseded"] + paging
-        case .changes: sources + accounts + window + ["axis"] + paging
-        case .conflicts: sources + accounts + window + ["conflict_kind"] + paging
-        case .runs: sources + window + paging
-        case .errors: sources + accounts + window + ["run"] + paging
-        case .movements: sources + accounts + window + paging
-        }
+        parameters(for: .list(kind)).map(\.name)
     }
 
     /// The names that may be given more than once.
-    public static let repeatable: Set<String> = ["source", "kind", "account", "unit", "conflict_kind"]
+    public static let repeatable = Set(table.filter(\.repeatable).map(\.name))
 
     /// The most rows one page may ask for.
     public static let maximumLimit = 10_000
@@ -43,7 +26,7 @@ public enum QueryParameters {
     )
         throws(QueryParameterError) -> QueryOptions
     {
-        let allowed = Set(common + names(for: kind))
+        let allowed = Set(names(for: kind))
         var values: [String: [String]] = [:]
         for (name, value) in pairs {
             guard allowed.contains(name) else {
