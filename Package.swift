@@ -62,11 +62,12 @@ let package = Package(
         ),
         // glibc's mallopt, which the Glibc module does not export: executables cap malloc arenas with it.
         .target(name: "CMallocArenas"),
+        // Process-wide tuning that only executables apply (libraries never do): the malloc arena cap.
+        .target(name: "ProcessTuning", dependencies: ["CMallocArenas"]),
         // The engine: targets from config, bounded concurrent fetch, one transaction per target, runs.
         .target(
             name: "LedgerSync",
             dependencies: [
-                "CMallocArenas",
                 "LedgerCore",
                 "LedgerStore",
                 "LedgerSources",
@@ -114,6 +115,7 @@ let package = Package(
             name: "ledgersync",
             dependencies: [
                 "LedgerServer",
+                "ProcessTuning",
                 "LedgerCore",
                 "LedgerStore",
                 "LedgerSync",
@@ -154,6 +156,7 @@ let package = Package(
             name: "ledgersync-bench",
             dependencies: [
                 "LedgerCore", "LedgerStore", "LedgerSources", "LedgerSync", "LedgerSimulator", "LedgerReports",
+                "ProcessTuning",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -179,8 +182,12 @@ let package = Package(
         .target(
             name: "LedgerTestSupport",
             dependencies: [
-                "LedgerCore", "LedgerSources", "LedgerSimulator", "LedgerStore",
+                "LedgerCore", "LedgerSources", "LedgerSimulator", "LedgerStore", "LedgerSync", "LedgerServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/LedgerTestSupport"
@@ -212,7 +219,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]
         ),
-        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerTestSupport"]),
+        .testTarget(name: "LedgerCoreTests", dependencies: ["LedgerCore", "LedgerSimulator", "LedgerTestSupport"]),
         .testTarget(
             name: "LedgerReportsTests",
             dependencies: [
@@ -227,7 +234,8 @@ let package = Package(
         .testTarget(
             name: "LedgerStoreTests",
             dependencies: [
-                "LedgerStore", "LedgerCore", "LedgerTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                "LedgerStore", "LedgerCore", "LedgerSimulator", "LedgerTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
@@ -243,7 +251,7 @@ let package = Package(
             name: "LedgerSyncTests",
             dependencies: [
                 "LedgerSync", "LedgerDemo", "LedgerSimulator", "LedgerStore", "LedgerSources", "LedgerCore",
-                "LedgerReports", "LedgerTestSupport",
+                "LedgerReports", "LedgerTestSupport", "ProcessTuning",
                 // The crash test runs the real binary and kills it.
                 "ledgersync",
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -161,23 +161,6 @@ public final class LedgerDatabase: Sendable {
         }
     }
 
-    /// Creates a ledger in memory at the latest schema version, for tests and previews.
-    /// - Throws: ``StoreError`` when a migration fails.
-    public static func inMemory(
-        migrations: [Migration] = Migration.shipped, clock: any LedgerClock = SystemClock()
-    ) throws(StoreError) -> LedgerDatabase {
-        let plan = try MigrationPlan(migrations: migrations)
-        do {
-            let queue = try DatabaseQueue(configuration: configuration())
-            let applied = try migrate(queue, plan: plan, clock: clock)
-            return LedgerDatabase(
-                writer: queue, path: nil, openReport: OpenReport(created: true, applied: applied, backupPath: nil),
-                clock: clock)
-        } catch {
-            throw StoreError(wrapping: error, path: nil)
-        }
-    }
-
     private static func migrate(
         _ writer: any DatabaseWriter, plan: MigrationPlan, clock: any LedgerClock
     ) throws

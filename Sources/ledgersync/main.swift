@@ -1,4 +1,5 @@
 import ArgumentParser
+import ProcessTuning
 import Foundation
 import LedgerSync
 import Logging

@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerSimulator
 import Testing
 
 /// The canonical content of one observation of each kind, with text that needs escapes, text that does not, CJK,

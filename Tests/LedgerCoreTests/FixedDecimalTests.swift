@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerSimulator
 import Testing
 
 @Suite("Exact decimals")

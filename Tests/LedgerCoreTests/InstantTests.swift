@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerSimulator
 import Testing
 
 @Suite("Instants")

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerSimulator
 import LedgerReports
 import LedgerStore
 import LedgerTestSupport

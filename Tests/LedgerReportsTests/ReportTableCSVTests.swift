@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerSimulator
 import Testing
 
 @testable import LedgerReports

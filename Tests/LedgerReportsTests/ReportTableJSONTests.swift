@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerSimulator
 @testable import LedgerReports
 import Testing
 

@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerSimulator
 @testable import LedgerSources
 import Testing
 

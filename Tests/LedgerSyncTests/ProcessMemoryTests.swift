@@ -1,4 +1,5 @@
 import LedgerSync
+import ProcessTuning
 import Testing
 
 @Suite("Process memory")

@@ -5,6 +5,7 @@ import LedgerReports
 import LedgerSimulator
 import LedgerStore
 @testable import LedgerSync
+import LedgerTestSupport
 import Testing
 
 /// The statements SQLite runs for the store, collected by tracing every connection while a real sync, the queries

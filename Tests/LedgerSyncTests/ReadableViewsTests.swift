@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import LedgerCore
+import LedgerSimulator
 import LedgerDemo
 import LedgerReports
 import LedgerStore

@@ -3,6 +3,7 @@ import LedgerCore
 import LedgerReports
 import LedgerSimulator
 import LedgerStore
+import LedgerTestSupport
 import Testing
 
 /// Every kind of exception in the register, produced by syncing from the simulator with faults, not by writing

@@ -2,6 +2,7 @@ import Foundation
 import LedgerSimulator
 import LedgerStore
 @testable import LedgerSync
+import LedgerTestSupport
 import Testing
 
 @Suite("Sync progress")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LedgerCore
+import LedgerSimulator
 import LedgerReports
 import LedgerStore
 import Logging

@@ -6,28 +6,27 @@ import LedgerSimulator
 import LedgerSources
 import LedgerStore
 import LedgerSync
-import LedgerTestSupport
 import Logging
 import NIOCore
 import NIOHTTP1
 import ServiceLifecycle
 
 /// A simulator, a ledger, and `serve` on a free loopback port over them, in-process.
-final class ServeHarness: Sendable {
-    static let environment = [
+public final class ServeHarness: Sendable {
+    public static let environment = [
         "MR_AK": "sim-access-key-id", "MR_SK": "sim-access-key-secret", "DMS_TOKEN": "sim-dms-token",
         "TWCC_ACCOUNT": "sim-user", "TWCC_PASSWORD": "sim-password", "SERVE_TOKEN": "serve-token-3f9c2a",
     ]
     /// Every secret the server was given: none may appear in any answer, log or metric.
-    static let secrets = ["sim-access-key-secret", "sim-dms-token", "sim-password", "serve-token-3f9c2a"]
+    public static let secrets = ["sim-access-key-secret", "sim-dms-token", "sim-password", "serve-token-3f9c2a"]
 
-    let simulator: RunningSimulator
-    let directory: TemporaryDirectory
-    let configuration: SyncConfiguration
-    let server: LedgerServer
-    let group: ServiceGroup
-    let port: Int
-    let logs: LogCapture
+    public let simulator: RunningSimulator
+    public let directory: TemporaryDirectory
+    public let configuration: SyncConfiguration
+    public let server: LedgerServer
+    public let group: ServiceGroup
+    public let port: Int
+    public let logs: LogCapture
     private let task: Task<Void, any Error>
 
     /// - Parameters:
@@ -36,7 +35,7 @@ final class ServeHarness: Sendable {
     ///   - runner: Replaces the sync (to hold one running).
     ///   - extra: More config text (such as `[[alerts]]` tables).
     ///   - reusing: A stopped harness whose simulator and ledger this one takes over (a restart).
-    init(
+    public init(
         _ simulatorConfiguration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
         serve: String = "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"",
         sleep: (@Sendable (Duration) async throws -> Void)? = nil, runner: SyncScheduler.Runner? = nil,
@@ -115,10 +114,10 @@ final class ServeHarness: Sendable {
         return (configuration, server, group, task, bound, logs)
     }
 
-    var databasePath: String { configuration.storePath }
+    public var databasePath: String { configuration.storePath }
 
     /// One request; the status, the body and the headers.
-    func request(
+    public func request(
         _ path: String, method: HTTPMethod = .GET, token: String? = nil
     ) async throws
         -> (status: Int, body: String, headers: [(String, String)])
@@ -135,30 +134,30 @@ final class ServeHarness: Sendable {
     }
 
     /// Waits until `condition` holds (``LedgerTestSupport/eventually(seconds:_:)``).
-    func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
+    public func eventually(seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
         try await LedgerTestSupport.eventually(seconds: seconds, condition)
     }
 
     /// A count from the ledger (a read-only connection of the test's own).
-    func count(_ sql: String) throws -> Int {
+    public func count(_ sql: String) throws -> Int {
         let reader = try LedgerReader.open(path: databasePath)
         defer { try? reader.close() }
         guard case .integer(let value)? = try reader.sql(sql).rows.first?.first else { return -1 }
         return Int(value)
     }
 
-    func shutdown() async {
+    public func shutdown() async {
         await stopServer()
         await simulator.shutdown()
     }
 
     /// Stops the server only (the simulator and the ledger stay, for a restart).
-    func stopServer() async {
+    public func stopServer() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value
     }
 
-    static func with(
+    public static func with(
         _ simulatorConfiguration: SimulatorConfiguration = SimulatorConfiguration(changePercent: 100),
         serve: String = "listen = \"127.0.0.1:0\"\nsync_every = \"1h\"",
         sleep: (@Sendable (Duration) async throws -> Void)? = nil, runner: SyncScheduler.Runner? = nil,
