@@ -97,7 +97,7 @@ let package = Package(
         .target(
             name: "LedgerServer",
             dependencies: [
-                "LedgerCore", "LedgerStore", "LedgerSync", "LedgerReports",
+                "LedgerCore", "LedgerStore", "LedgerSources", "LedgerSync", "LedgerReports",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

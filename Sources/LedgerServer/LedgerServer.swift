@@ -65,13 +65,14 @@ public struct ServeEnvironment: Sendable {
     }
 }
 
-/// Builds `serve` from its configuration (`[serve]` is `configuration.serve`): checks the settings, creates or
+/// Builds `serve` from its configuration (the sync's, and the `[serve]` table): checks the settings, creates or
 /// upgrades the ledger if needed, opens its readers, and wires the controllers, the scheduler and the deliverer.
 /// - Throws: ``LedgerServer/StartError`` for an address that needs a token, ``StoreError`` for the ledger.
 public func buildApplication(
-    configuration: SyncConfiguration, environment: ServeEnvironment
+    configuration serveConfiguration: ServeConfiguration, environment: ServeEnvironment
 ) throws -> LedgerServer {
-    let settings = configuration.serve
+    let configuration = serveConfiguration.sync
+    let settings = serveConfiguration.serve
     guard settings.isLoopback || settings.token != nil else {
         throw LedgerServer.StartError(
             description: "listening on \(settings.host) would expose the ledger beyond this machine: "

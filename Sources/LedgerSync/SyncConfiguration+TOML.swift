@@ -12,6 +12,18 @@ extension SyncConfiguration {
     /// - Returns: The configuration with every secret resolved.
     /// - Throws: ``ConfigError`` naming the file, the key and what is wrong.
     public static func load(path: String, environment: [String: String]) throws(ConfigError) -> SyncConfiguration {
+        try load(path: path, environment: environment, section: "") { _ throws(ConfigError) in }.configuration
+    }
+
+    /// Reads a TOML config file and hands one of the tables another module owns (``ownedElsewhere``, such as
+    /// `[serve]`) to `read`, with the same secrets and errors that name the file and key.
+    /// - Parameters:
+    ///   - section: The table's name; `read` gets `nil` when the file has none.
+    /// - Throws: ``ConfigError``, from this file's tables or from `read`.
+    public static func load<Section>(
+        path: String, environment: [String: String], section: String,
+        _ read: (ConfigSection?) throws(ConfigError) -> Section
+    ) throws(ConfigError) -> (configuration: SyncConfiguration, section: Section) {
         guard let data = FileManager.default.contents(atPath: path) else {
             let missing = !FileManager.default.fileExists(atPath: path)
             throw ConfigError(
@@ -24,7 +36,7 @@ extension SyncConfiguration {
             throw ConfigError(file: path, key: "", problem: "the file is not UTF-8 text")
         }
         let directory = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        return try parse(text, file: path, directory: directory, environment: environment)
+        return try parse(text, file: path, directory: directory, environment: environment, section: section, read)
     }
 
     /// Parses config text; relative paths are resolved against `directory`.
@@ -33,6 +45,23 @@ extension SyncConfiguration {
         _ text: String, file: String, directory: String, environment: [String: String]
     )
         throws(ConfigError) -> SyncConfiguration
+    {
+        try parse(text, file: file, directory: directory, environment: environment, section: "") {
+            _ throws(ConfigError) in
+        }.configuration
+    }
+
+    /// The tables of the config file that other modules read (`[serve]`: `ledgersync serve`'s settings). This
+    /// parser accepts them and hands each to its owner; a command that does not use one leaves it unread.
+    public static let ownedElsewhere = ["serve"]
+
+    /// Parses config text and hands the table `section` (one of ``ownedElsewhere``) to `read`.
+    /// - Throws: ``ConfigError``.
+    public static func parse<Section>(
+        _ text: String, file: String, directory: String, environment: [String: String], section: String,
+        _ read: (ConfigSection?) throws(ConfigError) -> Section
+    )
+        throws(ConfigError) -> (configuration: SyncConfiguration, section: Section)
     {
         try checkTableHeaders(text, file: file)
         let root: TOMLTable
@@ -48,7 +77,7 @@ extension SyncConfiguration {
             throw ConfigError(file: file, key: "", problem: "not valid TOML: \(error)")
         }
         let reader = TableReader(table: root, file: file, prefix: "")
-        try reader.allowOnly(["store", "sync", "sources", "secrets_file", "serve", "alerts"])
+        try reader.allowOnly(["store", "sync", "sources", "secrets_file", "alerts"] + ownedElsewhere)
         var secrets = environment
         if let secretsFile = try reader.optionalString("secrets_file") {
             let resolved = resolve(secretsFile, against: directory)
@@ -83,11 +112,9 @@ extension SyncConfiguration {
                 file: file, key: "sources", problem: "no source is configured; add a [sources.NAME] table")
         }
         var configuration = SyncConfiguration(storePath: storePath, clockSkewSeconds: skew, sources: sources)
-        if let serve = try reader.optionalTable("serve") {
-            configuration.serve = try ServeSettings.parse(serve, secrets: secrets)
-        }
         configuration.alerts = try AlertRule.parseAll(reader, secrets: secrets)
-        return configuration
+        let owned = section.isEmpty ? nil : try reader.optionalTable(section)
+        return (configuration, try read(owned.map { ConfigSection(reader: $0, secrets: secrets) }))
     }
 
     static func resolve(_ path: String, against directory: String) -> String {
@@ -240,4 +267,29 @@ struct TableReader {
         }
         return strings
     }
+}
+
+/// A table of the config file that another module reads (``SyncConfiguration/ownedElsewhere``): typed access whose
+/// errors name the file and the dotted key, and the secrets (environment, then the secrets file) its `*_env` keys
+/// name.
+public struct ConfigSection {
+    let reader: TableReader
+    let secrets: [String: String]
+
+    /// Refuses any key but `names`.
+    public func allowOnly(_ names: [String]) throws(ConfigError) { try reader.allowOnly(names) }
+
+    /// A string value, if the key is set.
+    public func optionalString(_ name: String) throws(ConfigError) -> String? { try reader.optionalString(name) }
+
+    /// An integer value within `range`, if the key is set.
+    public func optionalInt(_ name: String, range: ClosedRange<Int>) throws(ConfigError) -> Int? {
+        try reader.optionalInt(name, range: range)
+    }
+
+    /// The secret an `*_env` key names, from the environment or the secrets file; `nil` when neither has it.
+    public func secret(named name: String) -> String? { secrets[name] }
+
+    /// An error about key `name` of this table.
+    public func error(_ name: String, _ problem: String) -> ConfigError { reader.error(name, problem) }
 }

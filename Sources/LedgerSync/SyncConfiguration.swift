@@ -9,8 +9,6 @@ public struct SyncConfiguration: Sendable {
     public var clockSkewSeconds: Int64
     /// The configured sources, by name.
     public var sources: [SourceConfiguration]
-    /// How `ledgersync serve` listens and syncs (the `[serve]` table).
-    public var serve = ServeSettings()
     /// The `[[alerts]]` rules, evaluated after every sync of `serve` and by `check --alerts`.
     public var alerts: [AlertRule] = []
 

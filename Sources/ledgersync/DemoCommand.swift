@@ -44,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
         ) { print($0) }
         guard serve, let live = result.live else { return }
         do {
-            var configuration = try SyncConfiguration.load(path: result.configPath, environment: [:])
+            var configuration = try ServeConfiguration.load(path: result.configPath, environment: [:])
             var settings = configuration.serve
             (settings.host, settings.port) = (listen.host, listen.port)
             settings.syncEvery = .seconds(30)

@@ -1,5 +1,5 @@
 import ArgumentParser
-import LedgerSync
+import LedgerServer
 
 /// `--listen`: `HOST:PORT`, `[IPv6]:PORT` or `PORT`, parsed once, by the argument parser, into host and port.
 struct ListenAddress: ExpressibleByArgument, Sendable {

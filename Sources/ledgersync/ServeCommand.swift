@@ -38,9 +38,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration: SyncConfiguration
+        var configuration: ServeConfiguration
         do {
-            configuration = try SyncConfiguration.load(path: config, environment: environment)
+            configuration = try ServeConfiguration.load(path: config, environment: environment)
         } catch {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }

@@ -30,7 +30,7 @@ struct RouteHarness {
         directory = try TemporaryDirectory()
         try await write(directory.file("ledger.sqlite"))
         // A source the scheduler would sync; its runs are replaced, so nothing is ever fetched from it.
-        let configuration = try SyncConfiguration.parse(
+        let configuration = try ServeConfiguration.parse(
             """
             [store]
             path = "ledger.sqlite"

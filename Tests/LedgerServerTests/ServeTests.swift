@@ -217,7 +217,8 @@ struct ServeTests {
             #expect(try await harness.request("/api/v1/sync", method: .POST).status == 403)
         }
         let directory = try TemporaryDirectory()
-        var configuration = SyncConfiguration(storePath: directory.file("l.sqlite"), sources: [])
+        var configuration = ServeConfiguration(
+            sync: SyncConfiguration(storePath: directory.file("l.sqlite"), sources: []))
         configuration.serve.host = "0.0.0.0"
         #expect(throws: LedgerServer.StartError.self) {
             try buildApplication(

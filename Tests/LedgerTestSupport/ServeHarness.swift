@@ -22,7 +22,7 @@ public final class ServeHarness: Sendable {
 
     public let simulator: RunningSimulator
     public let directory: TemporaryDirectory
-    public let configuration: SyncConfiguration
+    public let configuration: ServeConfiguration
     public let server: LedgerServer
     public let group: ServiceGroup
     public let port: Int
@@ -64,7 +64,7 @@ public final class ServeHarness: Sendable {
         simulator: RunningSimulator, directory: TemporaryDirectory, serve: String,
         sleep: (@Sendable (Duration) async throws -> Void)?, runner: SyncScheduler.Runner?, extra: String,
         environment: [String: String]
-    ) async throws -> (SyncConfiguration, LedgerServer, ServiceGroup, Task<Void, any Error>, Int, LogCapture) {
+    ) async throws -> (ServeConfiguration, LedgerServer, ServiceGroup, Task<Void, any Error>, Int, LogCapture) {
         let text = """
             [store]
             path = "ledger.sqlite"
@@ -93,7 +93,7 @@ public final class ServeHarness: Sendable {
 
             \(extra)
             """
-        let configuration = try SyncConfiguration.parse(
+        let configuration = try ServeConfiguration.parse(
             text, file: "serve.toml", directory: directory.path, environment: environment)
         let logs = LogCapture()
         let logger = logs.logger("serve-test")
@@ -114,7 +114,7 @@ public final class ServeHarness: Sendable {
         return (configuration, server, group, task, bound, logs)
     }
 
-    public var databasePath: String { configuration.storePath }
+    public var databasePath: String { configuration.sync.storePath }
 
     /// One request; the status, the body and the headers.
     public func request(

@@ -130,4 +130,3 @@ public func withSyncHarness(
     }
     await harness.shutdown()
 }
-
