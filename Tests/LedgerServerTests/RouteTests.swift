@@ -61,17 +61,45 @@ struct RouteHarness {
 
 @Suite("serve: routes in process")
 struct RouteTests {
-    @Test("A list answers the rows query --format json prints for the same parameters")
-    func listMatchesQuery() async throws {
+    @Test("Every list answers the rows query --format json prints for the same parameters; pages and a report")
+    func listsMatchQuery() async throws {
         let harness = try await RouteHarness()
         let reader = try LedgerReader.open(path: harness.directory.file("ledger.sqlite"))
         defer { try? reader.close() }
-        let expected = try QueryRunner.run(
-            .balances, reader: reader, options: QueryParameters.options(for: .balances, [("source", "modelrouter")]))
+        let cases: [(QueryKind, String)] = [
+            (.balances, "source=modelrouter&limit=3"), (.history, "account=17"), (.changes, "kind=dms_credit"),
+            (.conflicts, ""), (.runs, "limit=5"), (.errors, ""), (.movements, "source=modelrouter&limit=50"),
+            (.totals, "unit=CNY"), (.balances, "tz=%2B08:00&as_of=2026-11-19"),
+        ]
         try await harness.test { client in
-            try await client.execute(uri: "/api/v1/balances?source=modelrouter", method: .get) { response in
-                #expect(response.status == .ok)
-                #expect(String(buffer: response.body) == "{\"rows\":\(expected.text),\"next_after\":null}")
+            for (kind, query) in cases {
+                let pairs = query.split(separator: "&").map { item in
+                    let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                    return (name: parts[0], value: parts[1].removingPercentEncoding ?? parts[1])
+                }
+                let expected = try QueryRunner.run(
+                    kind, reader: reader, options: QueryParameters.options(for: kind, pairs))
+                let next = expected.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
+                try await client.execute(uri: "/api/v1/\(kind.rawValue)?\(query)", method: .get) { response in
+                    #expect(response.status == .ok, "\(kind)")
+                    #expect(
+                        String(buffer: response.body) == "{\"rows\":\(expected.text),\"next_after\":\(next)}",
+                        "\(kind)?\(query)")
+                }
+            }
+            // Keyset paging: the next page starts after the cursor the first one gave.
+            let first = try await client.execute(uri: "/api/v1/balances?limit=2", method: .get) {
+                String(buffer: $0.body)
+            }
+            let cursor = try #require(first.firstMatch(of: /"next_after":"([^"]+)"/)?.1)
+            try await client.execute(uri: "/api/v1/balances?limit=2&after=\(cursor)", method: .get) { response in
+                #expect(response.status == .ok && String(buffer: response.body) != first)
+            }
+            // The reconciliation summary and exceptions of a period.
+            try await client.execute(uri: "/api/v1/reconciliation?from=2026-11-19&to=2026-11-20", method: .get) {
+                let body = String(buffer: $0.body)
+                #expect($0.status == .ok)
+                #expect(body.contains("\"schema\":\"ledgersync.reconciliation/2\"") && body.contains("\"exceptions\":"))
             }
         }
     }
@@ -201,4 +229,35 @@ struct RouteTests {
             }
         }
     }
+
+    @Test(
+        "Bad parameters answer 400 naming the parameter; unknown paths 404; all in JSON",
+        arguments: [
+            ("/api/v1/balances?limit=0", 400, "limit"), ("/api/v1/balances?limit=abc", 400, "limit"),
+            ("/api/v1/balances?as_of=yesterday", 400, "as_of"), ("/api/v1/balances?frm=2026-01-01", 400, "frm"),
+            ("/api/v1/balances?source=nosuch", 400, "source"), ("/api/v1/history?account=999999", 400, "account"),
+            ("/api/v1/balances?after=bm90IGEgY3Vyc29y", 400, "after"), ("/api/v1/changes?axis=sideways", 400, "axis"),
+            ("/api/v1/conflicts?conflict_kind=odd", 400, "conflict_kind"), ("/api/v1/runs?kind=x", 400, "kind"),
+            ("/api/v1/balances?tz=Mars/Base", 400, "tz"),
+            ("/api/v1/reconciliation?from=2026-02-01&to=2026-01-01", 400, "from"),
+            ("/api/v1/reconciliation?stale_after=x", 400, "stale_after"), ("/api/v1/nothing", 404, ""),
+            ("/no/such/page", 404, ""),
+        ])
+    func badRequests(path: String, status: Int, parameter: String) async throws {
+        try await RouteHarness().test { client in
+            try await client.execute(uri: path, method: .get) { response in
+                let body = String(buffer: response.body)
+                #expect(Int(response.status.code) == status, "\(path): \(body)")
+                #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)
+                guard case .object(let root) = try JSONValue.parse(body), case .object(let error)? = root["error"]
+                else {
+                    Issue.record("not a JSON error: \(body)")
+                    return
+                }
+                if !parameter.isEmpty { #expect(error["parameter"] == .string(parameter), "\(body)") }
+                #expect(!body.contains("Fatal") && !body.contains(".swift"))
+            }
+        }
+    }
+
 }
