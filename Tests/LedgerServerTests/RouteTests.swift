@@ -54,6 +54,20 @@ struct RouteHarness {
                 logger: Logger(label: "route-test") { _ in SwiftLogNoOpLogHandler() }))
     }
 
+    /// A harness over a ledger of one complete run at 2026-11-18 01:00 whose sources each count `errors`, in which
+    /// `record` writes what the test needs.
+    init(
+        oneRun errors: Int,
+        _ record: @escaping @Sendable (LedgerTransaction, Int64, ReportFixture.Sources) throws -> RunStatus
+    ) async throws {
+        try await self.init { path in
+            let database = try LedgerDatabase.open(
+                path: path, clock: SteppedClock(ReportFixture.day(18)), logger: Logger(label: "fixture"))
+            defer { try? database.close() }
+            try await ReportFixture.run(database, at: ReportFixture.day(18, 1), errors: errors, record)
+        }
+    }
+
     func test(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         try await server.application.test(.router, body)
     }
@@ -173,18 +187,13 @@ struct RouteTests {
 
     @Test("Counts on the overview say 1 account and 1 error, not 1 accounts and 1 errors")
     func singularCounts() async throws {
-        let harness = try await RouteHarness { path in
-            let database = try LedgerDatabase.open(
-                path: path, clock: SteppedClock(ReportFixture.day(18)), logger: Logger(label: "fixture"))
-            defer { try? database.close() }
-            try await ReportFixture.run(database, at: ReportFixture.day(18, 1), errors: 1) { tx, run, sources in
-                _ = try tx.record(
-                    ReportFixture.modelRouter(
-                        17, "研发部", try MoneyUnit("CNY"), "1000", modified: ReportFixture.day(18),
-                        observed: ReportFixture.day(18, 1)),
-                    raw: ReportFixture.raw("mr17", at: ReportFixture.day(18, 1)), sourceID: sources.mr, runID: run)
-                return .complete
-            }
+        let harness = try await RouteHarness(oneRun: 1) { tx, run, sources in
+            _ = try tx.record(
+                ReportFixture.modelRouter(
+                    17, "研发部", try MoneyUnit("CNY"), "1000", modified: ReportFixture.day(18),
+                    observed: ReportFixture.day(18, 1)),
+                raw: ReportFixture.raw("mr17", at: ReportFixture.day(18, 1)), sourceID: sources.mr, runID: run)
+            return .complete
         }
         try await harness.test { client in
             try await client.execute(uri: "/", method: .get) { response in
@@ -199,21 +208,16 @@ struct RouteTests {
 
     @Test("A credit line's end is a Unix timestamp in seconds on /metrics, as Prometheus names times")
     func creditEndMetric() async throws {
-        let harness = try await RouteHarness { path in
-            let database = try LedgerDatabase.open(
-                path: path, clock: SteppedClock(ReportFixture.day(18)), logger: Logger(label: "fixture"))
-            defer { try? database.close() }
-            try await ReportFixture.run(database, at: ReportFixture.day(18, 1)) { tx, run, sources in
-                for (org, end) in [(101, "2026-12-31 00:00:00"), (102, "-")] {
-                    _ = try tx.record(
-                        ReportFixture.dms(
-                            Int64(org), "org \(org)", balance: "200", limit: "1000", used: "300", frozen: "50",
-                            total: "850", available: "650", at: ReportFixture.day(18, 1), creditEnd: end),
-                        raw: ReportFixture.raw("dms\(org)", at: ReportFixture.day(18, 1)), sourceID: sources.dms,
-                        runID: run)
-                }
-                return .complete
+        let harness = try await RouteHarness(oneRun: 0) { tx, run, sources in
+            for (org, end) in [(101, "2026-12-31 00:00:00"), (102, "-")] {
+                _ = try tx.record(
+                    ReportFixture.dms(
+                        Int64(org), "org \(org)", balance: "200", limit: "1000", used: "300", frozen: "50",
+                        total: "850", available: "650", at: ReportFixture.day(18, 1), creditEnd: end),
+                    raw: ReportFixture.raw("dms\(org)", at: ReportFixture.day(18, 1)), sourceID: sources.dms,
+                    runID: run)
             }
+            return .complete
         }
         try await harness.test { client in
             try await client.execute(uri: "/metrics", method: .get) { response in
