@@ -16,6 +16,8 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case cannotCreate(String)
         /// The backup taken before an upgrade failed or did not verify.
         case backupFailed(backupPath: String, String)
+        /// A backup asked for (`ledgersync backup`) failed or did not verify; nothing was left at its name.
+        case copyFailed(destination: String, String)
         /// SQLite reported an error.
         case sqlite(String)
         /// The store is not at the schema version this build expects.
@@ -68,6 +70,9 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
                 + "it cannot be upgraded safely — restore it from a backup"
         case .cannotCreate(let reason):
             return "cannot create \(location): \(reason)"
+        case .copyFailed(let destination, let reason):
+            return
+                "the backup of \(location) to \(destination) failed: \(reason); nothing was written at \(destination)"
         case .backupFailed(let backupPath, let reason):
             return "the backup of \(location) to \(backupPath) failed, so the upgrade was not started: \(reason)"
         case .sqlite(let message):

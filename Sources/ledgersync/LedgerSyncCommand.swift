@@ -9,7 +9,7 @@ struct LedgerSyncCommand: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             InitCommand.self, SyncCommand.self, QueryCommand.self, ExportCommand.self, CheckCommand.self,
-            RebuildCommand.self,
+            RebuildCommand.self, BackupCommand.self, RestoreCommand.self, VerifyCommand.self,
             MigrateCommand.self, ServeCommand.self, DemoCommand.self,
         ]
     )

@@ -24,7 +24,7 @@ struct StoredDataTests {
         ])
     func unknownStoredValue(edit: String, named: String) async throws {
         let (directory, path) = try await Self.copy()
-        _ = directory
+        defer { withExtendedLifetime(directory) {} }
         // A hand edit that the schema's CHECKs and foreign keys would refuse: the kind of damage a reader meets.
         let queue = try DatabaseQueue(path: path)
         try await queue.writeWithoutTransaction { db in
@@ -71,7 +71,7 @@ struct StoredDataTests {
     @Test("A sync's state read of thousands of accounts at once")
     func manyAccountStates() async throws {
         let (directory, path) = try await Self.copy()
-        _ = directory
+        defer { withExtendedLifetime(directory) {} }
         let database = try LedgerDatabase.open(path: path, clock: SteppedClock(), logger: testLogger)
         defer { try? database.close() }
         let sourceID = try await database.transaction { tx in try tx.sourceID(name: "modelrouter", kind: .modelRouter) }

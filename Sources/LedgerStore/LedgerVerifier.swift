@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// One thing `verify` found wrong, naming where.
+public struct VerifyFinding: Sendable, Equatable, CustomStringConvertible {
+    /// Which check found it.
+    public enum Check: String, Sendable {
+        /// SQLite's `PRAGMA integrity_check`: the file's pages, indexes and records.
+        case integrity
+        /// SQLite's `PRAGMA foreign_key_check`: a row whose parent is missing.
+        case foreignKey = "foreign_key"
+        /// A migration recorded in the ledger that differs from, or is unknown to, the one this build ships.
+        case migration
+    }
+
+    public var check: Check
+    /// The table concerned, when the check names one.
+    public var table: String?
+    /// What is wrong there.
+    public var detail: String
+
+    public var description: String {
+        "\(check.rawValue): " + (table.map { "\($0): " } ?? "") + detail
+    }
+}
+
+/// Checks a ledger file without changing it.
+public enum LedgerVerifier {
+    /// The quick checks: SQLite's integrity check, the foreign keys, and each recorded migration against the one
+    /// this build ships. They read one consistent snapshot (a read transaction), so they may run while a sync writes.
+    /// - Returns: What is wrong, in check order; empty for a sound ledger.
+    /// - Throws: ``StoreError`` when the file cannot be read as a ledger at all.
+    public static func quick(path: String) throws(StoreError) -> [VerifyFinding] {
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw StoreError(.invalidData("no ledger here"), path: path)
+        }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: LedgerDatabase.configuration(readonly: true))
+            defer { try? queue.close() }
+            return try queue.read { db in
+                var findings: [VerifyFinding] = []
+                for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
+                    findings.append(VerifyFinding(check: .integrity, table: nil, detail: line))
+                }
+                for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+                    let table: String = row[0]
+                    let rowID: Int64? = row[1]
+                    let parent: String = row[2]
+                    findings.append(
+                        VerifyFinding(
+                            check: .foreignKey, table: table,
+                            detail: "row \(rowID.map(String.init) ?? "?") refers to a missing row of \(parent)"))
+                }
+                let state = try LedgerDatabase.readState(db, path: path)
+                let shipped = Dictionary(uniqueKeysWithValues: Migration.shipped.map { ($0.id, $0.sha256) })
+                for id in state.applied {
+                    guard let sha256 = shipped[id] else {
+                        findings.append(
+                            VerifyFinding(
+                                check: .migration, table: "schema_migration",
+                                detail: "\(id) is unknown to this build (a newer build wrote the ledger)"))
+                        continue
+                    }
+                    let recorded = state.recorded[id]?.sha256 ?? "none"
+                    if recorded != sha256 {
+                        findings.append(
+                            VerifyFinding(
+                                check: .migration, table: "schema_migration",
+                                detail: "\(id) was applied with SHA-256 \(recorded); this build ships \(sha256)"))
+                    }
+                }
+                return findings
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError(wrapping: error, path: path)
+        }
+    }
+}
