@@ -156,32 +156,6 @@ struct DashboardTests {
         }
     }
 
-    @Test("A bad parameter is a 400 page naming it; an unknown account is a 404")
-    func badParameters() async throws {
-        try await ServeHarness.with { harness in
-            #expect(
-                try await harness.eventually {
-                    try harness.count("SELECT count(*) FROM sync_run WHERE status = 'complete'") == 1
-                })
-            try await Self.withClient { client in
-                for (path, status, parameter) in [
-                    ("/?sort=sideways", 400, "sort"), ("/?page=0", 400, "page"), ("/?colour=red", 400, "colour"),
-                    ("/account?source=mr&key=999999", 404, "key"), ("/account?source=nope&key=1", 404, "source"),
-                    ("/account?source=mr&key=1001&as_of=yesterday", 400, "as_of"),
-                    ("/account?source=mr&key=1001&axis=diagonal", 400, "axis"), ("/account?source=mr", 400, "key"),
-                    ("/reconciliation?from=2026-13-45", 400, "from"),
-                    ("/reconciliation?from=2026-02-01&to=2026-01-01", 400, "from"),
-                    ("/account/raw?version=abc", 400, "version"), ("/account/raw?version=99999999", 404, "version"),
-                ] {
-                    let page = try await Self.fetch(client, harness, path)
-                    #expect(page.status == status, "\(path): \(page.status)")
-                    #expect(page.body.contains("data-parameter=\"\(parameter)\""), "\(path) does not name \(parameter)")
-                }
-                #expect(try await Self.fetch(client, harness, "/runs", method: .POST).status == 405)
-            }
-        }
-    }
-
     @Test("The as-of figures are those query balances --as-of gives; the downloads are export's files")
     func figuresMatchTheCLI() async throws {
         try await ServeHarness.with { harness in

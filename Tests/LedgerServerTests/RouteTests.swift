@@ -264,4 +264,27 @@ struct RouteTests {
         }
     }
 
+    @Test("A page's bad parameter is a 400 page naming it; an unknown account is a 404; another method a 405")
+    func pageBadParameters() async throws {
+        try await RouteHarness().test { client in
+            for (path, status, parameter) in [
+                ("/?sort=sideways", 400, "sort"), ("/?page=0", 400, "page"), ("/?colour=red", 400, "colour"),
+                ("/account?source=modelrouter&key=999999", 404, "key"), ("/account?source=nope&key=1", 404, "source"),
+                ("/account?source=modelrouter&key=17&as_of=yesterday", 400, "as_of"),
+                ("/account?source=modelrouter&key=17&axis=diagonal", 400, "axis"),
+                ("/account?source=modelrouter", 400, "key"),
+                ("/reconciliation?from=2026-13-45", 400, "from"),
+                ("/reconciliation?from=2026-02-01&to=2026-01-01", 400, "from"),
+                ("/account/raw?version=abc", 400, "version"), ("/account/raw?version=99999999", 404, "version"),
+            ] {
+                try await client.execute(uri: path, method: .get) { response in
+                    #expect(Int(response.status.code) == status, "\(path)")
+                    #expect(
+                        String(buffer: response.body).contains("data-parameter=\"\(parameter)\""),
+                        "\(path) does not name \(parameter)")
+                }
+            }
+            try await client.execute(uri: "/runs", method: .post) { #expect($0.status == .methodNotAllowed) }
+        }
+    }
 }
