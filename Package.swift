@@ -184,6 +184,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore", "LedgerSources", "LedgerSimulator", "LedgerStore", "LedgerSync", "LedgerServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),

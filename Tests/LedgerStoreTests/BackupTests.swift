@@ -109,7 +109,7 @@ struct BackupTests {
     func neverOverwrites() async throws {
         let (directory, source) = try await Self.copy()
         let backup = directory.file("backup.sqlite")
-        try LedgerBackup.write(from: source, to: backup, clock: SteppedClock())
+        _ = try LedgerBackup.write(from: source, to: backup, clock: SteppedClock())
         let before = try Self.sha256(backup)
         #expect(throws: StoreError.self) {
             try LedgerBackup.write(from: source, to: backup, clock: SteppedClock())
@@ -136,7 +136,7 @@ struct BackupTests {
         let target = directory.file("target.sqlite")
         // A byte changed after the backup was taken: the manifest's digest no longer matches.
         let changed = directory.file("changed.sqlite")
-        try LedgerBackup.write(from: source, to: changed, clock: SteppedClock())
+        _ = try LedgerBackup.write(from: source, to: changed, clock: SteppedClock())
         var bytes = try Data(contentsOf: URL(fileURLWithPath: changed))
         bytes[bytes.count - 1] ^= 0xFF
         try bytes.write(to: URL(fileURLWithPath: changed))
