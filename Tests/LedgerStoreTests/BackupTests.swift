@@ -9,14 +9,6 @@ import Testing
 /// `ledgersync backup`, `restore` and `verify --quick`, on copies of the fixture ledger.
 @Suite("Backups, restores and the quick verification")
 struct BackupTests {
-    /// A directory with a copy of the fixture ledger in it.
-    static func copy() async throws -> (TemporaryDirectory, String) {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("ledger.sqlite")
-        try FileManager.default.copyItem(atPath: try await FixtureLedger.shared.path(), toPath: path)
-        return (directory, path)
-    }
-
     /// Every table's rows, as text, in a stable order: what two ledgers must share to be the same ledger.
     static func dump(_ path: String) throws -> [String: [String]] {
         let queue = try DatabaseQueue(path: path)
@@ -39,7 +31,7 @@ struct BackupTests {
 
     @Test("A backup is one checked 0600 file with a true manifest; a restore of it is the same ledger")
     func roundTrip() async throws {
-        let (directory, source) = try await Self.copy()
+        let (directory, source) = try await FixtureLedger.shared.copy()
         let backup = directory.file("backup.sqlite")
         let manifest = try LedgerBackup.write(from: source, to: backup, clock: SteppedClock())
         #expect(manifest.sha256 == (try Self.sha256(backup)))
@@ -69,7 +61,7 @@ struct BackupTests {
 
     @Test("Backups taken while another connection writes are each a consistent, checked ledger")
     func whileWriting() async throws {
-        let (directory, source) = try await Self.copy()
+        let (directory, source) = try await FixtureLedger.shared.copy()
         let database = try LedgerDatabase.open(path: source, clock: SteppedClock(), logger: testLogger)
         let writer = Task {
             for step in 0..<60 {
@@ -107,7 +99,7 @@ struct BackupTests {
 
     @Test("Nothing is overwritten: an existing backup name is refused, a restore onto a ledger needs --force")
     func neverOverwrites() async throws {
-        let (directory, source) = try await Self.copy()
+        let (directory, source) = try await FixtureLedger.shared.copy()
         let backup = directory.file("backup.sqlite")
         _ = try LedgerBackup.write(from: source, to: backup, clock: SteppedClock())
         let before = try Self.sha256(backup)
@@ -132,7 +124,7 @@ struct BackupTests {
 
     @Test("A restore refuses a backup that changed since, one of a newer schema, and one that fails its checks")
     func refusesBadBackups() async throws {
-        let (directory, source) = try await Self.copy()
+        let (directory, source) = try await FixtureLedger.shared.copy()
         let target = directory.file("target.sqlite")
         // A byte changed after the backup was taken: the manifest's digest no longer matches.
         let changed = directory.file("changed.sqlite")
@@ -161,7 +153,7 @@ struct BackupTests {
 
     @Test("verify --quick names an edited migration and a row whose parent was deleted by hand")
     func quickFindings() async throws {
-        let (directory, path) = try await Self.copy()
+        let (directory, path) = try await FixtureLedger.shared.copy()
         defer { withExtendedLifetime(directory) {} }
         let queue = try DatabaseQueue(path: path)
         let account = try await queue.writeWithoutTransaction { db -> Int64 in
@@ -190,7 +182,7 @@ struct BackupTests {
         var generator = SplitMix64(seed: 20_261_203)
         var detected = 0
         for round in 0..<20 {
-            let (directory, path) = try await Self.copy()
+            let (directory, path) = try await FixtureLedger.shared.copy()
             defer { withExtendedLifetime(directory) {} }
             var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
             let offset = Int(generator.next() % UInt64(max(1, bytes.count - 4_096)))

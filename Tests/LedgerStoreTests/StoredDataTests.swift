@@ -8,14 +8,6 @@ import Testing
 /// list of any length is read.
 @Suite("Stored data: unknown values and long lists")
 struct StoredDataTests {
-    /// A copy of the fixture ledger the test may damage.
-    static func copy() async throws -> (TemporaryDirectory, String) {
-        let directory = try TemporaryDirectory()
-        let path = directory.file("copy.sqlite")
-        try FileManager.default.copyItem(atPath: try await FixtureLedger.shared.path(), toPath: path)
-        return (directory, path)
-    }
-
     @Test(
         "An unknown kind or state on disk is a store error naming table, column and value",
         arguments: [
@@ -23,7 +15,7 @@ struct StoredDataTests {
             ("UPDATE balance_version SET state = 'limbo'", "balance_version.state = 'limbo'"),
         ])
     func unknownStoredValue(edit: String, named: String) async throws {
-        let (directory, path) = try await Self.copy()
+        let (directory, path) = try await FixtureLedger.shared.copy()
         defer { withExtendedLifetime(directory) {} }
         // A hand edit that the schema's CHECKs and foreign keys would refuse: the kind of damage a reader meets.
         let queue = try DatabaseQueue(path: path)
@@ -70,7 +62,7 @@ struct StoredDataTests {
 
     @Test("A sync's state read of thousands of accounts at once")
     func manyAccountStates() async throws {
-        let (directory, path) = try await Self.copy()
+        let (directory, path) = try await FixtureLedger.shared.copy()
         defer { withExtendedLifetime(directory) {} }
         let database = try LedgerDatabase.open(path: path, clock: SteppedClock(), logger: testLogger)
         defer { try? database.close() }

@@ -207,6 +207,14 @@ public actor FixtureLedger {
     public static let shared = FixtureLedger()
     private var task: Task<(TemporaryDirectory, String), any Error>?
 
+    /// A copy of the fixture ledger in a new temporary directory, for a test that writes to it or damages it.
+    public func copy() async throws -> (directory: TemporaryDirectory, path: String) {
+        let directory = try TemporaryDirectory()
+        let path = directory.file("ledger.sqlite")
+        try FileManager.default.copyItem(atPath: try await self.path(), toPath: path)
+        return (directory, path)
+    }
+
     public func path() async throws -> String {
         if task == nil {
             task = Task {
