@@ -192,3 +192,27 @@ struct DecoderFuzzTests {
         #expect(details.projectObtainedSU == .zero)
     }
 }
+
+extension DecoderFuzzTests {
+    @Test(
+        "Of two spellings of one field, the one that holds a value is read, whichever comes first",
+        arguments: [
+            #""balanceBefore":null,"balance_before":"5.00""#, #""balance_before":null,"balanceBefore":5.00"#,
+            #""balance_before":"5.00","balanceBefore":null"#,
+        ])
+    func spellingsWithANull(members: String) throws {
+        // Found by the mr-logs fuzz target: the null spelling came first and the amount sent under the other was
+        // dropped.
+        let body = #"""
+            {"requestId":"R","success":true,"data":{"list":[{"id":9001,"clientId":1001,"changeType":"recharge","changeAmount":"1.00",\#(members),"balanceAfter":"6.00","gmtCreate":"2024-01-01T00:00:00Z"}]}}
+            """#
+        guard
+            case .value(let page) = ModelRouterDecoder.logPage(
+                Self.response(Array(body.utf8)), clientID: 1001, source: "mr")
+        else {
+            Issue.record("\(members) did not decode")
+            return
+        }
+        #expect(page.entries.map(\.balanceBefore) == [try FixedDecimal(parsing: "5.00")])
+    }
+}

@@ -25,12 +25,18 @@ struct FieldReader {
         return FieldReader(object, path: "$")
     }
 
-    /// The first present (non-absent) member among `names`, with the name used.
+    /// The first member among `names` that holds a value, with the name used; a null one only when none holds a
+    /// value. An entry may carry both spellings with one of them null (`"balanceBefore": null,
+    /// "balance_before": "5.00"`): the value is what was sent, and reading the null would drop it (found by the
+    /// mr-logs fuzz target).
     func member(_ names: [String]) -> (name: String, value: JSONValue)? {
+        var null: (name: String, value: JSONValue)?
         for name in names {
-            if let value = object[name] { return (name, value) }
+            guard let value = object[name] else { continue }
+            if value != .null { return (name, value) }
+            null = null ?? (name, value)
         }
-        return nil
+        return null
     }
 
     func location(_ name: String) -> String { path == "$" ? name : "\(path).\(name)" }
