@@ -23,6 +23,8 @@ public enum LedgerBackup {
         public var sha256: String
         /// Each table's row count, by name.
         public var rows: [String: Int64]
+        /// The head of the copy's hash chain (absent in manifests of copies taken before the chain existed).
+        public var chainHead: ChainHead?
 
         /// The manifest as JSON (the file beside the backup).
         public var jsonText: String {
@@ -31,6 +33,13 @@ public enum LedgerBackup {
                     ("schema", .string("ledgersync.backup-manifest/1")),
                     ("ledger_schema", .string(ledgerSchema)), ("created_at", .string(createdAt.iso8601)),
                     ("bytes", .number(String(bytes))), ("sha256", .string(sha256)),
+                    (
+                        "chain_head",
+                        chainHead.map {
+                            .object(
+                                JSONObject([("position", .number(String($0.position))), ("hash", .string($0.hash))]))
+                        } ?? .null
+                    ),
                     (
                         "rows",
                         .object(JSONObject(rows.keys.sorted().map { ($0, .number(String(rows[$0] ?? 0))) }))
@@ -58,15 +67,46 @@ public enum LedgerBackup {
                 guard case .number(let text) = value, let count = Int64(text) else { throw bad("has a bad row count") }
                 rows[table] = count
             }
-            self.init(ledgerSchema: schema, createdAt: createdAt, bytes: bytes, sha256: digest, rows: rows)
+            var head: ChainHead? = nil
+            if case .object(let object)? = root["chain_head"] {
+                guard case .number(let position)? = object["position"], let at = Int64(position),
+                    case .string(let hash)? = object["hash"], FactChain.isHash(hash)
+                else { throw bad("has a bad chain head") }
+                head = ChainHead(position: at, hash: hash)
+            }
+            self.init(
+                ledgerSchema: schema, createdAt: createdAt, bytes: bytes, sha256: digest, rows: rows, chainHead: head)
         }
 
-        init(ledgerSchema: String, createdAt: Instant, bytes: Int64, sha256: String, rows: [String: Int64]) {
+        init(
+            ledgerSchema: String, createdAt: Instant, bytes: Int64, sha256: String, rows: [String: Int64],
+            chainHead: ChainHead?
+        ) {
             self.ledgerSchema = ledgerSchema
             self.createdAt = createdAt
             self.bytes = bytes
             self.sha256 = sha256
             self.rows = rows
+            self.chainHead = chainHead
+        }
+    }
+
+    /// A scratch copy of the ledger at `source`, taken with SQLite's backup API from one read transaction (a
+    /// consistent snapshot while a sync writes), as one file at `destination`: what `verify` rebuilds and compares.
+    /// Unlike ``write(from:to:clock:)`` it checks nothing and writes no manifest.
+    /// - Throws: ``StoreError`` when the copy cannot be made (a full disk included).
+    public static func snapshot(from source: String, to destination: String) throws(StoreError) {
+        do {
+            let from = try DatabaseQueue(path: source, configuration: LedgerDatabase.configuration(readonly: true))
+            defer { try? from.close() }
+            let copy = try DatabaseQueue(path: destination)
+            defer { try? copy.close() }
+            try from.backup(to: copy)
+            // One file: the copy carries the source's WAL mode in its header until told otherwise.
+            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+        } catch {
+            throw StoreError(
+                .copyFailed(destination: destination, "\(StoreError(wrapping: error, path: nil).code)"), path: source)
         }
     }
 
@@ -99,25 +139,30 @@ public enum LedgerBackup {
         Foundation.close(descriptor)
         let manifest: Manifest
         do {
-            let from = try DatabaseQueue(path: source, configuration: LedgerDatabase.configuration(readonly: true))
-            defer { try? from.close() }
+            try snapshot(from: source, to: partial)
             let copy = try DatabaseQueue(path: partial)
             defer { try? copy.close() }
-            try from.backup(to: copy)
-            // One file: the copy carries the source's WAL mode in its header until told otherwise.
-            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
             let (verdict, rows) = try copy.read { db in
                 (try String.fetchAll(db, sql: "PRAGMA integrity_check"), try tableCounts(db))
             }
             guard verdict == ["ok"] else {
                 throw failed("the copy failed integrity_check: \(verdict.prefix(3).joined(separator: "; "))")
             }
+            // The copy's chain, walked before the copy gets its name: a backup of a tampered ledger says so now,
+            // not on the day it is needed.
+            let walk = try copy.read { db in try LedgerVerifier.walkChain(db, expectHead: nil) }
+            guard walk.findings.isEmpty else {
+                throw failed(
+                    "the copy's hash chain does not verify: "
+                        + walk.findings.prefix(3).map(\.description).joined(separator: "; "))
+            }
             try copy.close()
             let (bytes, digest) = try fileDigest(partial, sync: true)
             manifest = Manifest(
                 ledgerSchema: state.applied.last ?? "", createdAt: clock.now(), bytes: bytes, sha256: digest,
-                rows: rows)
+                rows: rows, chainHead: walk.head)
         } catch let error as StoreError {
+            try? FileManager.default.removeItem(atPath: partial)
             throw error
         } catch {
             throw failed("\(StoreError(wrapping: error, path: nil).code)")
@@ -161,7 +206,8 @@ public enum LedgerBackup {
         }
         let state = try LedgerDatabase.inspect(path: backup)
         _ = try MigrationPlan(migrations: Migration.shipped).pending(given: state, path: backup)
-        let findings = try LedgerVerifier.quick(path: backup)
+        let verification = try LedgerVerifier.quick(path: backup, expectHead: manifest?.chainHead?.hash)
+        let findings = verification.findings
         guard findings.isEmpty else {
             throw StoreError(
                 .invalidData(

@@ -30,6 +30,7 @@ struct MigrationPlan: Sendable {
         for migration in migrations {
             migrator.registerMigration(migration.id) { db in
                 try db.execute(sql: migration.sql)
+                try Self.backfills[migration.id]?(db)
                 try db.execute(
                     sql: "INSERT INTO schema_migration (id, sha256, applied_at) VALUES (?, ?, ?)",
                     arguments: [migration.id, migration.sha256, clock.now().millisecondsSinceEpoch])

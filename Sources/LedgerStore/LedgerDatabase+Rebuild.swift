@@ -42,7 +42,9 @@ public enum RebuildEvent: Sendable {
 }
 
 extension LedgerDatabase {
-    /// Every raw response with a derived row, and every gone marker, oldest first: the facts a rebuild replays.
+    /// Every raw response but those quarantined (found by what was stored, never by what was derived from it: a
+    /// deleted version must not hide its response from the rebuild that re-derives it), and every gone fact of the chain, oldest first: the facts a rebuild
+    /// replays.
     /// - Throws: ``StoreError``.
     public func rebuildEvents() throws(StoreError) -> [RebuildEvent] {
         do {
@@ -52,21 +54,20 @@ extension LedgerDatabase {
                     db,
                     sql: """
                         SELECT r.id, r.received_at FROM raw_response r
-                        WHERE EXISTS (SELECT 1 FROM balance_version v WHERE v.raw_response_id = r.id)
-                           OR EXISTS (SELECT 1 FROM modelrouter_balance_log l WHERE l.raw_response_id = r.id)
-                           OR EXISTS (SELECT 1 FROM conflict c WHERE c.incoming_raw_response_id = r.id)
-                           OR r.url LIKE '%/balance/logs%'
+                        WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.raw_response_id = r.id)
                         """)
                 {
                     let at: Int64 = row[1]
                     events.append((at, 0, .raw(id: row[0], at: Instant(millisecondsSinceEpoch: at))))
                 }
+                // Gone markers come from the chain, not from the versions: the versions are what a rebuild
+                // re-derives (and what `verify` compares), the chain is what the writer learned.
                 for row in try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT a.source_id, a.kind, a.account_key, v.recorded_at, v.run_id
-                        FROM balance_version v JOIN account a ON a.id = v.account_id
-                        WHERE v.state = 'gone' AND v.superseded_at IS NULL
+                        SELECT a.source_id, a.kind, a.account_key, c.at, c.run_id
+                        FROM fact_chain c JOIN account a ON a.source_id = c.source_id AND a.account_key = c.account_key
+                        WHERE c.fact = 'gone' ORDER BY c.position
                         """)
                 {
                     guard let kind = SourceKind(rawValue: row[1]), let key = AccountKey(row[2], kind: kind) else {

@@ -82,6 +82,7 @@ extension LedgerTransaction {
                     firing.message, firing.figures,
                 ])
             let id = db.lastInsertedRowID
+            try appendLinks([Self.alertLink(id: id, event: .firing, db)])
             changes.fired.append(id)
             try owe(alert: id, event: "firing", webhooks: webhooks[firing.rule] ?? [])
         }
@@ -89,6 +90,7 @@ extension LedgerTransaction {
             try db.execute(
                 sql: "UPDATE alert_state SET state = 'resolved', resolved_at = max(firing_since, ?) WHERE id = ?",
                 arguments: [at, id])
+            try appendLinks([Self.alertLink(id: id, event: .resolved, db)])
             changes.resolved.append(id)
             let rule = String(key.prefix { $0 != "\u{1F}" })
             try owe(alert: id, event: "resolved", webhooks: webhooks[rule] ?? [])

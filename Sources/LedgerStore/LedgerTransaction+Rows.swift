@@ -118,19 +118,28 @@ struct RawRows {
         row: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 
     var values: [DatabaseValue] = []
+    /// Each response's link in the fact chain, in the order appended.
+    var links: [PendingLink] = []
 
-    /// A response's exact bytes and their SHA-256; a `nil` id lets SQLite choose it.
-    mutating func append(_ raw: RawResponseRecord, id: Int64?, sourceID: Int64, runID: Int64?) {
+    /// A response's exact bytes and their SHA-256, and its link.
+    mutating func append(_ raw: RawResponseRecord, id: Int64, sourceID: Int64, runID: Int64?) {
+        let bodySHA256 = sha256Hex(raw.body)
         values += [
             id.databaseValue, runID.databaseValue, sourceID.databaseValue, raw.method.databaseValue,
             raw.url.databaseValue, raw.action.databaseValue, raw.httpStatus.databaseValue,
             (raw.dateHeaderAt?.millisecondsSinceEpoch).databaseValue,
             raw.receivedAt.millisecondsSinceEpoch.databaseValue,
-            raw.requestID.databaseValue, sha256Hex(raw.body).databaseValue, Data(raw.body).databaseValue,
+            raw.requestID.databaseValue, bodySHA256.databaseValue, Data(raw.body).databaseValue,
         ]
+        links.append(.raw(raw, id: id, sourceID: sourceID, runID: runID, bodySHA256: bodySHA256))
     }
 
-    func execute(_ db: Database) throws { try Self.statement.execute(db, values: values) }
+    /// Inserts the responses and appends their links to the chain.
+    func execute(_ db: Database) throws {
+        guard !links.isEmpty else { return }
+        try Self.statement.execute(db, values: values)
+        try LedgerTransaction.appendLinks(links, db)
+    }
 }
 
 /// The values of new `account` rows, each with the id SQLite would give it.

@@ -133,7 +133,8 @@ extension LedgerTransaction {
             runID: runID, resolution: .spliced, rawID: rawID)
     }
 
-    /// Marks an account that a complete discovery no longer lists as gone: a new version, never a delete.
+    /// Marks an account that a complete discovery no longer lists as gone: a new version, never a delete, and a
+    /// fact linked into the chain (the writer alone knows it; a rebuild replays it from the chain).
     /// - Returns: Whether a gone version was added (false if it was already gone or has no history).
     @discardableResult
     public func markGone(sourceID: Int64, account: AccountKey, runID: Int64?) throws -> Bool {
@@ -141,7 +142,16 @@ extension LedgerTransaction {
         return try markGone(accountID: accountID, runID: runID)
     }
 
-    func markGone(accountID: Int64, runID: Int64?) throws -> Bool {
+    /// Replays a gone fact from the chain: the version as ``markGone(sourceID:account:runID:)`` wrote it, and no
+    /// new link (the fact is linked already).
+    /// - Returns: Whether a gone version was added.
+    @discardableResult
+    public func replayGone(sourceID: Int64, account: AccountKey, runID: Int64?) throws -> Bool {
+        guard let accountID = try existingAccountID(sourceID: sourceID, key: account) else { return false }
+        return try markGone(accountID: accountID, runID: runID, linked: false)
+    }
+
+    func markGone(accountID: Int64, runID: Int64?, linked: Bool = true) throws -> Bool {
         guard let current = try currentVersion(accountID), current.state == .present else { return false }
         let at = max(now.millisecondsSinceEpoch, current.validFrom + 1)
         try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [
@@ -155,6 +165,17 @@ extension LedgerTransaction {
         ).execute(arguments: [
             accountID, at, now.millisecondsSinceEpoch, Self.goneHash, now.millisecondsSinceEpoch, runID,
         ])
+        if linked {
+            let row = try Row.fetchOne(
+                db.cachedStatement(sql: "SELECT source_id, account_key FROM account WHERE id = ?"),
+                arguments: [accountID])
+            guard let row else { throw StoreError(.invalidData("account \(accountID) vanished while marked gone")) }
+            try appendLinks([
+                .gone(
+                    sourceID: row["source_id"], accountKey: row["account_key"], at: now.millisecondsSinceEpoch,
+                    runID: runID)
+            ])
+        }
         return true
     }
 

@@ -86,12 +86,15 @@ public struct LedgerTransaction {
             arguments: [sourceID, key.description])
     }
 
-    /// Stores a response's exact bytes and returns its id.
+    /// Stores a response's exact bytes, links it into the fact chain, and returns its id.
     public func insertRaw(_ raw: RawResponseRecord, sourceID: Int64, runID: Int64?) throws -> Int64 {
+        guard let id = try nextIDs(1, in: "raw_response")?.lowerBound else {
+            throw StoreError(.invalidData("raw_response has no id to give"))
+        }
         var row = RawRows()
-        row.append(raw, id: nil, sourceID: sourceID, runID: runID)
+        row.append(raw, id: id, sourceID: sourceID, runID: runID)
         try row.execute(db)
-        return db.lastInsertedRowID
+        return id
     }
 
     /// Keeps a payload that did not decode, with its reason and raw bytes; nothing else is derived from it.

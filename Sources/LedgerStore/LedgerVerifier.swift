@@ -12,6 +12,19 @@ public struct VerifyFinding: Sendable, Equatable, CustomStringConvertible {
         case foreignKey = "foreign_key"
         /// A migration recorded in the ledger that differs from, or is unknown to, the one this build ships.
         case migration
+        /// The hash chain over the facts: a link, or a fact it points to, that is not as it was written.
+        case chain
+        /// A derived row that differs from what the raw responses re-derive (full verification only).
+        case rederived
+        /// A unit's control totals that differ from the re-derived ones (full verification only).
+        case controlTotals = "control_totals"
+    }
+
+    /// A finding of `check` in `table`.
+    public init(check: Check, table: String?, detail: String) {
+        self.check = check
+        self.table = table
+        self.detail = detail
     }
 
     public var check: Check
@@ -25,13 +38,24 @@ public struct VerifyFinding: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
+/// What the quick checks found.
+public struct QuickVerification: Sendable {
+    /// What is wrong, in check order; empty for a sound ledger.
+    public var findings: [VerifyFinding]
+    /// The chain's last link, as read.
+    public var head: ChainHead
+    /// Where the head asked for was found in the chain, when one was asked for and found.
+    public var expectedHeadAt: Int64?
+}
+
 /// Checks a ledger file without changing it.
 public enum LedgerVerifier {
-    /// The quick checks: SQLite's integrity check, the foreign keys, and each recorded migration against the one
-    /// this build ships. They read one consistent snapshot (a read transaction), so they may run while a sync writes.
-    /// - Returns: What is wrong, in check order; empty for a sound ledger.
+    /// The quick checks: SQLite's integrity check, the foreign keys, each recorded migration against the one this
+    /// build ships, and the hash chain (every link and the fact it points to). They read one consistent snapshot (a
+    /// read transaction), so they may run while a sync writes.
+    /// - Parameter expectHead: A chain hash written down earlier, which must be a point of this ledger's chain.
     /// - Throws: ``StoreError`` when the file cannot be read as a ledger at all.
-    public static func quick(path: String) throws(StoreError) -> [VerifyFinding] {
+    public static func quick(path: String, expectHead: String? = nil) throws(StoreError) -> QuickVerification {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.invalidData("no ledger here"), path: path)
         }
@@ -52,6 +76,14 @@ public enum LedgerVerifier {
                             check: .foreignKey, table: table,
                             detail: "row \(rowID.map(String.init) ?? "?") refers to a missing row of \(parent)"))
                 }
+                // A damaged file may still answer some questions: what cannot be read is itself a finding.
+                guard !findings.contains(where: { $0.check == .integrity }) else {
+                    findings.append(
+                        VerifyFinding(
+                            check: .chain, table: nil,
+                            detail: "not walked: the file is damaged (restore a backup, then verify again)"))
+                    return QuickVerification(findings: findings, head: .genesis, expectedHeadAt: nil)
+                }
                 let state = try LedgerDatabase.readState(db, path: path)
                 let shipped = Dictionary(uniqueKeysWithValues: Migration.shipped.map { ($0.id, $0.sha256) })
                 for id in state.applied {
@@ -70,7 +102,17 @@ public enum LedgerVerifier {
                                 detail: "\(id) was applied with SHA-256 \(recorded); this build ships \(sha256)"))
                     }
                 }
-                return findings
+                guard try db.tableExists("fact_chain") else {
+                    findings.append(
+                        VerifyFinding(
+                            check: .chain, table: nil,
+                            detail:
+                                "the ledger has no chain yet (schema before 0007): open it with this build to add one"))
+                    return QuickVerification(findings: findings, head: .genesis, expectedHeadAt: nil)
+                }
+                let walk = try walkChain(db, expectHead: expectHead)
+                return QuickVerification(
+                    findings: findings + walk.findings, head: walk.head, expectedHeadAt: walk.expectedAt)
             }
         } catch let error as StoreError {
             throw error

@@ -90,7 +90,7 @@ public struct Rebuilder: Sendable {
             switch event {
             case .gone(let sourceID, let account, _, let runID):
                 try flush()
-                if try at.markGone(sourceID: sourceID, account: account, runID: runID) { delta.gone += 1 }
+                if try at.replayGone(sourceID: sourceID, account: account, runID: runID) { delta.gone += 1 }
             case .raw(let id, _):
                 guard let raw = try tx.storedRaw(id: id) else { continue }
                 delta.responses += 1

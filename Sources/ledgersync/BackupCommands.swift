@@ -3,6 +3,7 @@ import Foundation
 import LedgerCore
 import LedgerStore
 import LedgerSync
+import Logging
 
 /// `ledgersync backup`: an online copy of the ledger, checked before it is named.
 struct BackupCommand: AsyncParsableCommand {
@@ -27,7 +28,7 @@ struct BackupCommand: AsyncParsableCommand {
         let rows = manifest.rows.values.reduce(0, +)
         print(
             "backed up \(source) to \(to): \(manifest.bytes) bytes, \(rows) rows, schema \(manifest.ledgerSchema), "
-                + "SHA-256 \(manifest.sha256)")
+                + "SHA-256 \(manifest.sha256)" + (manifest.chainHead.map { ", chain head \($0)" } ?? ""))
     }
 }
 
@@ -79,27 +80,64 @@ struct RestoreCommand: AsyncParsableCommand {
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Check the ledger file: SQLite's integrity check, the foreign keys, and the migrations' checksums.",
+        abstract: "Check the ledger: the file, the hash chain over its facts, and every row against the raw responses.",
         discussion: """
-            Reads one consistent snapshot, so it may run while a sync writes. Prints one line per finding, naming \
-            the check and the table. These are the quick checks (--quick); re-deriving every row from the raw \
-            responses and a hash chain over the facts are not part of verify yet. Exit codes: 0 clean, 1 findings, \
-            3 the file cannot be read as a ledger.
+            The quick checks (--quick): SQLite's integrity_check and foreign_key_check, the migrations' checksums,             and the hash chain (each link follows from the one before, and each fact, a raw response byte for byte,             still reads as it was linked). Without --quick, a snapshot of the ledger is also rebuilt from its raw             responses in a scratch directory and compared with the ledger table by table, naming the first rows             that differ, and each unit's control totals are recomputed. --expect-head checks that a chain head             written down earlier (an export's manifest.json, check --json, /api/v1/status) is still a point of this             ledger's chain. Reads a snapshot, so it may run while a sync writes; the ledger is never changed. Prints             one line per finding, naming the check and the table. Exit codes: 0 clean, 1 findings, 2 usage, 3 the             file cannot be read as a ledger.
             """)
 
     @OptionGroup var ledger: LedgerLocationOptions
 
-    @Flag(name: .long, help: "Only the quick checks (the only ones verify has so far).")
+    @Flag(name: .long, help: "Only the quick checks: the file, the migrations and the hash chain.")
     var quick = false
+
+    @Option(name: .long, help: "A chain head (64 hex digits) that must be a point of this ledger's chain.")
+    var expectHead: String?
+
+    @Option(name: .long, help: "Where the full check puts its two scratch copies (default: the temporary directory).")
+    var scratch: String?
+
+    func validate() throws {
+        if let expectHead {
+            let digits = expectHead.lowercased()
+            guard digits.utf8.count == 64, digits.allSatisfy(\.isHexDigit) else {
+                throw ValidationError(
+                    "--expect-head \(expectHead.prefix(80)) is not a chain head: a head is 64 hex digits")
+            }
+        }
+    }
 
     func run() async throws {
         let path = try ledger.path()
-        let findings = try LedgerVerifier.quick(path: path)
+        let head = expectHead?.lowercased()
+        let quickResult: QuickVerification
+        var findings: [VerifyFinding]
+        var totals: [UnitTotals] = []
+        if quick {
+            quickResult = try LedgerVerifier.quick(path: path, expectHead: head)
+            findings = quickResult.findings
+        } else {
+            let configuration = try ledger.syncConfiguration() ?? SyncConfiguration(storePath: path, sources: [])
+            let logger = Logger(label: "ledgersync.verify") { label in
+                LineLogHandler(label: label, format: .text, level: .warning)
+            }
+            let outcome = try await FullVerifier(
+                configuration: configuration,
+                scratchDirectory: scratch ?? FileManager.default.temporaryDirectory.path, logger: logger
+            ).run(path: path, expectHead: head)
+            quickResult = outcome.quick
+            findings = outcome.findings
+            totals = outcome.totals
+        }
         for finding in findings { print(finding) }
         guard findings.isEmpty else {
             throw CommandFailure(
                 message: "\(path): \(findings.count) finding\(findings.count == 1 ? "" : "s")", exitCode: .findings)
         }
-        print("\(path): integrity, foreign keys and migrations verified")
+        print("chain: \(quickResult.head.position) facts, head \(quickResult.head.hash)")
+        if let at = quickResult.expectedHeadAt { print("the expected head is fact \(at) of this chain") }
+        for total in totals { print("control totals \(total)") }
+        print(
+            "\(path): verified: integrity, foreign keys, migrations, hash chain"
+                + (quick ? " (quick)" : ", every row re-derived from the raw responses, control totals"))
     }
 }

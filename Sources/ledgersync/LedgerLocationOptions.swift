@@ -38,6 +38,18 @@ struct LedgerLocationOptions: ParsableArguments {
         return fromConfig
     }
 
+    /// The configuration named by `--config` (or `./ledgersync.toml` when no `--db` is given), for the sources'
+    /// units; `nil` when the ledger was named by `--db` alone.
+    /// - Throws: ``CommandFailure`` (usage) when that file cannot be read.
+    func syncConfiguration() throws -> SyncConfiguration? {
+        guard let configPath = config ?? (db == nil ? "ledgersync.toml" : nil) else { return nil }
+        do {
+            return try SyncConfiguration.load(path: configPath, environment: ProcessInfo.processInfo.environment)
+        } catch {
+            throw CommandFailure(message: error.description, exitCode: .usage)
+        }
+    }
+
     private static func canonical(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
     }

@@ -47,7 +47,7 @@ struct BackupTests {
         #expect(!FileManager.default.fileExists(atPath: backup + ".partial"))
         #expect(!FileManager.default.fileExists(atPath: backup + "-wal"))
         #expect(try LedgerBackup.check(backup) == manifest)
-        #expect(try LedgerVerifier.quick(path: backup).isEmpty)
+        #expect(try LedgerVerifier.quick(path: backup).findings.isEmpty)
 
         let restored = directory.file("restored.sqlite")
         #expect(
@@ -167,7 +167,7 @@ struct BackupTests {
             return account
         }
         try queue.close()
-        let findings = try LedgerVerifier.quick(path: path)
+        let findings = try LedgerVerifier.quick(path: path).findings
         #expect(
             findings.contains {
                 $0.check == .migration && $0.detail.contains("0001_initial")
@@ -192,7 +192,7 @@ struct BackupTests {
             try bytes.write(to: URL(fileURLWithPath: path))
             let findings: [VerifyFinding]
             do {
-                findings = try LedgerVerifier.quick(path: path)
+                findings = try LedgerVerifier.quick(path: path).findings
             } catch {
                 detected += 1
                 continue

@@ -14,7 +14,7 @@ extension ReconciliationReport {
             <title>LedgerSync reconciliation \(esc(zone.format(parameters.from))) – \(esc(zone.format(parameters.to)))</title>
             <style>\(Self.htmlStyle)</style></head><body>
             <h1>Reconciliation \(esc(zone.format(parameters.from))) – \(esc(zone.format(parameters.to)))</h1>
-            <p>Ledger schema \(esc(schemaVersion)); times in \(esc(zone.name)); tolerance 0 unless listed below.</p>
+            <p>Ledger schema \(esc(schemaVersion)); chain head <code>\(esc(chainHead.hash))</code> (fact \(chainHead.position)); times in \(esc(zone.name)); tolerance 0 unless listed below.</p>
 
             """
         return head + (try htmlSections()) + "</body></html>\n"

@@ -95,7 +95,8 @@ public enum Reconciler {
                 parameters: p)
         }
         return ReconciliationReport(
-            parameters: p, schemaVersion: try reader.schemaVersion(), statements: findings.statements,
+            parameters: p, schemaVersion: try reader.schemaVersion(), chainHead: try reader.chainHead(),
+            statements: findings.statements,
             checks: findings.checks, exceptions: exceptions, matching: matching, series: findings.series,
             scales: try scales ?? reader.unitScales(), tallies: findings.tallies)
     }

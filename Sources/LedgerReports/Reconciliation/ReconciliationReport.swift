@@ -7,6 +7,9 @@ public struct ReconciliationReport: Sendable {
     public var parameters: ReportParameters
     /// The ledger's schema version (last migration).
     public var schemaVersion: String
+    /// The head of the ledger's hash chain when the report was made: `ledgersync verify --expect-head` checks
+    /// later that the ledger still holds the history the report was made from.
+    public var chainHead: ChainHead
     /// One statement per account and unit, in (source, account) order.
     public var statements: [StatementLine]
     /// Every invariant check of every account, passed, failed or skipped.

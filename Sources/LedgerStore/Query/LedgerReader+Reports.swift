@@ -130,4 +130,9 @@ extension LedgerReader {
     public func schemaVersion() throws(QueryError) -> String {
         try read { db in try String.fetchOne(db, sql: "SELECT max(id) FROM schema_migration") ?? "none" }
     }
+
+    /// The head of the ledger's hash chain: the last fact linked (``ChainHead/genesis`` for a ledger with none).
+    public func chainHead() throws(QueryError) -> ChainHead {
+        try read { db in try LedgerTransaction.chainHead(db) }
+    }
 }

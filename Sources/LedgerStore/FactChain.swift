@@ -1,0 +1,160 @@
+import Crypto
+import Foundation
+import LedgerCore
+
+/// A point of the ledger's hash chain: the last link's position and hash.
+///
+/// Written down (in an export's manifest, in `check --json`, from `/api/v1/status`), it lets anyone later ask the
+/// ledger whether it still holds that history: `ledgersync verify --expect-head HASH`.
+public struct ChainHead: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// How many facts the chain holds up to this point (0 for an empty ledger).
+    public var position: Int64
+    /// The lowercase hex SHA-256 of the link at `position` (64 zeros for an empty ledger).
+    public var hash: String
+
+    /// A point of a chain.
+    public init(position: Int64, hash: String) {
+        self.position = position
+        self.hash = hash
+    }
+
+    /// The head of a ledger with no facts: what the first link chains from.
+    public static let genesis = ChainHead(position: 0, hash: String(repeating: "0", count: 64))
+
+    public var description: String { "\(hash) (fact \(position))" }
+}
+
+/// The kinds of fact the chain links (`fact_chain.fact`).
+enum FactKind: String, Sendable, CaseIterable {
+    /// A raw response: its bytes and request identity, re-read from its `raw_response` row.
+    case rawResponse = "raw_response"
+    /// An account a complete discovery no longer listed; the link itself is the record.
+    case gone
+    /// An alert's state change, re-read from its `alert_state` row.
+    case alert
+}
+
+/// The canonical bytes of one fact, whose SHA-256 is chained.
+///
+/// A version tag, the kind, then each field by name in a fixed order: integers in decimal, strings prefixed with
+/// their length in bytes, absent values as `-`, so no two different facts have the same bytes. These bytes are the
+/// chain's contract with every ledger ever written: a change to them is a new version tag, never an edit.
+struct CanonicalFact {
+    private var bytes: [UInt8]
+
+    init(_ kind: FactKind) {
+        bytes = Array("ledgersync.fact/1\n\(kind.rawValue)\n".utf8)
+    }
+
+    mutating func add(_ name: String, _ value: Int64?) {
+        bytes += Array("\(name)=".utf8)
+        bytes += Array((value.map { "i\($0)" } ?? "-").utf8)
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    mutating func add(_ name: String, _ value: String?) {
+        bytes += Array("\(name)=".utf8)
+        if let value {
+            let utf8 = Array(value.utf8)
+            bytes += Array("s\(utf8.count):".utf8) + utf8
+        } else {
+            bytes.append(UInt8(ascii: "-"))
+        }
+        bytes.append(UInt8(ascii: "\n"))
+    }
+
+    /// The lowercase hex SHA-256 of the bytes.
+    var sha256: String { sha256Hex(bytes) }
+
+    /// A raw response's fact: who answered what to which request, and the SHA-256 of the body (computed from the
+    /// body, never taken from the row's `sha256` column, so a changed byte shows).
+    static func raw(
+        id: Int64, runID: Int64?, sourceID: Int64, method: String, url: String, action: String?, httpStatus: Int64,
+        dateHeaderAt: Int64?, receivedAt: Int64, requestID: String?, bodySHA256: String
+    ) -> CanonicalFact {
+        var fact = CanonicalFact(.rawResponse)
+        fact.add("id", id)
+        fact.add("run_id", runID)
+        fact.add("source_id", sourceID)
+        fact.add("method", method)
+        fact.add("url", url)
+        fact.add("action", action)
+        fact.add("http_status", httpStatus)
+        fact.add("date_header_at", dateHeaderAt)
+        fact.add("received_at", receivedAt)
+        fact.add("request_id", requestID)
+        fact.add("body_sha256", bodySHA256)
+        return fact
+    }
+
+    /// A gone marker's fact: the account, when, and in which run.
+    static func gone(sourceID: Int64, accountKey: String, at: Int64, runID: Int64?) -> CanonicalFact {
+        var fact = CanonicalFact(.gone)
+        fact.add("source_id", sourceID)
+        fact.add("account_key", accountKey)
+        fact.add("at", at)
+        fact.add("run_id", runID)
+        return fact
+    }
+
+    /// An alert's state change: which firing, of which rule and subject, began or ended when.
+    static func alert(
+        id: Int64, rule: String, kind: String, subject: String, event: String, at: Int64
+    )
+        -> CanonicalFact
+    {
+        var fact = CanonicalFact(.alert)
+        fact.add("id", id)
+        fact.add("rule", rule)
+        fact.add("kind", kind)
+        fact.add("subject", subject)
+        fact.add("event", event)
+        fact.add("at", at)
+        return fact
+    }
+}
+
+/// The chain's arithmetic.
+enum FactChain {
+    /// The hash of the link after `previous` for a fact whose canonical bytes hash to `factSHA256`:
+    /// SHA-256(previous ‖ fact), over the 32 raw bytes of each.
+    static func link(previous: String, factSHA256: String) -> String {
+        var hasher = SHA256()
+        hasher.update(data: bytes(hex: previous))
+        hasher.update(data: bytes(hex: factSHA256))
+        return lowercaseHex(hasher.finalize())
+    }
+
+    /// The bytes of lowercase or uppercase hex; a malformed digit reads as zero (a stored hash that is not hex
+    /// then simply fails to match).
+    static func bytes(hex: String) -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(hex.utf8.count / 2)
+        var high: UInt8? = nil
+        for character in hex.utf8 {
+            let digit: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
+            default: digit = 0
+            }
+            if let value = high {
+                output.append(value << 4 | digit)
+                high = nil
+            } else {
+                high = digit
+            }
+        }
+        return output
+    }
+
+    /// Whether `text` is 64 hex digits.
+    static func isHash(_ text: String) -> Bool {
+        text.utf8.count == 64
+            && text.utf8.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            }
+    }
+}

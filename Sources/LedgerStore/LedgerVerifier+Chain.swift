@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import LedgerCore
+
+/// What walking the hash chain found.
+struct ChainWalk {
+    var findings: [VerifyFinding] = []
+    /// The last link read.
+    var head = ChainHead.genesis
+    /// Where a head asked for (`--expect-head`) was found, if it was.
+    var expectedAt: Int64? = nil
+}
+
+extension LedgerVerifier {
+    /// The columns of a link joined to its raw response, named as `FactChain.rawLink` reads them.
+    private static let linkSQL = """
+        SELECT c.position AS link_position, c.fact AS link_fact, c.fact_id AS link_fact_id,
+            c.source_id AS link_source_id, c.account_key AS link_account_key, c.run_id AS link_run_id,
+            c.at AS link_at, c.detail AS link_detail, c.fact_sha256 AS link_fact_sha256,
+            c.chain_hash AS link_chain_hash,
+            r.id, r.run_id, r.source_id, r.method, r.url, r.action, r.http_status, r.date_header_at, r.received_at,
+            r.request_id, r.sha256, r.body
+        FROM fact_chain c LEFT JOIN raw_response r ON c.fact = 'raw_response' AND r.id = c.fact_id
+        ORDER BY c.position
+        """
+
+    /// Walks the chain from its first link: each position follows the one before, each hash follows from the one
+    /// before and the fact, and each fact still reads as it was linked (a raw response's bytes and identity, an
+    /// alert's change, a gone marker's own fields). Then every raw response and alert must be linked. One row at a
+    /// time: memory stays flat however large the ledger.
+    static func walkChain(_ db: Database, expectHead: String?) throws -> ChainWalk {
+        var walk = ChainWalk()
+        func finding(_ table: String, _ detail: String) {
+            walk.findings.append(VerifyFinding(check: .chain, table: table, detail: detail))
+        }
+        let cursor = try Row.fetchCursor(db, sql: linkSQL)
+        while let row = try cursor.next() {
+            let position: Int64 = try row.decode(forColumn: "link_position")
+            let factName: String = try row.decode(forColumn: "link_fact")
+            let factSHA256: String = try row.decode(forColumn: "link_fact_sha256")
+            let chainHash: String = try row.decode(forColumn: "link_chain_hash")
+            if position != walk.head.position + 1 {
+                finding(
+                    "fact_chain",
+                    "link \(position) follows link \(walk.head.position): links \(walk.head.position + 1)–\(position - 1) are missing"
+                )
+            }
+            let expected = FactChain.link(previous: walk.head.hash, factSHA256: factSHA256)
+            if expected != chainHash {
+                finding(
+                    "fact_chain",
+                    "link \(position)'s hash does not follow from link \(walk.head.position) and its fact: the chain was "
+                        + "rewritten, reordered or spliced here")
+            }
+            if let problem = try factProblem(row, fact: factName, linked: factSHA256, db) {
+                finding(problem.table, "\(problem.detail) (linked at position \(position))")
+            }
+            // Carry on from the stored hash: one edit is one finding, not one for every link after it.
+            walk.head = ChainHead(position: position, hash: chainHash)
+            if chainHash == expectHead { walk.expectedAt = position }
+        }
+        for id in try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT r.id FROM raw_response r
+                WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'raw_response' AND c.fact_id = r.id)
+                ORDER BY r.id
+                """)
+        {
+            finding("raw_response", "row \(id) is in no link of the chain: it was not written by LedgerSync")
+        }
+        for row in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT a.id, a.state FROM alert_state a
+                WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'alert' AND c.fact_id = a.id
+                                  AND c.detail = 'firing')
+                   OR (a.state = 'resolved' AND NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'alert'
+                                  AND c.fact_id = a.id AND c.detail = 'resolved'))
+                ORDER BY a.id
+                """)
+        {
+            let id: Int64 = try row.decode(forColumn: "id")
+            finding("alert_state", "row \(id) has a state change in no link of the chain")
+        }
+        if let expectHead, walk.expectedAt == nil {
+            finding(
+                "fact_chain",
+                "the head \(expectHead) is no point of this ledger's chain (links 1–\(walk.head.position)): the "
+                    + "ledger does not hold the history that head was taken from (an older copy, or history rewritten)")
+        }
+        return walk
+    }
+
+    /// What is wrong with the fact a link points to, if anything.
+    private static func factProblem(
+        _ row: Row, fact: String, linked: String, _ db: Database
+    ) throws -> (
+        table: String, detail: String
+    )? {
+        let factID: Int64? = try row.decode(forColumn: "link_fact_id")
+        switch FactKind(rawValue: fact) {
+        case .rawResponse:
+            guard let id = factID else { return ("fact_chain", "a raw_response link without a row id") }
+            guard (try row.decode(Int64?.self, forColumn: "id")) != nil else {
+                return ("raw_response", "row \(id) is missing (deleted)")
+            }
+            let body: Data = try row.decode(forColumn: "body")
+            let recorded: String = try row.decode(forColumn: "sha256")
+            if sha256Hex(Array(body)) != recorded {
+                return ("raw_response", "row \(id)'s body no longer has the SHA-256 it was stored with")
+            }
+            if try FactChain.rawLink(row).factSHA256 != linked {
+                return ("raw_response", "row \(id) differs from what was linked (its request, time or status changed)")
+            }
+        case .gone:
+            let sourceID: Int64 = try row.decode(forColumn: "link_source_id")
+            let fact = CanonicalFact.gone(
+                sourceID: sourceID, accountKey: try row.decode(forColumn: "link_account_key"),
+                at: try row.decode(forColumn: "link_at"), runID: try row.decode(forColumn: "link_run_id"))
+            if fact.sha256 != linked { return ("fact_chain", "a gone marker's fields differ from what was linked") }
+        case .alert:
+            guard let id = factID, let event = AlertEvent(rawValue: try row.decode(forColumn: "link_detail")) else {
+                return ("fact_chain", "an alert link without an alert or an event")
+            }
+            guard try Int64.fetchOne(db, sql: "SELECT 1 FROM alert_state WHERE id = ?", arguments: [id]) != nil else {
+                return ("alert_state", "row \(id) is missing (deleted)")
+            }
+            if try LedgerTransaction.alertLink(id: id, event: event, db).factSHA256 != linked {
+                return ("alert_state", "row \(id)'s \(event.rawValue) change differs from what was linked")
+            }
+        case nil:
+            return ("fact_chain", "a link of an unknown kind '\(fact)'")
+        }
+        return nil
+    }
+}
