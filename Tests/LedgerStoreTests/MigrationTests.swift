@@ -129,7 +129,7 @@ struct MigrationTests {
         arguments: [
             "schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite", "schema-0004.sqlite",
             "schema-0005.sqlite",
-            "schema-0006.sqlite",
+            "schema-0006.sqlite", "schema-0007.sqlite",
         ])
     func upgradesFixtures(fixture: String) throws {
         let directory = try TemporaryDirectory()
@@ -190,10 +190,37 @@ struct MigrationTests {
                     == ["2024-01-02T00:00:00Z -0.5000 99.5000"])
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM conflicts_readable") == 0)
         }
+        // 0007 linked what was there: the raw response, then the alert's firing (from 0004 on), and the links
+        // are exactly those schema-0007.sqlite was released with, whichever version the ledger came from.
+        let expectedLinks = fixture >= "schema-0004.sqlite" ? ["raw_response 1", "alert 1 firing"] : ["raw_response 1"]
+        try database.writer.read { db throws in
+            #expect(
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT trim(fact || ' ' || fact_id || ' ' || coalesce(detail, '')) FROM fact_chain ORDER BY position"
+                )
+                    == expectedLinks)
+        }
+        let head = try reader.chainHead()
+        if fixture >= "schema-0004.sqlite" {
+            let releasedDirectory = try TemporaryDirectory()
+            let released = try LedgerReader.open(path: try copyFixture("schema-0007.sqlite", into: releasedDirectory))
+            #expect(head == (try released.chainHead()))
+            try released.close()
+        }
         try database.close()
         let check = try checkIntegrity(path: path)
         #expect(check.integrity == ["ok"])
         #expect(check.foreignKeyViolations == 0)
+        // The fixtures' raw response was inserted by hand with sqlite3 and a placeholder SHA-256 of zeros: verify
+        // names exactly that, and nothing else.
+        let verification = try LedgerVerifier.quick(path: path, expectHead: head.hash)
+        #expect(
+            verification.findings.map(\.description) == [
+                "chain: raw_response: row 1's body no longer has the SHA-256 it was stored with (linked at position 1)"
+            ])
+        #expect(verification.expectedHeadAt == Int64(expectedLinks.count))
     }
 
     @Test("A database whose migration file changed is refused, naming the migration")
