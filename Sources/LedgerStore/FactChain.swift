@@ -22,6 +22,11 @@ public struct ChainHead: Sendable, Hashable, Codable, CustomStringConvertible {
     public static let genesis = ChainHead(position: 0, hash: String(repeating: "0", count: 64))
 
     public var description: String { "\(hash) (fact \(position))" }
+
+    /// `{"position": N, "hash": "…"}`, as manifests, `check --json` and `/api/v1/status` write it.
+    public var json: JSONValue {
+        .object(JSONObject([("position", .number(String(position))), ("hash", .string(hash))]))
+    }
 }
 
 /// The kinds of fact the chain links (`fact_chain.fact`).

@@ -33,13 +33,7 @@ public enum LedgerBackup {
                     ("schema", .string("ledgersync.backup-manifest/1")),
                     ("ledger_schema", .string(ledgerSchema)), ("created_at", .string(createdAt.iso8601)),
                     ("bytes", .number(String(bytes))), ("sha256", .string(sha256)),
-                    (
-                        "chain_head",
-                        chainHead.map {
-                            .object(
-                                JSONObject([("position", .number(String($0.position))), ("hash", .string($0.hash))]))
-                        } ?? .null
-                    ),
+                    ("chain_head", chainHead?.json ?? .null),
                     (
                         "rows",
                         .object(JSONObject(rows.keys.sorted().map { ($0, .number(String(rows[$0] ?? 0))) }))

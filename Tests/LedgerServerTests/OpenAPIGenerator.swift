@@ -165,11 +165,22 @@ enum OpenAPIGenerator {
             "type": "object",
             "required": strings([
                 "sync_running", "next_sync_at", "consecutive_failures", "last_outcome", "sync_every_seconds",
+                "chain_head",
             ]),
             "properties": object([
                 "sync_running": object(["type": "boolean"]), "next_sync_at": time,
                 "consecutive_failures": object(["type": "integer"]), "last_outcome": text,
                 "sync_every_seconds": object(["type": "integer"]),
+                "chain_head": object([
+                    "type": "object", "required": strings(["position", "hash"]),
+                    "description": .string(
+                        "The last fact of the ledger's hash chain: write it down, and `ledgersync verify --expect-head "
+                            + "HASH` checks later that the ledger still holds that history."),
+                    "properties": object([
+                        "position": object(["type": "integer", "minimum": .number("0")]),
+                        "hash": object(["type": "string", "pattern": .string("^[0-9a-f]{64}$")]),
+                    ]),
+                ]),
             ]),
         ])
         paths.append(

@@ -57,6 +57,23 @@ struct RouteTests {
         }
     }
 
+    @Test("The status names the chain head, which the export of the same ledger writes in its manifest too")
+    func statusChainHead() async throws {
+        let harness = try await RouteHarness()
+        let reader = try LedgerReader.open(path: harness.directory.file("ledger.sqlite"))
+        let head = try reader.chainHead()
+        try reader.close()
+        #expect(head.position > 0)
+        try await harness.test { client in
+            try await client.execute(uri: "/api/v1/status", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(
+                    String(buffer: response.body).contains(
+                        "\"chain_head\":{\"position\":\(head.position),\"hash\":\"\(head.hash)\"}"))
+            }
+        }
+    }
+
     @Test("Another method on a known path is a 405 whose Allow lists what the controllers registered")
     func methodNotAllowed() async throws {
         let harness = try await RouteHarness()

@@ -60,7 +60,7 @@ extension ReconciliationReport {
     public func checkJSON() throws -> String {
         func rows(_ table: ReportTable) -> JSONValue { .array(table.rows.map { table.object($0) }) }
         var members: [(key: String, value: JSONValue)] = [
-            ("schema", .string(Self.jsonSchema)), ("clean", .bool(isClean)), ("chain_head", chainHeadJSON),
+            ("schema", .string(Self.jsonSchema)), ("clean", .bool(isClean)), ("chain_head", chainHead.json),
             ("parameters", parametersJSON),
             ("summary", summaryJSON), ("exceptions", rows(exceptionsTable)),
         ]

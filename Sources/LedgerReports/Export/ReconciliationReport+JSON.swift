@@ -52,11 +52,6 @@ extension ReconciliationReport {
             })
     }
 
-    /// The chain head as `{"position": N, "hash": "…"}`.
-    var chainHeadJSON: JSONValue {
-        .object(JSONObject([("position", .number(String(chainHead.position))), ("hash", .string(chainHead.hash))]))
-    }
-
     var summaryJSON: JSONValue {
         var members: [(key: String, value: JSONValue)] = [
             ("statements", .number(String(tallies.statements))),
@@ -96,7 +91,7 @@ extension ReconciliationReport {
         }
         var members: [(key: String, value: JSONValue)] = [
             ("schema", .string(Self.jsonSchema)), ("ledger_schema", .string(schemaVersion)),
-            ("chain_head", chainHeadJSON), ("parameters", parametersJSON), ("summary", summaryJSON),
+            ("chain_head", chainHead.json), ("parameters", parametersJSON), ("summary", summaryJSON),
             ("control_totals", controlTotalsJSON),
             ("exceptions", rows(exceptionsTable)), ("statements", rows(statementsTable)), ("checks", rows(checksTable)),
         ]

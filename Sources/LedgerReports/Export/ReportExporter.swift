@@ -172,7 +172,7 @@ public enum ReportExporter {
         let manifest = JSONValue.object(
             JSONObject([
                 ("schema", .string(manifestSchema)), ("report_schema", .string(ReconciliationReport.jsonSchema)),
-                ("ledger_schema", .string(report.schemaVersion)), ("chain_head", report.chainHeadJSON),
+                ("ledger_schema", .string(report.schemaVersion)), ("chain_head", report.chainHead.json),
                 ("parameters", report.parametersJSON),
                 ("excel", .bool(excel)), ("summary", report.summaryJSON),
                 ("control_totals", report.controlTotalsJSON),

@@ -15,19 +15,22 @@ struct SyncController: Sendable {
     let hasToken: Bool
 
     func addRoutes(to routes: RouteTable) {
-        routes.get("/api/v1/status") { _, _ in await status() }
+        routes.get("/api/v1/status") { _, _ in try await status() }
         routes.post("/api/v1/sync") { _, _ in try await syncNow() }
         routes.get("/api/v1/alerts") { request, _ in try alerts(request) }
     }
 
-    func status() async -> Response {
+    func status() async throws -> Response {
         let status = await scheduler.currentStatus()
+        let head: ChainHead
+        do { head = try reader.chainHead() } catch { throw APIError(error) }
         let object = JSONObject([
             ("sync_running", .bool(status.running)),
             ("next_sync_at", status.nextRunAt.map { .string($0.iso8601) } ?? .null),
             ("consecutive_failures", .number(String(status.consecutiveFailures))),
             ("last_outcome", status.lastOutcome.map { .string($0) } ?? .null),
             ("sync_every_seconds", .number(String(syncEvery.components.seconds))),
+            ("chain_head", head.json),
         ])
         return JSONResponse.make(.object(object))
     }
