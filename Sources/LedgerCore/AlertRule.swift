@@ -13,6 +13,8 @@ public enum AlertKind: String, Sendable, Hashable, CaseIterable {
     case syncFailing = "sync_failing"
     /// The last sync met a conflict for an account.
     case newConflict = "new_conflict"
+    /// The last backup `serve` took failed, or the last good one is older than some hours.
+    case backup
 }
 
 /// One `[[alerts]]` rule of the config: what it watches, which sources and accounts, its threshold, and the
@@ -30,7 +32,7 @@ public struct AlertRule: Sendable, Equatable {
     public var unit: MoneyUnit?
     /// The threshold (balance_below): it fires when the balance is below it.
     public var below: FixedDecimal?
-    /// Days (credit_ending), hours (stale) or runs in a row (sync_failing).
+    /// Days (credit_ending), hours (stale, backup) or runs in a row (sync_failing).
     public var count: Int?
     /// Where its messages go.
     public var webhooks: [AlertWebhook]

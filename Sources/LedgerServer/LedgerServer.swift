@@ -42,6 +42,8 @@ public struct ServeEnvironment: Sendable {
     public var deliveryRetry: Duration
     /// The deliverer's waits for the next retry.
     public var deliverySleep: @Sendable (Duration) async throws -> Void
+    /// The waits between scheduled backups.
+    public var backupSleep: @Sendable (Duration) async throws -> Void
     /// Where requests, runs and failures are logged (never a secret).
     public var logger: Logger
     /// Called with the port bound, once the server listens.
@@ -53,9 +55,11 @@ public struct ServeEnvironment: Sendable {
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         runner: SyncScheduler.Runner? = nil, deliveryRetry: Duration = .seconds(5),
         deliverySleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        backupSleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         logger: Logger, onReady: @escaping @Sendable (Int) -> Void = { _ in }
     ) {
         self.deliverySleep = deliverySleep
+        self.backupSleep = backupSleep
         self.clock = clock
         self.sleep = sleep
         self.runner = runner
@@ -97,6 +101,11 @@ public func buildApplication(
         runner: environment.runner
             ?? ScheduledSync(configuration: configuration, clock: clock, deliverer: deliverer, logger: logger).run,
         logger: logger)
+    let backups = configuration.backup.map { schedule in
+        ScheduledBackups(
+            schedule: schedule, storePath: configuration.storePath, reader: reader, clock: clock,
+            sleep: environment.backupSleep, logger: logger)
+    }
     let token = settings.token.map(BearerToken.init)
     let router = buildRouter(
         token: token,
@@ -107,7 +116,7 @@ public func buildApplication(
             ReconciliationController(reader: reader, clock: clock).addRoutes(to: routes)
             SyncController(
                 scheduler: scheduler, reader: reader, clock: clock, syncEvery: settings.syncEvery,
-                hasToken: token != nil
+                backup: configuration.backup, hasToken: token != nil
             ).addRoutes(to: routes)
             MetricsController(
                 reader: reader, scheduler: scheduler, clock: clock, accountLimit: settings.metricsAccountLimit,
@@ -116,7 +125,7 @@ public func buildApplication(
             DashboardController(
                 reader: reader, scheduler: scheduler, templates: templates, clock: clock, logger: logger,
                 overviewCache: TimedCache(maximumAge: .seconds(5), clock: clock), syncEvery: settings.syncEvery,
-                canSync: token != nil
+                canSync: token != nil, backup: configuration.backup
             ).addRoutes(to: routes)
             SignInController(token: token, templates: templates, clock: clock, logger: logger).addRoutes(to: routes)
         })
@@ -124,9 +133,11 @@ public func buildApplication(
     let application = Application(
         router: router,
         configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: nil),
-        // Shut down last to first, after the server stops taking requests: the sync ends its run, then
-        // deliveries stop, and the readers close last.
-        services: [ReaderCloser(reader: reader), deliverer, scheduler],
+        // Shut down last to first, after the server stops taking requests: the sync ends its run, then the
+        // backup schedule stops (a backup being written finishes first), deliveries stop, and the readers close last.
+        services: [ReaderCloser(reader: reader), deliverer] + (backups.map { [$0] as [any Service] } ?? []) + [
+            scheduler
+        ],
         onServerRunning: { channel in
             let port = channel.localAddress?.port ?? 0
             boundPort.set(port)

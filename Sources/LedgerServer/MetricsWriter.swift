@@ -13,7 +13,7 @@ struct MetricsWriter {
     /// The exposition for `sources`, `totals` and the `watched` accounts, with the scheduler's state.
     static func render(
         sources: [SourceSummary], totals: [TotalRow], watched: [WatchedAccount], watchedLimit: Int,
-        scheduler: SyncScheduler.Status, alerts: [AlertRow], now: Instant
+        scheduler: SyncScheduler.Status, alerts: [AlertRow], backups: BackupStatus, now: Instant
     ) -> String {
         var writer = MetricsWriter()
         writer.family("ledgersync_up", "gauge", "1 while the server answers.")
@@ -132,7 +132,41 @@ struct MetricsWriter {
                 "ledgersync_alert_firing",
                 [("rule", alert.rule), ("kind", alert.kind.rawValue), ("subject", alert.subject)], 1)
         }
+        writer.backups(backups)
         return writer.text
+    }
+
+    /// The backups `serve` takes (`[backup]`): none of these has a sample until one was attempted.
+    private mutating func backups(_ status: BackupStatus) {
+        func seconds(_ instant: Instant) -> Double { Double(instant.millisecondsSinceEpoch) / 1000 }
+        let families: [(String, String, String, Double?)] = [
+            (
+                "ledgersync_backup_last_success_timestamp_seconds", "gauge",
+                "When the newest backup that was written and verified finished.",
+                status.lastSuccess.map { seconds($0.finishedAt) }
+            ),
+            (
+                "ledgersync_backup_last_success_size_bytes", "gauge", "The size of the newest verified backup.",
+                status.lastSuccess?.bytes.map(Double.init)
+            ),
+            (
+                "ledgersync_backup_last_attempt_timestamp_seconds", "gauge", "When the newest backup attempt finished.",
+                status.lastAttempt.map { seconds($0.finishedAt) }
+            ),
+            (
+                "ledgersync_backup_last_attempt_success", "gauge",
+                "1 when the newest backup attempt succeeded, else 0.",
+                status.lastAttempt.map { $0.outcome == .ok ? 1 : 0 }
+            ),
+            (
+                "ledgersync_backup_failures_total", "counter", "Backup attempts that failed, ever.",
+                status.lastAttempt == nil ? nil : Double(status.failures)
+            ),
+        ]
+        for (name, type, help, value) in families {
+            family(name, type, help)
+            if let value { sample(name, [], value) }
+        }
     }
 
     private mutating func family(_ name: String, _ type: String, _ help: String) {

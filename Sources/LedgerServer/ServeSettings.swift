@@ -1,4 +1,5 @@
 import LedgerCore
+import LedgerSync
 
 /// The `[serve]` table: how `ledgersync serve` listens and how often it syncs. Command-line options override it.
 public struct ServeSettings: Sendable, Equatable {
@@ -21,19 +22,7 @@ public struct ServeSettings: Sendable, Equatable {
     public init() {}
 
     /// Reads a duration such as `90`, `90s`, `15m`, `2h` or `1d` (at least one second).
-    public static func duration(_ text: String) -> Duration? {
-        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400]
-        var digits = Substring(text)
-        var multiplier: Int64 = 1
-        if let last = text.last, let unit = units[last] {
-            digits = text.dropLast()
-            multiplier = unit
-        }
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let value = Int64(digits), value > 0,
-            value <= 366 * 86_400 / multiplier
-        else { return nil }
-        return .seconds(value * multiplier)
-    }
+    public static func duration(_ text: String) -> Duration? { BackupSchedule.duration(text) }
 
     /// Reads `HOST:PORT`, `[IPv6]:PORT` or `PORT`.
     public static func address(_ text: String) -> (host: String, port: Int)? {

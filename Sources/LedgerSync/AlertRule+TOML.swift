@@ -46,7 +46,7 @@ extension AlertRule {
             switch kind {
             case .balanceBelow: "below"
             case .creditEnding: "days"
-            case .stale: "hours"
+            case .stale, .backup: "hours"
             case .syncFailing: "runs"
             case .newConflict: nil
             }
@@ -67,6 +67,7 @@ extension AlertRule {
             rule.below = amount
         case .creditEnding: rule.count = try table.optionalInt("days", range: 0...3_650) ?? 7
         case .stale: rule.count = try table.optionalInt("hours", range: 1...8_760) ?? 24
+        case .backup: rule.count = try table.optionalInt("hours", range: 1...8_760) ?? 26
         case .syncFailing: rule.count = try table.optionalInt("runs", range: 1...100) ?? 3
         case .newConflict: break
         }

@@ -77,7 +77,7 @@ extension SyncConfiguration {
             throw ConfigError(file: file, key: "", problem: "not valid TOML: \(error)")
         }
         let reader = TableReader(table: root, file: file, prefix: "")
-        try reader.allowOnly(["store", "sync", "sources", "secrets_file", "alerts"] + ownedElsewhere)
+        try reader.allowOnly(["store", "sync", "sources", "secrets_file", "alerts", "backup"] + ownedElsewhere)
         var secrets = environment
         if let secretsFile = try reader.optionalString("secrets_file") {
             let resolved = resolve(secretsFile, against: directory)
@@ -113,6 +113,9 @@ extension SyncConfiguration {
         }
         var configuration = SyncConfiguration(storePath: storePath, clockSkewSeconds: skew, sources: sources)
         configuration.alerts = try AlertRule.parseAll(reader, secrets: secrets)
+        configuration.backup = try reader.optionalTable("backup").map { table throws(ConfigError) in
+            try BackupSchedule.parse(table, directory: directory)
+        }
         let owned = section.isEmpty ? nil : try reader.optionalTable(section)
         return (configuration, try read(owned.map { ConfigSection(reader: $0, secrets: secrets) }))
     }

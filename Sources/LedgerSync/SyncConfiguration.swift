@@ -11,6 +11,8 @@ public struct SyncConfiguration: Sendable {
     public var sources: [SourceConfiguration]
     /// The `[[alerts]]` rules, evaluated after every sync of `serve` and by `check --alerts`.
     public var alerts: [AlertRule] = []
+    /// The `[backup]` table: the backups `serve` takes; `nil` for none.
+    public var backup: BackupSchedule? = nil
 
     /// A configuration of `sources` writing to `storePath`.
     public init(

@@ -94,6 +94,12 @@ struct InitCommand: ParsableCommand {
         # sync_every = "15m"
         # token_env = "LEDGERSYNC_TOKEN" # required to listen beyond loopback
 
+        # Backups `serve` takes: verified before the oldest beyond `keep` are removed (see `ledgersync backup`).
+        # [backup]
+        # dir = "backups"                 # relative to this file's directory
+        # every = "1d"
+        # keep = 7
+
         # Alerts, evaluated after every sync of serve, and by `ledgersync check --alerts`.
         # [[alerts]]
         # name = "low-balance"

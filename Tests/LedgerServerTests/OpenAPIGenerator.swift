@@ -165,7 +165,7 @@ enum OpenAPIGenerator {
             "type": "object",
             "required": strings([
                 "sync_running", "next_sync_at", "consecutive_failures", "last_outcome", "sync_every_seconds",
-                "chain_head",
+                "chain_head", "backup",
             ]),
             "properties": object([
                 "sync_running": object(["type": "boolean"]), "next_sync_at": time,
@@ -179,6 +179,27 @@ enum OpenAPIGenerator {
                     "properties": object([
                         "position": object(["type": "integer", "minimum": .number("0")]),
                         "hash": object(["type": "string", "pattern": .string("^[0-9a-f]{64}$")]),
+                    ]),
+                ]),
+                "backup": object([
+                    "type": .array([.string("object"), .string("null")]),
+                    "description": .string(
+                        "The [backup] schedule and the last backups serve took; null without a [backup] table."),
+                    "required": strings([
+                        "every_seconds", "keep", "last_attempt_at", "last_outcome", "last_error", "last_success_at",
+                        "last_success_bytes", "last_success_chain_head", "failures",
+                    ]),
+                    "properties": object([
+                        "every_seconds": object(["type": "integer"]), "keep": object(["type": "integer"]),
+                        "last_attempt_at": time,
+                        "last_outcome": object([
+                            "type": .array([.string("string"), .string("null")]),
+                            "enum": .array([.string("ok"), .string("failed"), .null]),
+                        ]),
+                        "last_error": text, "last_success_at": time,
+                        "last_success_bytes": object(["type": .array([.string("integer"), .string("null")])]),
+                        "last_success_chain_head": object(["type": .array([.string("object"), .string("null")])]),
+                        "failures": object(["type": "integer"]),
                     ]),
                 ]),
             ]),

@@ -129,15 +129,15 @@ struct MigrationTests {
         arguments: [
             "schema-0001.sqlite", "schema-0002.sqlite", "schema-0003.sqlite", "schema-0004.sqlite",
             "schema-0005.sqlite",
-            "schema-0006.sqlite", "schema-0007.sqlite",
+            "schema-0006.sqlite", "schema-0007.sqlite", "schema-0008.sqlite",
         ])
-    func upgradesFixtures(fixture: String) throws {
+    func upgradesFixtures(fixture: String) async throws {
         let directory = try TemporaryDirectory()
         let path = try copyFixture(fixture, into: directory)
         let database = try LedgerDatabase.open(path: path, logger: testLogger)
         let statuses = try LedgerDatabase.migrationStatus(path: path)
         #expect(statuses.allSatisfy { $0.state == .applied })
-        try database.writer.read { db throws in
+        try await database.writer.read { db throws in
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM balance_version") == 4)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM modelrouter_balance_log") == 1)
             #expect(
@@ -177,7 +177,7 @@ struct MigrationTests {
         #expect(alerts.map(\.subject) == (fixture >= "schema-0004.sqlite" ? ["modelrouter/17"] : []))
         #expect(alerts.first.map { $0.firing && $0.figures.contains("99.5000") } ?? true)
         // 0005's views read the upgraded rows as people see them: ISO-8601 times, decimal text next to the unit.
-        try database.writer.read { db throws in
+        try await database.writer.read { db throws in
             #expect(
                 try String.fetchAll(
                     db,
@@ -193,7 +193,7 @@ struct MigrationTests {
         // 0007 linked what was there: the raw response, then the alert's firing (from 0004 on), and the links
         // are exactly those schema-0007.sqlite was released with, whichever version the ledger came from.
         let expectedLinks = fixture >= "schema-0004.sqlite" ? ["raw_response 1", "alert 1 firing"] : ["raw_response 1"]
-        try database.writer.read { db throws in
+        try await database.writer.read { db throws in
             #expect(
                 try String.fetchAll(
                     db,
@@ -205,10 +205,24 @@ struct MigrationTests {
         let head = try reader.chainHead()
         if fixture >= "schema-0004.sqlite" {
             let releasedDirectory = try TemporaryDirectory()
-            let released = try LedgerReader.open(path: try copyFixture("schema-0007.sqlite", into: releasedDirectory))
-            #expect(head == (try released.chainHead()))
+            var readOnly = Configuration()
+            readOnly.readonly = true
+            let released = try DatabaseQueue(
+                path: try copyFixture("schema-0007.sqlite", into: releasedDirectory), configuration: readOnly)
+            let releasedHead = try await released.read { db in
+                try String.fetchOne(db, sql: "SELECT chain_hash FROM fact_chain ORDER BY position DESC LIMIT 1")
+            }
+            #expect(head.hash == releasedHead)
             try released.close()
         }
+        // 0008 rebuilt alert_state: the alert kept its id (its delivery still points at it), and a backup alert
+        // may be kept now.
+        let backupAlert = AlertFiring(
+            rule: "backups", kind: .backup, subject: "backup", source: nil, account: nil, message: "no backup",
+            figures: "{}")
+        let fired = try await database.transaction { tx in try tx.recordAlerts([backupAlert], rules: [("backups", [])])
+        }
+        #expect(fired.fired.count == 1)
         try database.close()
         let check = try checkIntegrity(path: path)
         #expect(check.integrity == ["ok"])

@@ -17,8 +17,9 @@ public struct RouteHarness: Sendable {
     /// - Parameters:
     ///   - write: Writes the ledger at the given path before the server opens it.
     ///   - serve: The `[serve]` table's lines.
+    ///   - tables: More tables of the config (`[backup]`, `[[alerts]]`), after the sources.
     public init(
-        serve: String = "", at now: Instant = ReportFixture.day(21, 12),
+        serve: String = "", tables: String = "", at now: Instant = ReportFixture.day(21, 12),
         write: (String) async throws -> Void = { try await ReportFixture.write(to: $0) }
     ) async throws {
         directory = try TemporaryDirectory()
@@ -36,6 +37,7 @@ public struct RouteHarness: Sendable {
             base_url = "http://127.0.0.1:9"
             access_key_id_env = "MR_AK"
             access_key_secret_env = "MR_SK"
+            \(tables)
             """, file: "serve.toml", directory: directory.path,
             environment: ["SERVE_TOKEN": "route-token-5e1d", "MR_AK": "unused", "MR_SK": "unused"])
         clock = SteppedClock(now)
@@ -45,6 +47,7 @@ public struct RouteHarness: Sendable {
             configuration: configuration,
             environment: ServeEnvironment(
                 clock: clock, sleep: sleeps.sleep, runner: { _ in .complete }, deliverySleep: sleeps.sleep,
+                backupSleep: sleeps.sleep,
                 logger: Logger(label: "route-test") { _ in SwiftLogNoOpLogHandler() }))
     }
 

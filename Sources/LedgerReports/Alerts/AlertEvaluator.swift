@@ -101,9 +101,42 @@ public enum AlertEvaluator {
                                 ]))
                     }
                 }
+            case .backup:
+                if let firing = try backup(rule, reader: reader, now: now) { firings.append(firing) }
             }
         }
         return firings
+    }
+
+    /// The `backup` rule: the last attempt failed, or the last good backup is older than the rule's hours (or
+    /// there is none).
+    private static func backup(
+        _ rule: AlertRule, reader: LedgerReader, now: Instant
+    ) throws(QueryError)
+        -> AlertFiring?
+    {
+        let hours = rule.count ?? 26
+        let status = try reader.backupStatus()
+        let lastGood = status.lastSuccess?.finishedAt
+        let message: String
+        if let attempt = status.lastAttempt, attempt.outcome == .failed {
+            message = "the last backup failed at \(attempt.finishedAt.iso8601): \(attempt.error ?? "no reason given")"
+        } else if let lastGood, lastGood >= now.adding(seconds: -Int64(hours) * 3600) {
+            return nil
+        } else {
+            message =
+                lastGood.map { "the last good backup is from \($0.iso8601), older than \(hours) h" }
+                ?? "no backup has been taken (limit \(hours) h)"
+        }
+        return AlertFiring(
+            rule: rule.name, kind: rule.kind, subject: "backup", source: nil, account: nil, message: message,
+            figures: JSONValue.object(
+                JSONObject([
+                    ("last_success_at", lastGood.map { .string($0.iso8601) } ?? .null),
+                    ("last_outcome", status.lastAttempt.map { .string($0.outcome.rawValue) } ?? .null),
+                    ("hours", .number(String(hours))),
+                ])
+            ).jsonText)
     }
 
     private static func account(

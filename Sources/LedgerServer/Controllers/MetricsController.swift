@@ -26,7 +26,7 @@ struct MetricsController: Sendable {
                     sources: try reader.sourceSummaries(), totals: try reader.totals(),
                     watched: try reader.watchedAccounts(limit: accountLimit, now: now),
                     watchedLimit: accountLimit, scheduler: status,
-                    alerts: try reader.alerts(limit: accountLimit), now: now)
+                    alerts: try reader.alerts(limit: accountLimit), backups: try reader.backupStatus(), now: now)
             }
         } catch let error as QueryError {
             throw APIError(error)

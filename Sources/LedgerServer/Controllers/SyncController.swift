@@ -2,6 +2,7 @@ import Hummingbird
 import LedgerCore
 import LedgerReports
 import LedgerStore
+import LedgerSync
 
 /// The sync's state and the alerts it evaluates: `GET /api/v1/status`, `POST /api/v1/sync`, `GET /api/v1/alerts`.
 struct SyncController: Sendable {
@@ -11,6 +12,8 @@ struct SyncController: Sendable {
     let clock: any LedgerClock
     /// The time between scheduled syncs, which the status reports.
     let syncEvery: Duration
+    /// The `[backup]` schedule, if any: the status reports it with the last backups.
+    let backup: BackupSchedule?
     /// Whether the server has a token: without one, nobody is authorised to start a sync.
     let hasToken: Bool
 
@@ -23,7 +26,12 @@ struct SyncController: Sendable {
     func status() async throws -> Response {
         let status = await scheduler.currentStatus()
         let head: ChainHead
-        do { head = try reader.chainHead() } catch { throw APIError(error) }
+        let backups: BackupStatus
+        do {
+            head = try reader.chainHead()
+            backups = try reader.backupStatus()
+        } catch { throw APIError(error) }
+        let backupJSON: JSONValue = backup.map { Self.backupJSON($0, backups) } ?? .null
         let object = JSONObject([
             ("sync_running", .bool(status.running)),
             ("next_sync_at", status.nextRunAt.map { .string($0.iso8601) } ?? .null),
@@ -31,8 +39,28 @@ struct SyncController: Sendable {
             ("last_outcome", status.lastOutcome.map { .string($0) } ?? .null),
             ("sync_every_seconds", .number(String(syncEvery.components.seconds))),
             ("chain_head", head.json),
+            ("backup", backupJSON),
         ])
         return JSONResponse.make(.object(object))
+    }
+
+    /// The schedule and the last backups, without paths (the directory is the server's business).
+    static func backupJSON(_ schedule: BackupSchedule, _ status: BackupStatus) -> JSONValue {
+        let lastError: JSONValue = status.lastAttempt?.error.map(JSONValue.string) ?? .null
+        let lastBytes: JSONValue = status.lastSuccess?.bytes.map { .number(String($0)) } ?? .null
+        let lastHead: JSONValue = status.lastSuccess?.chainHead?.json ?? .null
+        let lastAttempt: JSONValue = status.lastAttempt.map { .string($0.finishedAt.iso8601) } ?? .null
+        let lastOutcome: JSONValue = status.lastAttempt.map { .string($0.outcome.rawValue) } ?? .null
+        let lastSuccess: JSONValue = status.lastSuccess.map { .string($0.finishedAt.iso8601) } ?? .null
+        return .object(
+            JSONObject([
+                ("every_seconds", .number(String(schedule.every.components.seconds))),
+                ("keep", .number(String(schedule.keep))),
+                ("last_attempt_at", lastAttempt), ("last_outcome", lastOutcome), ("last_error", lastError),
+                ("last_success_at", lastSuccess), ("last_success_bytes", lastBytes),
+                ("last_success_chain_head", lastHead),
+                ("failures", .number(String(status.failures))),
+            ]))
     }
 
     func syncNow() async throws -> Response {

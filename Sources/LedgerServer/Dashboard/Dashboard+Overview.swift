@@ -16,6 +16,8 @@ struct OverviewSummary: Sendable {
     let scales: UnitScales
     /// Accounts with a current version: the table's total without a search.
     let accounts: Int
+    /// The backups `serve` took.
+    let backups: BackupStatus
 }
 
 extension DashboardController {
@@ -37,7 +39,8 @@ extension DashboardController {
                 quarantined: try lastRuns.flatMap { run in
                     try reader.errors(runID: run, page: PageRequest(limit: 20)).rows.filter { $0.type == "quarantine" }
                 },
-                scales: try reader.unitScales(), accounts: try reader.accountCount())
+                scales: try reader.unitScales(), accounts: try reader.accountCount(), backups: try reader.backupStatus()
+            )
         }
     }
 
@@ -123,7 +126,7 @@ extension DashboardController {
             syncState: status.running
                 ? "A sync is running now."
                 : "Next sync: \(status.nextRunAt.map(Self.short) ?? "not scheduled") (every \(Self.interval(syncEvery))).",
-            canSync: canSync,
+            canSync: canSync, backupState: backupState(summary.backups), backupClass: backupClass(summary.backups),
             attention: attention, attentionCount: attention.count,
             totals: summary.totals.map { total in
                 OverviewPage.Total(
@@ -197,6 +200,14 @@ extension DashboardController {
                         "\(conflict.kind.rawValue), \(conflict.resolution.rawValue) (\(Self.short(conflict.detectedAt)))"
                 ))
         }
+        if let attempt = summary.backups.lastAttempt, attempt.outcome == .failed {
+            items.append(
+                .init(
+                    kind: "backup", label: "backup failed", severity: "bad", subject: "backup", link: nil,
+                    text:
+                        "the backup of \(Self.short(attempt.finishedAt)) failed: \(attempt.error ?? "no reason given")")
+            )
+        }
         for record in summary.quarantined {
             items.append(
                 .init(
@@ -205,6 +216,23 @@ extension DashboardController {
                     text: record.message))
         }
         return items
+    }
+
+    /// "Last backup: 3 Dec 12:51, 316 KiB, chain fact 68 (every 1d, keeping 7)", or why there is none.
+    func backupState(_ status: BackupStatus) -> String {
+        guard let backup else { return "No scheduled backups: add a [backup] table to the config (see the README)." }
+        let schedule = "every \(Self.interval(backup.every)), keeping \(backup.keep)"
+        guard let last = status.lastSuccess else {
+            return status.lastAttempt == nil ? "No backup yet (\(schedule))." : "No good backup yet (\(schedule))."
+        }
+        let size = last.bytes.map { ByteCountFormatter.string(fromByteCount: $0, countStyle: .binary) } ?? "?"
+        let head = last.chainHead.map { ", chain fact \($0.position)" } ?? ""
+        return "Last good backup: \(Self.short(last.finishedAt)), \(size)\(head) (\(schedule))."
+    }
+
+    func backupClass(_ status: BackupStatus) -> String {
+        guard backup != nil else { return "muted" }
+        return status.lastAttempt?.outcome == .ok ? "good" : "bad"
     }
 
     static func accountLink(_ account: AccountRef) -> String {
@@ -284,6 +312,9 @@ struct OverviewPage {
     let sources: [Source]
     let syncState: String
     let canSync: Bool
+    /// The last backup, or that none is scheduled.
+    let backupState: String
+    let backupClass: String
     let attention: [Attention]
     let attentionCount: Int
     let totals: [Total]

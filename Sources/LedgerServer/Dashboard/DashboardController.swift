@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import LedgerCore
 import LedgerStore
+import LedgerSync
 import Logging
 
 /// The dashboard's pages: they read what the JSON routes read and render escaped templates. The page handlers are
@@ -18,6 +19,8 @@ struct DashboardController: PageController {
     let syncEvery: Duration
     /// Whether the server has a token: only then does the overview offer "Sync now".
     let canSync: Bool
+    /// The `[backup]` schedule, if any: the overview shows it and the last backup.
+    let backup: BackupSchedule?
 
     func addRoutes(to routes: RouteTable) {
         routes.get("/", page: true) { request, _ in await page { try await overview(request) } }
