@@ -91,16 +91,44 @@ public enum LedgerBackup {
     /// - Throws: ``StoreError`` when the copy cannot be made (a full disk included).
     public static func snapshot(from source: String, to destination: String) throws(StoreError) {
         do {
-            let from = try DatabaseQueue(path: source, configuration: LedgerDatabase.configuration(readonly: true))
-            defer { try? from.close() }
-            let copy = try DatabaseQueue(path: destination)
-            defer { try? copy.close() }
-            try from.backup(to: copy)
-            // One file: the copy carries the source's WAL mode in its header until told otherwise.
-            try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+            try copyPages(from: source, to: destination)
         } catch {
-            throw StoreError(
-                .copyFailed(destination: destination, "\(StoreError(wrapping: error, path: nil).code)"), path: source)
+            throw StoreError(.copyFailed(destination: destination, reason(error)), path: source)
+        }
+    }
+
+    private static func copyPages(from source: String, to destination: String) throws {
+        let from = try DatabaseQueue(path: source, configuration: LedgerDatabase.configuration(readonly: true))
+        defer { try? from.close() }
+        let copy = try DatabaseQueue(path: destination)
+        defer { try? copy.close() }
+        try from.backup(to: copy)
+        // One file: the copy carries the source's WAL mode in its header until told otherwise.
+        try copy.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA journal_mode = DELETE") }
+    }
+
+    /// Why a copy failed, in words a user can act on (SQLite's own message for a failed backup step is often
+    /// "not an error").
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? StoreError { return "\(error.code)" }
+        guard let error = error as? DatabaseError else { return String(describing: error) }
+        switch error.resultCode.primaryResultCode {
+        case .SQLITE_FULL: return "the disk is full"
+        case .SQLITE_IOERR:
+            return
+                "a write failed (disk I/O error): the disk may be full, the file too large for it, or the disk failing"
+        case .SQLITE_CANTOPEN: return "the file cannot be opened (does its directory exist and allow writing?)"
+        case .SQLITE_READONLY, .SQLITE_PERM: return "the file or its directory cannot be written"
+        default:
+            let message = error.message.flatMap { $0 == "not an error" ? nil : $0 }
+            return (message ?? "SQLite error") + " (\(error.resultCode))"
+        }
+    }
+
+    /// Removes a partial copy and what SQLite kept beside it (its rollback journal, a WAL).
+    static func removePartial(_ partial: String) {
+        for suffix in ["", "-journal", "-wal", "-shm"] {
+            try? FileManager.default.removeItem(atPath: partial + suffix)
         }
     }
 
@@ -123,17 +151,17 @@ public enum LedgerBackup {
         }
         let partial = destination + ".partial"
         func failed(_ reason: String) -> StoreError {
-            try? FileManager.default.removeItem(atPath: partial)
+            removePartial(partial)
             return StoreError(.copyFailed(destination: destination, reason), path: source)
         }
         // A partial file of a backup that was killed is garbage: this backup starts afresh.
-        try? FileManager.default.removeItem(atPath: partial)
+        removePartial(partial)
         let descriptor = Foundation.open(partial, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw failed(String(cString: strerror(errno))) }
         Foundation.close(descriptor)
         let manifest: Manifest
         do {
-            try snapshot(from: source, to: partial)
+            try copyPages(from: source, to: partial)
             let copy = try DatabaseQueue(path: partial)
             defer { try? copy.close() }
             let (verdict, rows) = try copy.read { db in
@@ -156,10 +184,10 @@ public enum LedgerBackup {
                 ledgerSchema: state.applied.last ?? "", createdAt: clock.now(), bytes: bytes, sha256: digest,
                 rows: rows, chainHead: walk.head)
         } catch let error as StoreError {
-            try? FileManager.default.removeItem(atPath: partial)
+            removePartial(partial)
             throw error
         } catch {
-            throw failed("\(StoreError(wrapping: error, path: nil).code)")
+            throw failed(reason(error))
         }
         guard rename(partial, destination) == 0 else { throw failed(String(cString: strerror(errno))) }
         do {
@@ -228,18 +256,18 @@ public enum LedgerBackup {
         try check(backup)
         var restored = Restored()
         let partial = path + ".restoring"
-        try? FileManager.default.removeItem(atPath: partial)
+        removePartial(partial)
         do {
             try FileManager.default.copyItem(atPath: backup, toPath: partial)
             guard chmod(partial, 0o600) == 0 else { throw StoreError(.cannotCreate(partial), path: path) }
             _ = try fileDigest(partial, sync: true)
         } catch {
-            try? FileManager.default.removeItem(atPath: partial)
+            removePartial(partial)
             throw StoreError(.invalidData("cannot copy the backup to \(partial): \(error)"), path: path)
         }
         if FileManager.default.fileExists(atPath: path) {
             guard force else {
-                try? FileManager.default.removeItem(atPath: partial)
+                removePartial(partial)
                 throw StoreError(
                     .invalidData(
                         "a ledger is already here; restore never overwrites one: pass --force to move it aside"),
@@ -249,7 +277,7 @@ public enum LedgerBackup {
             let aside = "\(path).replaced-\(stamp)"
             for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
                 guard rename(path + suffix, aside + suffix) == 0 else {
-                    try? FileManager.default.removeItem(atPath: partial)
+                    removePartial(partial)
                     throw StoreError(
                         .invalidData("cannot move \(path + suffix) aside: \(String(cString: strerror(errno)))"),
                         path: path)

@@ -117,6 +117,40 @@ struct ScheduledBackupTests {
                 .hasPrefix("the last good backup is from ") == true)
     }
 
+    @Test("A backup serve takes under 50 concurrent readers restores to the same ledger, digest for digest")
+    func underReaders() async throws {
+        let harness = try await RouteHarness()
+        let reader = try LedgerReader.open(path: harness.directory.file("ledger.sqlite"), readers: 8)
+        defer { try? reader.close() }
+        let backups = Self.backups(harness, directory: harness.directory.file("backups"), keep: 3, reader: reader)
+        let taken = Locked<BackupRecord?>(nil)
+        try await harness.test { client in
+            try await withThrowingTaskGroup(of: BackupRecord?.self) { group in
+                for index in 0..<50 {
+                    group.addTask {
+                        let path = ["/api/v1/balances", "/api/v1/history?account=17", "/", "/metrics"][index % 4]
+                        try await client.execute(uri: path, method: .get) { #expect($0.status == .ok, "\(path)") }
+                        return nil
+                    }
+                }
+                group.addTask { await backups.takeOne() }
+                for try await result in group where result != nil { taken.value = result }
+            }
+        }
+        let record = try #require(taken.value)
+        #expect(record.outcome == .ok, "\(record.error ?? "")")
+        let restored = harness.directory.file("restored.sqlite")
+        _ = try LedgerBackup.restore(from: record.path, to: restored, force: false, clock: harness.clock)
+        #expect(try LedgerVerifier.quick(path: restored).findings.isEmpty)
+        // Nothing wrote meanwhile: the backup's point is the ledger as it is, and it holds the same facts.
+        let live = try LedgerDatabase.open(path: harness.directory.file("ledger.sqlite"), logger: Self.quiet)
+        let copy = try LedgerDatabase.open(path: restored, logger: Self.quiet)
+        #expect(try live.normalizedDigest() == copy.normalizedDigest())
+        #expect(record.chainHead == (try reader.chainHead()))
+        try live.close()
+        try copy.close()
+    }
+
     @Test("Without a [backup] table the status says null and the overview says how to add one")
     func unscheduled() async throws {
         let harness = try await RouteHarness()

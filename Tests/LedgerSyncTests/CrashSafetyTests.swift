@@ -56,6 +56,9 @@ struct CrashSafetyTests {
                     let verdict = try await queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
                     try queue.close()
                     #expect(verdict == ["ok"], "run \(index), seed \(seed)")
+                    // The chain holds across the kill: every fact committed is linked, nothing half-linked.
+                    let chain = try LedgerVerifier.quick(path: path).findings
+                    #expect(chain.isEmpty, "run \(index), seed \(seed): \(chain)")
                 }
                 // An uninterrupted sync afterwards (in-process, same capture) completes the ledger.
                 let configuration = try SyncConfiguration.load(path: config, environment: SyncHarness.environment)
@@ -130,6 +133,7 @@ struct CrashSafetyTests {
                 try queue.close()
                 #expect(verdict == ["ok"], "run \(index), seed \(seed)")
                 #expect(foreignKeys == 0, "run \(index), seed \(seed)")
+                #expect(try LedgerVerifier.quick(path: path).findings.isEmpty, "run \(index), seed \(seed)")
                 // Killed before its commit, the rebuild changed nothing; after, it is done. Both hold the same facts.
                 let database = try LedgerDatabase.open(path: path, logger: SyncHarness.quiet)
                 #expect(try database.normalizedDigest() == referenceDigest, "run \(index), seed \(seed)")

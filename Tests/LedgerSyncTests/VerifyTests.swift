@@ -1,9 +1,11 @@
+import AsyncHTTPClient
 import Foundation
 import GRDB
 import LedgerCore
 import LedgerSimulator
+import LedgerSources
 import LedgerStore
-import LedgerSync
+@testable import LedgerSync
 import LedgerTestSupport
 import Testing
 
@@ -180,6 +182,44 @@ struct VerifyTests {
         }
     }
 
+    @Test("A backup taken in the middle of a sync restores to a ledger that verifies, at a point of the final chain")
+    func backupDuringSync() async throws {
+        try await withSyncHarness { harness in
+            let configuration = try harness.configuration()
+            _ = try await harness.sync()
+            harness.simulator.world.advance(seconds: 3_600)
+            let directory = try TemporaryDirectory()
+            let backup = directory.file("midway.sqlite")
+            let taken = Locked<LedgerBackup.Manifest?>(nil)
+            // Once the sync has sent half its requests (and committed what came back before), the backup is taken
+            // there, while the sync goes on writing.
+            let transport = BackupMidway(
+                inner: AsyncHTTPClientTransport(client: harness.client), after: 12,
+                backup: {
+                    taken.value = try? LedgerBackup.write(from: harness.databasePath, to: backup, clock: SteppedClock())
+                })
+            let database = try LedgerDatabase.open(
+                path: harness.databasePath, clock: harness.simulator.clock, logger: SyncHarness.quiet)
+            let report = try await SyncEngine(
+                configuration: configuration, database: database,
+                transport: transport, clock: harness.simulator.clock, sleep: { _ in }, logger: SyncHarness.quiet
+            ).run()
+            try database.close()
+            #expect(report.status == .complete)
+            let manifest = try #require(taken.value, "no backup was taken during the sync")
+            let midway = try #require(manifest.chainHead)
+            let restored = directory.file("restored.sqlite")
+            _ = try LedgerBackup.restore(from: backup, to: restored, force: false, clock: SteppedClock())
+            let outcome = try await Self.verify(restored, configuration)
+            #expect(outcome.findings.isEmpty, "\(outcome.findings)")
+            // The backup's point is a point of the ledger's chain once the sync has finished, and an earlier one.
+            let live = try LedgerVerifier.quick(path: harness.databasePath, expectHead: midway.hash)
+            #expect(live.findings.isEmpty, "\(live.findings)")
+            #expect(live.expectedHeadAt == midway.position)
+            #expect(live.head.position > midway.position)
+        }
+    }
+
     @Test("An alert's firing and resolution are linked; an edit to either is found")
     func alertChanges() async throws {
         let (directory, path) = try await FixtureLedger.shared.copy()
@@ -249,5 +289,29 @@ struct VerifyTests {
             }
             #expect(detected > 0, "no damage was found in 20 damaged files")
         }
+    }
+}
+
+/// A transport that takes a backup once, before its `after`-th request, and otherwise passes requests on.
+struct BackupMidway: HTTPTransport {
+    let inner: any HTTPTransport
+    let after: Int
+    let backup: @Sendable () -> Void
+    private let sent = Locked(0)
+
+    init(inner: any HTTPTransport, after: Int, backup: @escaping @Sendable () -> Void) {
+        self.inner = inner
+        self.after = after
+        self.backup = backup
+    }
+
+    func send(
+        _ request: SourceRequest, timeout: Duration, maximumBodyBytes: Int
+    ) async throws(TransportFailure)
+        -> (status: Int, headers: [(name: String, value: String)], body: [UInt8])
+    {
+        let count = sent.increment()
+        if count == after { backup() }
+        return try await inner.send(request, timeout: timeout, maximumBodyBytes: maximumBodyBytes)
     }
 }

@@ -43,10 +43,12 @@ public enum CLI {
     /// Tests whose child talks to a server in the test process (the simulator, `serve`) must use this one:
     /// `waitUntilExit` blocks one of the few cooperative threads, and two such waits starve the in-process server
     /// the children are waiting for (seen: every test of the run held up two minutes, until HTTP timeouts).
+    /// - Parameter executable: Another program to run instead (a shell that sets limits, then runs `ledgersync`).
     public static func run(
-        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+        _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
+        executable: String? = nil
     ) async throws -> Result {
-        let child = try Child(arguments, in: directory, environment: environment)
+        let child = try Child(arguments, in: directory, environment: environment, executable: executable)
         try await exit(of: child.process)
         return try child.result()
     }
@@ -67,13 +69,15 @@ public enum CLI {
         let out: FileHandle
         let err: FileHandle
 
-        init(_ arguments: [String], in directory: String?, environment: [String: String]) throws {
+        init(
+            _ arguments: [String], in directory: String?, environment: [String: String], executable: String? = nil
+        ) throws {
             scratch = try TemporaryDirectory()
             _ = FileManager.default.createFile(atPath: scratch.file("stdout"), contents: nil)
             _ = FileManager.default.createFile(atPath: scratch.file("stderr"), contents: nil)
             out = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stdout")))
             err = try FileHandle(forWritingTo: URL(fileURLWithPath: scratch.file("stderr")))
-            process.executableURL = URL(fileURLWithPath: try CLI.binary())
+            process.executableURL = URL(fileURLWithPath: try executable ?? CLI.binary())
             process.arguments = arguments
             if !environment.isEmpty {
                 process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
