@@ -32,6 +32,8 @@ public enum FaultKind: String, Sendable, Codable, CaseIterable {
     case staleGmtModified = "stale_gmt_modified"
     /// ModelRouter: the current gmtModified with a different balance.
     case sameTimestampDifferentContent = "same_timestamp_different_content"
+    /// ModelRouter: a gmtModified a day ahead of the simulator's clock (a source whose clock is wrong).
+    case clockSkew = "clock_skew"
     /// DMS: total_available_amount one unit more than balance + available_amount (a source-side inconsistency).
     case inconsistentTotals = "inconsistent_totals"
     /// ModelRouter balance logs: the newest entry of the client is left out of the listing.

@@ -38,6 +38,8 @@ extension Simulator {
             if let previous = client.previous { (balance, modified) = (previous.balance, previous.gmtModified) }
         case .sameTimestampDifferentContent?:
             balance += 10_000 * SimulatorWorld.nanosPerE4
+        case .clockSkew?:
+            modified = clock.now().adding(seconds: 86_400)
         default: break
         }
         let digits = client.balanceType == "tokens" ? 0 : 2

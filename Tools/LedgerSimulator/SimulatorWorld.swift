@@ -199,6 +199,23 @@ public final class SimulatorWorld: @unchecked Sendable {
         clients[index].gmtModified = at
     }
 
+    /// Each account's balance as the sources serve it now (what a ledger stores as the available balance), keyed
+    /// `modelrouter/<client id>`, `dms_credit/<org id>:2` and `twcc_wallet/<project>/<wallet>`; deleted clients are
+    /// left out. A test's model of what the sources said.
+    public func servedBalances() -> [String: FixedDecimal] {
+        lock.withLock {
+            var balances: [String: FixedDecimal] = [:]
+            for client in clients where !client.deleted {
+                balances["modelrouter/\(client.id)"] = try? FixedDecimal(nanos: client.balance)
+            }
+            for org in orgs { balances["dms_credit/\(org.orgID):2"] = FixedDecimal(units: org.balance, scale: 4) }
+            for wallet in wallets {
+                balances["twcc_wallet/\(wallet.project)/\(wallet.code)"] = FixedDecimal(units: wallet.suQuota, scale: 4)
+            }
+            return balances
+        }
+    }
+
     func client(_ id: Int64) -> Client? { lock.withLock { clientIndex[id].map { clients[$0] } } }
     func org(_ id: Int64) -> Org? { lock.withLock { orgIndex[id].map { orgs[$0] } } }
     func wallet(project: String, code: String) -> Wallet? {

@@ -24,7 +24,7 @@ struct Bench: AsyncParsableCommand {
         abstract: "Measure LedgerSync against its limits and print one table (build with -c release).",
         subcommands: [
             Run.self, ServeSimulator.self, SyncOnce.self, RawFetch.self, WritePath.self, SeedVersions.self,
-            ExportOnce.self,
+            ExportOnce.self, BackupOnce.self, VerifyOnce.self, RebuildOnce.self,
         ],
         defaultSubcommand: Run.self)
 }
@@ -36,8 +36,10 @@ struct Run: AsyncParsableCommand {
     @Flag(help: "Small sizes that finish in under two minutes on 2 cores.") var quick = false
     @Flag(help: "Print the table as JSON.") var json = false
     @Option(help: "Measured runs per figure (after one warm-up); the median is reported.") var runs = 3
-    @Option(parsing: .upToNextOption, help: "Scenario groups to run: sync, write, query, export, serve (default all).")
-    var only: [String] = ["sync", "write", "query", "export", "serve"]
+    @Option(
+        parsing: .upToNextOption,
+        help: "Scenario groups to run: sync, write, query, export, serve, backup (default all).")
+    var only: [String] = ["sync", "write", "query", "export", "serve", "backup"]
 
     func run() async throws {
         let runs = quick ? 1 : self.runs
@@ -59,6 +61,10 @@ struct Run: AsyncParsableCommand {
         if only.contains("serve") {
             rows += try await serveScenarios(
                 accounts: quick ? 10_000 : 100_000, versions: 10, seconds: quick ? 3 : 10, runs: runs)
+        }
+        if only.contains("backup") {
+            rows += try await backupScenarios(
+                versionAccounts: quick ? 10_000 : 100_000, syncAccounts: quick ? 2_000 : 20_000, runs: runs)
         }
         print(Table.render(rows, json: json, runs: runs))
     }

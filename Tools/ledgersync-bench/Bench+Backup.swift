@@ -1,0 +1,136 @@
+import ArgumentParser
+import Foundation
+import LedgerCore
+import LedgerStore
+import LedgerSync
+import Logging
+
+extension Run {
+    /// Backups and verification: `backup` of a 1M-version ledger against `sqlite3 .backup`, and on a synced ledger
+    /// (raw responses, a chain) `verify --quick` against `PRAGMA integrity_check` and `verify` against `rebuild`.
+    func backupScenarios(versionAccounts: Int, syncAccounts: Int, runs: Int) async throws -> [[String: String]] {
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let shell = try sqlite3()
+        var rows: [[String: String]] = []
+
+        // The store of 10 versions per account that the query scenarios read.
+        let versions = work + "/versions.sqlite"
+        _ = try checked(
+            measureSelf(["seed-versions", "--db", versions, "--accounts", "\(versionAccounts)", "--versions", "10"]))
+        let bytes = (try FileManager.default.attributesOfItem(atPath: versions)[.size] as? Int) ?? 0
+        var ours: [Double] = []
+        var limit: [Double] = []
+        var rss: [Int] = []
+        for run in -1..<runs {
+            for name in ["/ours.sqlite", "/ours.sqlite.manifest.json", "/shell.sqlite"] {
+                try? FileManager.default.removeItem(atPath: work + name)
+            }
+            let measured = try checked(measureSelf(["backup-once", "--db", versions, "--to", work + "/ours.sqlite"]))
+            let shellCopy = try checked(measure(shell, [versions, ".backup \(work)/shell.sqlite"]))
+            guard run >= 0 else { continue }
+            ours.append(measured.seconds)
+            rss.append(measured.peakRSSKiB)
+            limit.append(shellCopy.seconds)
+        }
+        rows.append([
+            "scenario": "backup (copy, integrity_check, chain walk, fsync, manifest)",
+            "size": "\(versionAccounts * 10) versions, \(bytes / 1_048_576) MiB",
+            "ours": String(format: "%.2f s", median(ours)),
+            "limit": String(format: "%.2f s (sqlite3 .backup)", median(limit)),
+            "ratio": String(format: "%.2f", median(limit) / median(ours)),
+            "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
+        ])
+
+        // A ledger synced from the simulator: every version from a raw response, every response in the chain.
+        let clients = syncAccounts * 4 / 10
+        let orgs = syncAccounts * 3 / 10
+        let projects = max(1, syncAccounts * 3 / 100)
+        let simulator = try startSimulator(clients: clients, orgs: orgs, projects: projects)
+        let config = try writeConfig(directory: work, port: simulator.port, orgs: orgs, projects: projects)
+        _ = try checked(measureSelf(["sync-once", "--config", config]))
+        simulator.terminate()
+        let ledger = work + "/ledger.sqlite"
+        let size = "\(clients + orgs + projects * 10) accounts, synced"
+        var quick: [Double] = []
+        var integrity: [Double] = []
+        var full: [Double] = []
+        var rebuild: [Double] = []
+        var quickRSS: [Int] = []
+        var fullRSS: [Int] = []
+        for run in -1..<runs {
+            let q = try checked(measureSelf(["verify-once", "--config", config, "--quick"]))
+            let i = try checked(measure(shell, [ledger, "PRAGMA integrity_check"]))
+            let f = try checked(measureSelf(["verify-once", "--config", config]))
+            let r = try checked(measureSelf(["rebuild-once", "--config", config]))
+            guard run >= 0 else { continue }
+            quick.append(q.seconds)
+            quickRSS.append(q.peakRSSKiB)
+            integrity.append(i.seconds)
+            full.append(f.seconds)
+            fullRSS.append(f.peakRSSKiB)
+            rebuild.append(r.seconds)
+            FileHandle.standardError.write(Data("verify run \(run + 1)/\(runs) done\n".utf8))
+        }
+        rows.append([
+            "scenario": "verify --quick (checks, chain walk; goal ≥ 0.67)", "size": size,
+            "ours": String(format: "%.2f s", median(quick)),
+            "limit": String(format: "%.2f s (PRAGMA integrity_check)", median(integrity)),
+            "ratio": String(format: "%.2f", median(integrity) / median(quick)),
+            "peak_rss": String(format: "%.1f MiB", Double(quickRSS.max() ?? 0) / 1024),
+        ])
+        rows.append([
+            "scenario": "verify (re-derive and compare; goal ≥ 0.50)", "size": size,
+            "ours": String(format: "%.2f s", median(full)),
+            "limit": String(format: "%.2f s (ledgersync rebuild)", median(rebuild)),
+            "ratio": String(format: "%.2f", median(rebuild) / median(full)),
+            "peak_rss": String(format: "%.1f MiB", Double(fullRSS.max() ?? 0) / 1024),
+        ])
+        return rows
+    }
+}
+
+/// Child: `ledgersync backup`.
+struct BackupOnce: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "backup-once", shouldDisplay: false)
+    @Option var db: String
+    @Option var to: String
+
+    func run() async throws {
+        _ = try LedgerBackup.write(from: db, to: to, clock: SystemClock())
+    }
+}
+
+/// Child: `ledgersync verify` (`--quick`), which must find the ledger clean.
+struct VerifyOnce: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify-once", shouldDisplay: false)
+    @Option var config: String
+    @Flag var quick = false
+
+    func run() async throws {
+        let configuration = try SyncConfiguration.load(path: config, environment: benchEnvironment)
+        let findings: [VerifyFinding]
+        if quick {
+            findings = try LedgerVerifier.quick(path: configuration.storePath).findings
+        } else {
+            findings = try await FullVerifier(
+                configuration: configuration, scratchDirectory: FileManager.default.temporaryDirectory.path,
+                logger: quietLogger
+            ).run(path: configuration.storePath, expectHead: nil).findings
+        }
+        guard findings.isEmpty else { throw BenchError("verify found \(findings.count): \(findings.prefix(3))") }
+    }
+}
+
+/// Child: `ledgersync rebuild`.
+struct RebuildOnce: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "rebuild-once", shouldDisplay: false)
+    @Option var config: String
+
+    func run() async throws {
+        let configuration = try SyncConfiguration.load(path: config, environment: benchEnvironment)
+        let database = try LedgerDatabase.open(path: configuration.storePath, logger: quietLogger)
+        _ = try await Rebuilder(configuration: configuration, database: database, logger: quietLogger).run()
+        try database.close()
+    }
+}
