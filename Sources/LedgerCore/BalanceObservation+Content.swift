@@ -123,12 +123,26 @@ public func sha256Hex(_ bytes: [UInt8]) -> String {
 
 /// Bytes as lowercase hex, two digits each (digests in manifests, signatures, content hashes).
 public func lowercaseHex(_ bytes: some Sequence<UInt8>) -> String {
-    let digits = Array("0123456789abcdef".utf8)
-    var output: [UInt8] = []
-    output.reserveCapacity(bytes.underestimatedCount * 2)
-    for byte in bytes {
-        output.append(digits[Int(byte >> 4)])
-        output.append(digits[Int(byte & 0x0F)])
+    if let hex = bytes.withContiguousStorageIfAvailable({ hexText($0) }) { return hex }
+    return hexText(Array(bytes))
+}
+
+/// A digest as lowercase hex, read in place: the hash chain makes two per fact.
+public func lowercaseHex(_ digest: SHA256Digest) -> String {
+    digest.withUnsafeBytes { hexText($0) }
+}
+
+private func hexText(_ bytes: some Collection<UInt8>) -> String {
+    String(unsafeUninitializedCapacity: bytes.count * 2) { output in
+        let digits: StaticString = "0123456789abcdef"
+        var index = 0
+        digits.withUTF8Buffer { digit in
+            for byte in bytes {
+                output[index] = digit[Int(byte >> 4)]
+                output[index + 1] = digit[Int(byte & 0x0F)]
+                index += 2
+            }
+        }
+        return index
     }
-    return String(decoding: output, as: UTF8.self)
 }

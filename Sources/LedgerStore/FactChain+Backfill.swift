@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import LedgerCore
@@ -17,13 +18,10 @@ extension FactChain {
         var facts: [(at: Int64, rank: Int, id: Int64, link: PendingLink)] = []
         let raws = try Row.fetchCursor(
             db,
-            sql: """
-                SELECT id, run_id, source_id, method, url, action, http_status, date_header_at, received_at,
-                    request_id, body FROM raw_response ORDER BY id
-                """)
+            sql: "SELECT \(rawColumns) FROM raw_response ORDER BY id")
         while let row = try raws.next() {
             let link = try rawLink(row)
-            facts.append((link.at, 0, row["id"], link))
+            facts.append((link.at, 0, link.factID ?? 0, link))
         }
         for row in try Row.fetchAll(
             db,
@@ -51,21 +49,31 @@ extension FactChain {
         try LedgerTransaction.appendLinks(facts.map(\.link), db)
     }
 
-    /// A raw response's link, from its stored row (columns as `raw_response` names them, with `body`): what the
-    /// backfill links and what `verify` recomputes. Read with GRDB's throwing decoding: a damaged file gives an
-    /// error, never a trap.
-    static func rawLink(_ row: Row) throws -> PendingLink {
-        let body: Data = try row.decode(forColumn: "body")
-        let id: Int64 = try row.decode(forColumn: "id")
-        let sourceID: Int64 = try row.decode(forColumn: "source_id")
-        let runID: Int64? = try row.decode(forColumn: "run_id")
-        let receivedAt: Int64 = try row.decode(forColumn: "received_at")
+    /// The columns of `raw_response` a link is made from, in the order ``rawLink(_:from:bodySHA256:)`` reads them.
+    static let rawColumns = """
+        id, run_id, source_id, method, url, action, http_status, date_header_at, received_at, request_id, sha256, body
+        """
+
+    /// A raw response's link, from its stored row: ``rawColumns`` from column `offset` on (read by position: a
+    /// walk of the chain reads every response). What the backfill links and what `verify` recomputes. Read with
+    /// GRDB's throwing decoding: a damaged file gives an error, never a trap.
+    static func rawLink(_ row: Row, from offset: Int = 0, bodySHA256 known: String? = nil) throws -> PendingLink {
+        let bodySHA256: String
+        if let known {
+            bodySHA256 = known
+        } else {
+            let body: Data = try row.decode(atIndex: offset + 11)
+            bodySHA256 = lowercaseHex(SHA256.hash(data: body))
+        }
+        let id: Int64 = try row.decode(atIndex: offset)
+        let runID: Int64? = try row.decode(atIndex: offset + 1)
+        let sourceID: Int64 = try row.decode(atIndex: offset + 2)
+        let receivedAt: Int64 = try row.decode(atIndex: offset + 8)
         let fact = CanonicalFact.raw(
-            id: id, runID: runID, sourceID: sourceID, method: try row.decode(forColumn: "method"),
-            url: try row.decode(forColumn: "url"), action: try row.decode(forColumn: "action"),
-            httpStatus: try row.decode(forColumn: "http_status"),
-            dateHeaderAt: try row.decode(forColumn: "date_header_at"), receivedAt: receivedAt,
-            requestID: try row.decode(forColumn: "request_id"), bodySHA256: sha256Hex(Array(body)))
+            id: id, runID: runID, sourceID: sourceID, method: try row.decode(atIndex: offset + 3),
+            url: try row.decode(atIndex: offset + 4), action: try row.decode(atIndex: offset + 5),
+            httpStatus: try row.decode(atIndex: offset + 6), dateHeaderAt: try row.decode(atIndex: offset + 7),
+            receivedAt: receivedAt, requestID: try row.decode(atIndex: offset + 9), bodySHA256: bodySHA256)
         return PendingLink(
             fact: .rawResponse, factID: id, sourceID: sourceID, runID: runID, at: receivedAt, factSHA256: fact.sha256)
     }

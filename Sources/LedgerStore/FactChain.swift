@@ -45,23 +45,35 @@ enum FactKind: String, Sendable, CaseIterable {
 /// their length in bytes, absent values as `-`, so no two different facts have the same bytes. These bytes are the
 /// chain's contract with every ledger ever written: a change to them is a new version tag, never an edit.
 struct CanonicalFact {
-    private var bytes: [UInt8]
+    private var bytes: [UInt8] = []
 
     init(_ kind: FactKind) {
-        bytes = Array("ledgersync.fact/1\n\(kind.rawValue)\n".utf8)
+        bytes.reserveCapacity(256)
+        bytes.append(contentsOf: "ledgersync.fact/1\n".utf8)
+        bytes.append(contentsOf: kind.rawValue.utf8)
+        bytes.append(UInt8(ascii: "\n"))
     }
 
     mutating func add(_ name: String, _ value: Int64?) {
-        bytes += Array("\(name)=".utf8)
-        bytes += Array((value.map { "i\($0)" } ?? "-").utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: "="))
+        if let value {
+            bytes.append(UInt8(ascii: "i"))
+            bytes.append(contentsOf: String(value).utf8)
+        } else {
+            bytes.append(UInt8(ascii: "-"))
+        }
         bytes.append(UInt8(ascii: "\n"))
     }
 
     mutating func add(_ name: String, _ value: String?) {
-        bytes += Array("\(name)=".utf8)
+        bytes.append(contentsOf: name.utf8)
+        bytes.append(UInt8(ascii: "="))
         if let value {
-            let utf8 = Array(value.utf8)
-            bytes += Array("s\(utf8.count):".utf8) + utf8
+            bytes.append(UInt8(ascii: "s"))
+            bytes.append(contentsOf: String(value.utf8.count).utf8)
+            bytes.append(UInt8(ascii: ":"))
+            bytes.append(contentsOf: value.utf8)
         } else {
             bytes.append(UInt8(ascii: "-"))
         }
@@ -69,7 +81,7 @@ struct CanonicalFact {
     }
 
     /// The lowercase hex SHA-256 of the bytes.
-    var sha256: String { sha256Hex(bytes) }
+    var sha256: String { lowercaseHex(SHA256.hash(data: bytes)) }
 
     /// A raw response's fact: who answered what to which request, and the SHA-256 of the body (computed from the
     /// body, never taken from the row's `sha256` column, so a changed byte shows).
@@ -133,25 +145,24 @@ enum FactChain {
     /// The bytes of lowercase or uppercase hex; a malformed digit reads as zero (a stored hash that is not hex
     /// then simply fails to match).
     static func bytes(hex: String) -> [UInt8] {
-        var output: [UInt8] = []
-        output.reserveCapacity(hex.utf8.count / 2)
-        var high: UInt8? = nil
-        for character in hex.utf8 {
-            let digit: UInt8
-            switch character {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = character - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = character - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = character - UInt8(ascii: "A") + 10
-            default: digit = 0
-            }
-            if let value = high {
-                output.append(value << 4 | digit)
-                high = nil
-            } else {
-                high = digit
+        var hex = hex
+        return hex.withUTF8 { text in
+            [UInt8](unsafeUninitializedCapacity: text.count / 2) { buffer, count in
+                for index in 0..<text.count / 2 {
+                    buffer[index] = digit(text[2 * index]) << 4 | digit(text[2 * index + 1])
+                }
+                count = text.count / 2
             }
         }
-        return output
+    }
+
+    private static func digit(_ character: UInt8) -> UInt8 {
+        switch character {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): character - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): character - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): character - UInt8(ascii: "A") + 10
+        default: 0
+        }
     }
 
     /// Whether `text` is 64 hex digits.

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import LedgerCore
@@ -12,14 +13,11 @@ struct ChainWalk {
 }
 
 extension LedgerVerifier {
-    /// The columns of a link joined to its raw response, named as `FactChain.rawLink` reads them.
+    /// A link's columns (0–9), then its raw response's ``FactChain/rawColumns`` (10–21), read by position.
     private static let linkSQL = """
-        SELECT c.position AS link_position, c.fact AS link_fact, c.fact_id AS link_fact_id,
-            c.source_id AS link_source_id, c.account_key AS link_account_key, c.run_id AS link_run_id,
-            c.at AS link_at, c.detail AS link_detail, c.fact_sha256 AS link_fact_sha256,
-            c.chain_hash AS link_chain_hash,
-            r.id, r.run_id, r.source_id, r.method, r.url, r.action, r.http_status, r.date_header_at, r.received_at,
-            r.request_id, r.sha256, r.body
+        SELECT c.position, c.fact, c.fact_id, c.source_id, c.account_key, c.run_id, c.at, c.detail, c.fact_sha256,
+            c.chain_hash, r.id, r.run_id, r.source_id, r.method, r.url, r.action, r.http_status, r.date_header_at,
+            r.received_at, r.request_id, r.sha256, r.body
         FROM fact_chain c LEFT JOIN raw_response r ON c.fact = 'raw_response' AND r.id = c.fact_id
         ORDER BY c.position
         """
@@ -37,10 +35,10 @@ extension LedgerVerifier {
         }
         let cursor = try Row.fetchCursor(db, sql: linkSQL)
         while let row = try cursor.next() {
-            let position: Int64 = try row.decode(forColumn: "link_position")
-            let factName: String = try row.decode(forColumn: "link_fact")
-            let factSHA256: String = try row.decode(forColumn: "link_fact_sha256")
-            let chainHash: String = try row.decode(forColumn: "link_chain_hash")
+            let position: Int64 = try row.decode(atIndex: 0)
+            let factName: String = try row.decode(atIndex: 1)
+            let factSHA256: String = try row.decode(atIndex: 8)
+            let chainHash: String = try row.decode(atIndex: 9)
             if position != walk.head.position + 1 {
                 finding(
                     "fact_chain",
@@ -100,29 +98,30 @@ extension LedgerVerifier {
     ) throws -> (
         table: String, detail: String
     )? {
-        let factID: Int64? = try row.decode(forColumn: "link_fact_id")
+        let factID: Int64? = try row.decode(atIndex: 2)
         switch FactKind(rawValue: fact) {
         case .rawResponse:
             guard let id = factID else { return ("fact_chain", "a raw_response link without a row id") }
-            guard (try row.decode(Int64?.self, forColumn: "id")) != nil else {
+            guard (try row.decode(Int64?.self, atIndex: 10)) != nil else {
                 return ("raw_response", "row \(id) is missing (deleted)")
             }
-            let body: Data = try row.decode(forColumn: "body")
-            let recorded: String = try row.decode(forColumn: "sha256")
-            if sha256Hex(Array(body)) != recorded {
+            let body: Data = try row.decode(atIndex: 21)
+            let recorded: String = try row.decode(atIndex: 20)
+            let bodySHA256 = lowercaseHex(SHA256.hash(data: body))
+            if bodySHA256 != recorded {
                 return ("raw_response", "row \(id)'s body no longer has the SHA-256 it was stored with")
             }
-            if try FactChain.rawLink(row).factSHA256 != linked {
+            if try FactChain.rawLink(row, from: 10, bodySHA256: bodySHA256).factSHA256 != linked {
                 return ("raw_response", "row \(id) differs from what was linked (its request, time or status changed)")
             }
         case .gone:
-            let sourceID: Int64 = try row.decode(forColumn: "link_source_id")
+            let sourceID: Int64 = try row.decode(atIndex: 3)
             let fact = CanonicalFact.gone(
-                sourceID: sourceID, accountKey: try row.decode(forColumn: "link_account_key"),
-                at: try row.decode(forColumn: "link_at"), runID: try row.decode(forColumn: "link_run_id"))
+                sourceID: sourceID, accountKey: try row.decode(atIndex: 4), at: try row.decode(atIndex: 6),
+                runID: try row.decode(atIndex: 5))
             if fact.sha256 != linked { return ("fact_chain", "a gone marker's fields differ from what was linked") }
         case .alert:
-            guard let id = factID, let event = AlertEvent(rawValue: try row.decode(forColumn: "link_detail")) else {
+            guard let id = factID, let event = AlertEvent(rawValue: try row.decode(atIndex: 7)) else {
                 return ("fact_chain", "an alert link without an alert or an event")
             }
             guard try Int64.fetchOne(db, sql: "SELECT 1 FROM alert_state WHERE id = ?", arguments: [id]) != nil else {

@@ -59,65 +59,105 @@ public enum LedgerVerifier {
         guard FileManager.default.fileExists(atPath: path) else {
             throw StoreError(.invalidData("no ledger here"), path: path)
         }
+        // SQLite checks on one thread: integrity_check runs on a connection of its own, on another core, while this
+        // one checks the foreign keys, the migrations and the chain (a walk that spends its time hashing).
+        let integrity = IntegrityCheck(path: path)
+        let rest: Result<QuickVerification, any Error>
         do {
             let queue = try DatabaseQueue(path: path, configuration: LedgerDatabase.configuration(readonly: true))
             defer { try? queue.close() }
-            return try queue.read { db in
-                var findings: [VerifyFinding] = []
-                for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
-                    findings.append(VerifyFinding(check: .integrity, table: nil, detail: line))
-                }
-                for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
-                    let table: String = row[0]
-                    let rowID: Int64? = row[1]
-                    let parent: String = row[2]
-                    findings.append(
-                        VerifyFinding(
-                            check: .foreignKey, table: table,
-                            detail: "row \(rowID.map(String.init) ?? "?") refers to a missing row of \(parent)"))
-                }
-                // A damaged file may still answer some questions: what cannot be read is itself a finding.
-                guard !findings.contains(where: { $0.check == .integrity }) else {
-                    findings.append(
-                        VerifyFinding(
-                            check: .chain, table: nil,
-                            detail: "not walked: the file is damaged (restore a backup, then verify again)"))
-                    return QuickVerification(findings: findings, head: .genesis, expectedHeadAt: nil)
-                }
-                let state = try LedgerDatabase.readState(db, path: path)
-                let shipped = Dictionary(uniqueKeysWithValues: Migration.shipped.map { ($0.id, $0.sha256) })
-                for id in state.applied {
-                    guard let sha256 = shipped[id] else {
-                        findings.append(
-                            VerifyFinding(
-                                check: .migration, table: "schema_migration",
-                                detail: "\(id) is unknown to this build (a newer build wrote the ledger)"))
-                        continue
-                    }
-                    let recorded = state.recorded[id]?.sha256 ?? "none"
-                    if recorded != sha256 {
-                        findings.append(
-                            VerifyFinding(
-                                check: .migration, table: "schema_migration",
-                                detail: "\(id) was applied with SHA-256 \(recorded); this build ships \(sha256)"))
-                    }
-                }
-                guard try db.tableExists("fact_chain") else {
-                    findings.append(
-                        VerifyFinding(
-                            check: .chain, table: nil,
-                            detail:
-                                "the ledger has no chain yet (schema before 0007): open it with this build to add one"))
-                    return QuickVerification(findings: findings, head: .genesis, expectedHeadAt: nil)
-                }
-                let walk = try walkChain(db, expectHead: expectHead)
-                return QuickVerification(
-                    findings: findings + walk.findings, head: walk.head, expectedHeadAt: walk.expectedAt)
-            }
-        } catch let error as StoreError {
-            throw error
+            rest = .success(try queue.read { db in try checks(db, path: path, expectHead: expectHead) })
+        } catch {
+            rest = .failure(error)
+        }
+        let damage: [VerifyFinding]
+        do {
+            damage = try integrity.wait().map { VerifyFinding(check: .integrity, table: nil, detail: $0) }
         } catch {
             throw StoreError(wrapping: error, path: path)
         }
+        // A damaged file may still answer some questions; the chain of a damaged file means nothing.
+        guard damage.isEmpty else {
+            let foreignKeys = (try? rest.get())?.findings.filter { $0.check == .foreignKey } ?? []
+            return QuickVerification(
+                findings: damage + foreignKeys + [
+                    VerifyFinding(
+                        check: .chain, table: nil,
+                        detail: "not walked: the file is damaged (restore a backup, then verify again)")
+                ], head: .genesis, expectedHeadAt: nil)
+        }
+        switch rest {
+        case .success(let verification): return verification
+        case .failure(let error as StoreError): throw error
+        case .failure(let error): throw StoreError(wrapping: error, path: path)
+        }
+    }
+
+    /// The foreign keys, the migrations and the chain, in one read transaction.
+    private static func checks(_ db: Database, path: String, expectHead: String?) throws -> QuickVerification {
+        var findings: [VerifyFinding] = []
+        for row in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check") {
+            let table: String = try row.decode(atIndex: 0)
+            let rowID: Int64? = try row.decode(atIndex: 1)
+            let parent: String = try row.decode(atIndex: 2)
+            findings.append(
+                VerifyFinding(
+                    check: .foreignKey, table: table,
+                    detail: "row \(rowID.map(String.init) ?? "?") refers to a missing row of \(parent)"))
+        }
+        let state = try LedgerDatabase.readState(db, path: path)
+        let shipped = Dictionary(uniqueKeysWithValues: Migration.shipped.map { ($0.id, $0.sha256) })
+        for id in state.applied {
+            guard let sha256 = shipped[id] else {
+                findings.append(
+                    VerifyFinding(
+                        check: .migration, table: "schema_migration",
+                        detail: "\(id) is unknown to this build (a newer build wrote the ledger)"))
+                continue
+            }
+            let recorded = state.recorded[id]?.sha256 ?? "none"
+            if recorded != sha256 {
+                findings.append(
+                    VerifyFinding(
+                        check: .migration, table: "schema_migration",
+                        detail: "\(id) was applied with SHA-256 \(recorded); this build ships \(sha256)"))
+            }
+        }
+        guard try db.tableExists("fact_chain") else {
+            findings.append(
+                VerifyFinding(
+                    check: .chain, table: nil,
+                    detail: "the ledger has no chain yet (schema before 0007): open it with this build to add one"))
+            return QuickVerification(findings: findings, head: .genesis, expectedHeadAt: nil)
+        }
+        let walk = try walkChain(db, expectHead: expectHead)
+        return QuickVerification(findings: findings + walk.findings, head: walk.head, expectedHeadAt: walk.expectedAt)
+    }
+}
+
+/// `PRAGMA integrity_check` of a file on a connection and a thread of its own, started at once.
+private final class IntegrityCheck: @unchecked Sendable {
+    // Written once by the check's thread before it signals; read after the wait.
+    private var result: Result<[String], any Error> = .success([])
+    private let done = DispatchSemaphore(value: 0)
+
+    init(path: String) {
+        DispatchQueue.global(qos: .userInitiated).async { [self] in
+            do {
+                let queue = try DatabaseQueue(path: path, configuration: LedgerDatabase.configuration(readonly: true))
+                defer { try? queue.close() }
+                let lines = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+                result = .success(lines.filter { $0 != "ok" })
+            } catch {
+                result = .failure(error)
+            }
+            done.signal()
+        }
+    }
+
+    /// The lines of the check that are not "ok".
+    func wait() throws -> [String] {
+        done.wait()
+        return try result.get()
     }
 }

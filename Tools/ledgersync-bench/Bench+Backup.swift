@@ -20,26 +20,39 @@ extension Run {
             measureSelf(["seed-versions", "--db", versions, "--accounts", "\(versionAccounts)", "--versions", "10"]))
         let bytes = (try FileManager.default.attributesOfItem(atPath: versions)[.size] as? Int) ?? 0
         var ours: [Double] = []
-        var limit: [Double] = []
+        var copyOnly: [Double] = []
+        var withChecks: [Double] = []
         var rss: [Int] = []
         for run in -1..<runs {
             for name in ["/ours.sqlite", "/ours.sqlite.manifest.json", "/shell.sqlite"] {
                 try? FileManager.default.removeItem(atPath: work + name)
             }
-            let measured = try checked(measureSelf(["backup-once", "--db", versions, "--to", work + "/ours.sqlite"]))
-            let shellCopy = try checked(measure(shell, [versions, ".backup \(work)/shell.sqlite"]))
+            let measured = try checked(
+                measureSelf(["backup-once", "--db", versions, "--to", work + "/ours.sqlite"]))
+            // The limit: the shell's copy alone, and the shell's copy with the checks a backup makes (integrity_check
+            // of the copy, its SHA-256).
+            let copy = try checked(measure(shell, [versions, ".backup \(work)/shell.sqlite"]))
+            let integrity = try checked(measure(shell, [work + "/shell.sqlite", "PRAGMA integrity_check"]))
+            let digest = try checked(measure("/usr/bin/sha256sum", [work + "/shell.sqlite"]))
             guard run >= 0 else { continue }
             ours.append(measured.seconds)
             rss.append(measured.peakRSSKiB)
-            limit.append(shellCopy.seconds)
+            copyOnly.append(copy.seconds)
+            withChecks.append(copy.seconds + integrity.seconds + digest.seconds)
         }
+        let copySize = "\(versionAccounts * 10) versions, \(bytes / 1_048_576) MiB"
+        let peak = String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024)
         rows.append([
-            "scenario": "backup (copy, integrity_check, chain walk, fsync, manifest)",
-            "size": "\(versionAccounts * 10) versions, \(bytes / 1_048_576) MiB",
+            "scenario": "backup against the copy alone (goal ≥ 0.80)", "size": copySize,
             "ours": String(format: "%.2f s", median(ours)),
-            "limit": String(format: "%.2f s (sqlite3 .backup)", median(limit)),
-            "ratio": String(format: "%.2f", median(limit) / median(ours)),
-            "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
+            "limit": String(format: "%.2f s (sqlite3 .backup)", median(copyOnly)),
+            "ratio": String(format: "%.2f", median(copyOnly) / median(ours)), "peak_rss": peak,
+        ])
+        rows.append([
+            "scenario": "backup against the copy with its checks", "size": copySize,
+            "ours": String(format: "%.2f s", median(ours)),
+            "limit": String(format: "%.2f s (.backup, integrity_check, sha256sum)", median(withChecks)),
+            "ratio": String(format: "%.2f", median(withChecks) / median(ours)), "peak_rss": peak,
         ])
 
         // A ledger synced from the simulator: every version from a raw response, every response in the chain.
