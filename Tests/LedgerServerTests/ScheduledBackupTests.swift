@@ -74,7 +74,7 @@ struct ScheduledBackupTests {
 
         // A directory that cannot be made (a file is in the way): recorded as failed; the kept ones stay.
         let blocker = harness.directory.file("not-a-directory")
-        FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: blocker, contents: Data("x".utf8)))
         let failing = Self.backups(harness, directory: blocker + "/backups", keep: 1, reader: reader)
         let failure = await failing.takeOne()
         #expect(failure.outcome == .failed && failure.error != nil)

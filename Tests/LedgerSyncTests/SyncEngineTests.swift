@@ -337,17 +337,7 @@ struct RebuildTests {
     func rebuild() async throws {
         try await withSyncHarness { harness in
             let configuration = try harness.configuration()
-            _ = try await harness.sync()
-            harness.simulator.world.advance(seconds: 3_600)
-            harness.simulator.world.advance(seconds: 3_600)
-            _ = try await harness.sync()
-            harness.simulator.faults.add(FaultRule(.staleGmtModified, source: .modelRouter, target: "1001", times: 1))
-            harness.simulator.faults.add(
-                FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
-            harness.simulator.world.setClientDeleted(1004, true)
-            _ = try await harness.sync()
-            harness.simulator.world.advance(seconds: 3_600)
-            _ = try await harness.sync()
+            try await harness.syncHistoryWithConflictsAndGone()
 
             let database = try LedgerDatabase.open(path: harness.databasePath, logger: SyncHarness.quiet)
             let before = try database.normalizedDigest()

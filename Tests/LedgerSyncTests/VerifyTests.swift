@@ -16,18 +16,8 @@ struct VerifyTests {
     /// A synced ledger with what the writer alone knows (a gone account), conflicts, movements and a batch of
     /// responses per run; its path and the harness's configuration.
     static func syncedLedger(_ harness: SyncHarness) async throws -> SyncConfiguration {
-        let configuration = try harness.configuration()
-        _ = try await harness.sync()
-        harness.simulator.world.advance(seconds: 3_600)
-        _ = try await harness.sync()
-        harness.simulator.faults.add(FaultRule(.staleGmtModified, source: .modelRouter, target: "1001", times: 1))
-        harness.simulator.faults.add(
-            FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
-        harness.simulator.world.setClientDeleted(1004, true)
-        _ = try await harness.sync()
-        harness.simulator.world.advance(seconds: 3_600)
-        _ = try await harness.sync()
-        return configuration
+        try await harness.syncHistoryWithConflictsAndGone()
+        return try harness.configuration()
     }
 
     static func verify(

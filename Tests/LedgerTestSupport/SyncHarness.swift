@@ -89,6 +89,21 @@ public final class SyncHarness: Sendable {
         return try await sync(configuration, database: database)
     }
 
+    /// Four syncs with hours between them that leave a history of every kind: changed balances and movements, a
+    /// stale and a same-timestamp conflict (ModelRouter clients 1001 and 1002), and client 1004 gone.
+    public func syncHistoryWithConflictsAndGone() async throws {
+        _ = try await sync()
+        simulator.world.advance(seconds: 3_600)
+        simulator.world.advance(seconds: 3_600)
+        _ = try await sync()
+        simulator.faults.add(FaultRule(.staleGmtModified, source: .modelRouter, target: "1001", times: 1))
+        simulator.faults.add(FaultRule(.sameTimestampDifferentContent, source: .modelRouter, target: "1002", times: 1))
+        simulator.world.setClientDeleted(1004, true)
+        _ = try await sync()
+        simulator.world.advance(seconds: 3_600)
+        _ = try await sync()
+    }
+
     /// One sync into an open database.
     public func sync(_ configuration: SyncConfiguration? = nil, database: LedgerDatabase) async throws -> SyncReport {
         let configuration = try configuration ?? self.configuration()

@@ -5,6 +5,18 @@ import LedgerStore
 import LedgerSync
 import Logging
 
+/// A row of seconds against seconds: the ratio is the limit's median over ours.
+func secondsRow(
+    _ scenario: String, size: String, ours: [Double], limit: [Double], limitName: String, rss: [Int]
+) -> [String: String] {
+    [
+        "scenario": scenario, "size": size, "ours": String(format: "%.2f s", median(ours)),
+        "limit": String(format: "%.2f s (%@)", median(limit), limitName),
+        "ratio": String(format: "%.2f", median(limit) / median(ours)),
+        "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
+    ]
+}
+
 extension Run {
     /// Backups and verification: `backup` of a 1M-version ledger against `sqlite3 .backup`, and on a synced ledger
     /// (raw responses, a chain) `verify --quick` against `PRAGMA integrity_check` and `verify` against `rebuild`.
@@ -41,19 +53,14 @@ extension Run {
             withChecks.append(copy.seconds + integrity.seconds + digest.seconds)
         }
         let copySize = "\(versionAccounts * 10) versions, \(bytes / 1_048_576) MiB"
-        let peak = String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024)
-        rows.append([
-            "scenario": "backup against the copy alone (goal ≥ 0.80)", "size": copySize,
-            "ours": String(format: "%.2f s", median(ours)),
-            "limit": String(format: "%.2f s (sqlite3 .backup)", median(copyOnly)),
-            "ratio": String(format: "%.2f", median(copyOnly) / median(ours)), "peak_rss": peak,
-        ])
-        rows.append([
-            "scenario": "backup against the copy with its checks", "size": copySize,
-            "ours": String(format: "%.2f s", median(ours)),
-            "limit": String(format: "%.2f s (.backup, integrity_check, sha256sum)", median(withChecks)),
-            "ratio": String(format: "%.2f", median(withChecks) / median(ours)), "peak_rss": peak,
-        ])
+        rows.append(
+            secondsRow(
+                "backup against the copy alone (goal ≥ 0.80)", size: copySize, ours: ours, limit: copyOnly,
+                limitName: "sqlite3 .backup", rss: rss))
+        rows.append(
+            secondsRow(
+                "backup against the copy with its checks", size: copySize, ours: ours, limit: withChecks,
+                limitName: ".backup, integrity_check, sha256sum", rss: rss))
 
         // A ledger synced from the simulator: every version from a raw response, every response in the chain.
         let clients = syncAccounts * 4 / 10
@@ -85,20 +92,14 @@ extension Run {
             rebuild.append(r.seconds)
             FileHandle.standardError.write(Data("verify run \(run + 1)/\(runs) done\n".utf8))
         }
-        rows.append([
-            "scenario": "verify --quick (checks, chain walk; goal ≥ 0.67)", "size": size,
-            "ours": String(format: "%.2f s", median(quick)),
-            "limit": String(format: "%.2f s (PRAGMA integrity_check)", median(integrity)),
-            "ratio": String(format: "%.2f", median(integrity) / median(quick)),
-            "peak_rss": String(format: "%.1f MiB", Double(quickRSS.max() ?? 0) / 1024),
-        ])
-        rows.append([
-            "scenario": "verify (re-derive and compare; goal ≥ 0.50)", "size": size,
-            "ours": String(format: "%.2f s", median(full)),
-            "limit": String(format: "%.2f s (ledgersync rebuild)", median(rebuild)),
-            "ratio": String(format: "%.2f", median(rebuild) / median(full)),
-            "peak_rss": String(format: "%.1f MiB", Double(fullRSS.max() ?? 0) / 1024),
-        ])
+        rows.append(
+            secondsRow(
+                "verify --quick (checks, chain walk; goal ≥ 0.67)", size: size, ours: quick, limit: integrity,
+                limitName: "PRAGMA integrity_check", rss: quickRSS))
+        rows.append(
+            secondsRow(
+                "verify (re-derive and compare; goal ≥ 0.50)", size: size, ours: full, limit: rebuild,
+                limitName: "ledgersync rebuild", rss: fullRSS))
         return rows
     }
 }
