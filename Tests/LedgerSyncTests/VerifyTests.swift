@@ -207,6 +207,28 @@ struct VerifyTests {
             #expect(live.findings.isEmpty, "\(live.findings)")
             #expect(live.expectedHeadAt == midway.position)
             #expect(live.head.position > midway.position)
+
+            // The source as it stood at the backup's point: a copy of the finished ledger cut back to the facts
+            // linked up to the backup's head, then re-derived. The backup's rows are exactly those.
+            let cut = try Self.copy(harness.databasePath, into: directory, name: "cut.sqlite")
+            let queue = try DatabaseQueue(path: cut)
+            try await queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA foreign_keys = OFF")
+                try db.execute(sql: "DROP TRIGGER fact_chain_no_delete")
+                let later = "SELECT fact_id FROM fact_chain WHERE fact = 'raw_response' AND position > ?"
+                try db.execute(
+                    sql: "DELETE FROM quarantine WHERE raw_response_id IN (\(later))", arguments: [midway.position])
+                try db.execute(sql: "DELETE FROM raw_response WHERE id IN (\(later))", arguments: [midway.position])
+                try db.execute(sql: "DELETE FROM fact_chain WHERE position > ?", arguments: [midway.position])
+            }
+            try queue.close()
+            let cutDatabase = try LedgerDatabase.open(path: cut, logger: SyncHarness.quiet)
+            _ = try await Rebuilder(configuration: configuration, database: cutDatabase, logger: SyncHarness.quiet)
+                .run()
+            try cutDatabase.close()
+            #expect(try LedgerComparison.compare(ledger: restored, rederived: cut).isEmpty)
+            #expect(try LedgerComparison.controlTotals(path: restored) == LedgerComparison.controlTotals(path: cut))
+            #expect(try LedgerVerifier.quick(path: cut).head == midway)
         }
     }
 
