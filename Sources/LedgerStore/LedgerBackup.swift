@@ -162,6 +162,10 @@ public enum LedgerBackup {
         let manifest: Manifest
         do {
             try copyPages(from: source, to: partial)
+            // The copy is complete and no longer written: its bytes are hashed (and forced to disk) on another core
+            // while this one checks it.
+            let digesting = BackgroundWork { try fileDigest(partial, sync: true) }
+            defer { _ = try? digesting.wait() }
             let copy = try DatabaseQueue(path: partial)
             defer { try? copy.close() }
             let (verdict, rows) = try copy.read { db in
@@ -179,7 +183,7 @@ public enum LedgerBackup {
                         + walk.findings.prefix(3).map(\.description).joined(separator: "; "))
             }
             try copy.close()
-            let (bytes, digest) = try fileDigest(partial, sync: true)
+            let (bytes, digest) = try digesting.wait()
             manifest = Manifest(
                 ledgerSchema: state.applied.last ?? "", createdAt: clock.now(), bytes: bytes, sha256: digest,
                 rows: rows, chainHead: walk.head)

@@ -61,7 +61,12 @@ public enum LedgerVerifier {
         }
         // SQLite checks on one thread: integrity_check runs on a connection of its own, on another core, while this
         // one checks the foreign keys, the migrations and the chain (a walk that spends its time hashing).
-        let integrity = IntegrityCheck(path: path)
+        let integrity = BackgroundWork { () throws -> [String] in
+            let queue = try DatabaseQueue(path: path, configuration: LedgerDatabase.configuration(readonly: true))
+            defer { try? queue.close() }
+            return try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+                .filter { $0 != "ok" }
+        }
         let rest: Result<QuickVerification, any Error>
         do {
             let queue = try DatabaseQueue(path: path, configuration: LedgerDatabase.configuration(readonly: true))
@@ -132,32 +137,5 @@ public enum LedgerVerifier {
         }
         let walk = try walkChain(db, expectHead: expectHead)
         return QuickVerification(findings: findings + walk.findings, head: walk.head, expectedHeadAt: walk.expectedAt)
-    }
-}
-
-/// `PRAGMA integrity_check` of a file on a connection and a thread of its own, started at once.
-private final class IntegrityCheck: @unchecked Sendable {
-    // Written once by the check's thread before it signals; read after the wait.
-    private var result: Result<[String], any Error> = .success([])
-    private let done = DispatchSemaphore(value: 0)
-
-    init(path: String) {
-        DispatchQueue.global(qos: .userInitiated).async { [self] in
-            do {
-                let queue = try DatabaseQueue(path: path, configuration: LedgerDatabase.configuration(readonly: true))
-                defer { try? queue.close() }
-                let lines = try queue.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
-                result = .success(lines.filter { $0 != "ok" })
-            } catch {
-                result = .failure(error)
-            }
-            done.signal()
-        }
-    }
-
-    /// The lines of the check that are not "ok".
-    func wait() throws -> [String] {
-        done.wait()
-        return try result.get()
     }
 }
