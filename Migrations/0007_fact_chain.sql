@@ -8,16 +8,19 @@
 --                   are re-read from that row, so a changed byte, a changed URL or a deleted row breaks the chain);
 --   'gone'          a complete discovery that no longer listed an account (source_id, account_key, at, run_id):
 --                   the fact a rebuild replays, kept here because the version rows are derived and re-derived;
---   'alert'         an alert's state change (fact_id is its alert_state row, detail the event: firing/resolved).
+--   'alert'         an alert's state change (fact_id is its alert_state row, detail the event: firing/resolved);
+--   'fetch_error'   a fetch that failed (fact_id is its fetch_error row): what only the writer saw, which the
+--                   reports' FETCH_FAILED exceptions are made of.
 -- The rows already in the ledger are linked by this migration's backfill (FactChain+Backfill.swift), in the order
--- their recorded times give.
+-- their recorded times give. A conflict's resolution needs no link: it follows from the responses, and `verify`
+-- re-derives it.
 --
 -- The links live in a table of their own rather than a column of each fact's table: one order across all kinds
 -- of fact, and the head is the last row. Nothing here is ever updated or deleted: the triggers refuse it, so a
 -- mistake in the program cannot rewrite history, and an edit from outside shows in `ledgersync verify`.
 CREATE TABLE fact_chain (
     position        INTEGER PRIMARY KEY CHECK (position >= 1),
-    fact            TEXT NOT NULL CHECK (fact IN ('raw_response', 'gone', 'alert')),
+    fact            TEXT NOT NULL CHECK (fact IN ('raw_response', 'gone', 'alert', 'fetch_error')),
     fact_id         INTEGER,
     source_id       INTEGER REFERENCES source_instance(id),
     account_key     TEXT,
@@ -29,8 +32,9 @@ CREATE TABLE fact_chain (
     CHECK ((fact = 'gone') = (fact_id IS NULL)),
     CHECK (fact <> 'gone' OR (source_id IS NOT NULL AND account_key IS NOT NULL))
 ) STRICT;
--- A raw response is linked once; `verify --expect-head` finds a head written down earlier.
+-- A raw response is linked once; `verify` finds each row's link, and a head written down earlier.
 CREATE UNIQUE INDEX fact_chain_raw ON fact_chain(fact_id) WHERE fact = 'raw_response';
+CREATE INDEX fact_chain_fact ON fact_chain(fact, fact_id);
 CREATE INDEX fact_chain_hash ON fact_chain(chain_hash);
 
 CREATE TRIGGER fact_chain_no_update

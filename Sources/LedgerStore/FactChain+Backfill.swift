@@ -13,7 +13,7 @@ extension MigrationPlan {
 
 extension FactChain {
     /// Links the facts a ledger held before it had a chain (migration 0007), oldest first by the time each was
-    /// recorded: raw responses by arrival, gone markers and alert changes by when they were written.
+    /// recorded: raw responses by arrival, gone markers, alert changes and failed fetches by when they were written.
     static func backfill(_ db: Database) throws {
         var facts: [(at: Int64, rank: Int, id: Int64, link: PendingLink)] = []
         let raws = try Row.fetchCursor(
@@ -44,6 +44,10 @@ extension FactChain {
                 let resolved = try LedgerTransaction.alertLink(id: id, event: .resolved, db)
                 facts.append((resolved.at, 2, id, resolved))
             }
+        }
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM fetch_error ORDER BY id") {
+            let link = try LedgerTransaction.fetchErrorLink(id: id, db)
+            facts.append((link.at, 3, id, link))
         }
         facts.sort { ($0.at, $0.rank, $0.id) < ($1.at, $1.rank, $1.id) }
         try LedgerTransaction.appendLinks(facts.map(\.link), db)

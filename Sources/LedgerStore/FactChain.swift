@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import GRDB
 import LedgerCore
 
 /// A point of the ledger's hash chain: the last link's position and hash.
@@ -37,6 +38,8 @@ enum FactKind: String, Sendable, CaseIterable {
     case gone
     /// An alert's state change, re-read from its `alert_state` row.
     case alert
+    /// A fetch that failed, re-read from its `fetch_error` row.
+    case fetchError = "fetch_error"
 }
 
 /// The canonical bytes of one fact, whose SHA-256 is chained.
@@ -113,6 +116,27 @@ struct CanonicalFact {
         fact.add("run_id", runID)
         return fact
     }
+
+    /// A failed fetch: which target of which source, what came back, when.
+    static func fetchError(_ row: Row) throws -> CanonicalFact {
+        var fact = CanonicalFact(.fetchError)
+        for (index, name) in fetchErrorColumns.enumerated() {
+            switch (row[index] as DatabaseValue).storage {
+            case .null: fact.add(name, Int64?.none)
+            case .int64(let number): fact.add(name, number)
+            case .string(let text): fact.add(name, text)
+            case .double(let number): fact.add(name, String(number))
+            case .blob(let data): fact.add(name, lowercaseHex(data))
+            }
+        }
+        return fact
+    }
+
+    /// The columns of `fetch_error` a fetch error's fact is made of, in order.
+    static let fetchErrorColumns = [
+        "id", "run_id", "source_id", "account_id", "target", "kind", "http_status", "remote_code", "message",
+        "request_id", "retryable", "attempts", "occurred_at",
+    ]
 
     /// An alert's state change: which firing, of which rule and subject, began or ended when.
     static func alert(

@@ -104,6 +104,25 @@ extension LedgerTransaction {
     }
 }
 
+extension LedgerTransaction {
+    /// The link of a failed fetch, made from its `fetch_error` row as written (the same reading `verify` makes).
+    static func fetchErrorLink(id: Int64, _ db: Database) throws -> PendingLink {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql:
+                        "SELECT \(CanonicalFact.fetchErrorColumns.joined(separator: ", ")) FROM fetch_error WHERE id = ?"
+                ), arguments: [id])
+        else {
+            throw StoreError(.invalidData("fetch error \(id) was written but cannot be read back"))
+        }
+        let occurred: Int64 = try row.decode(atIndex: 12)
+        return PendingLink(
+            fact: .fetchError, factID: id, sourceID: try row.decode(atIndex: 2), runID: try row.decode(atIndex: 1),
+            at: occurred, factSHA256: try CanonicalFact.fetchError(row).sha256)
+    }
+}
+
 /// The state changes of an alert that the chain records.
 enum AlertEvent: String, Sendable {
     case firing

@@ -111,7 +111,7 @@ public struct LedgerTransaction {
         ).execute(arguments: [runID, sourceID, accountRow, target, reason, rawID, now.millisecondsSinceEpoch])
     }
 
-    /// Records a failed fetch.
+    /// Records a failed fetch, and links it into the fact chain.
     public func recordFetchError(sourceID: Int64, runID: Int64?, _ error: FetchErrorRecord) throws {
         let accountID = try error.account.flatMap { try existingAccountID(sourceID: sourceID, key: $0) }
         try db.cachedStatement(
@@ -124,6 +124,7 @@ public struct LedgerTransaction {
             runID, sourceID, accountID, error.target, error.kind, error.httpStatus, error.remoteCode, error.message,
             error.requestID, error.retryable, max(1, error.attempts), now.millisecondsSinceEpoch,
         ])
+        try appendLinks([Self.fetchErrorLink(id: db.lastInsertedRowID, db)])
     }
 }
 

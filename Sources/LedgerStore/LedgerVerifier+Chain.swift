@@ -69,6 +69,16 @@ extension LedgerVerifier {
         {
             finding("raw_response", "row \(id) is in no link of the chain: it was not written by LedgerSync")
         }
+        for id in try Int64.fetchAll(
+            db,
+            sql: """
+                SELECT e.id FROM fetch_error e
+                WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'fetch_error' AND c.fact_id = e.id)
+                ORDER BY e.id
+                """)
+        {
+            finding("fetch_error", "row \(id) is in no link of the chain: it was not written by LedgerSync")
+        }
         for row in try Row.fetchAll(
             db,
             sql: """
@@ -129,6 +139,14 @@ extension LedgerVerifier {
             }
             if try LedgerTransaction.alertLink(id: id, event: event, db).factSHA256 != linked {
                 return ("alert_state", "row \(id)'s \(event.rawValue) change differs from what was linked")
+            }
+        case .fetchError:
+            guard let id = factID else { return ("fact_chain", "a fetch_error link without a row id") }
+            guard try Int64.fetchOne(db, sql: "SELECT 1 FROM fetch_error WHERE id = ?", arguments: [id]) != nil else {
+                return ("fetch_error", "row \(id) is missing (deleted)")
+            }
+            if try LedgerTransaction.fetchErrorLink(id: id, db).factSHA256 != linked {
+                return ("fetch_error", "row \(id) differs from what was linked")
             }
         case nil:
             return ("fact_chain", "a link of an unknown kind '\(fact)'")

@@ -112,6 +112,13 @@ struct VerifyTests {
             sql: "DELETE FROM balance_version WHERE state = 'gone'", check: .rederived, table: "balance_version",
             says: "missing here"),
         Tamper(
+            description: "a failed fetch's message rewritten",
+            sql: "UPDATE fetch_error SET message = 'all fine' WHERE id = (SELECT max(id) FROM fetch_error)",
+            check: .chain, table: "fetch_error", says: "differs from what was linked"),
+        Tamper(
+            description: "a failed fetch deleted",
+            sql: "DELETE FROM fetch_error", check: .chain, table: "fetch_error", says: "missing (deleted)"),
+        Tamper(
             description: "a raw response added by hand",
             sql: """
                 INSERT INTO raw_response (run_id, source_id, method, url, action, http_status, received_at, sha256, body)
@@ -124,6 +131,18 @@ struct VerifyTests {
     func tampering() async throws {
         try await withSyncHarness { harness in
             let configuration = try await Self.syncedLedger(harness)
+            // A failed fetch, which only the writer saw.
+            let database = try LedgerDatabase.open(path: harness.databasePath, logger: SyncHarness.quiet)
+            try await database.transaction { tx in
+                try tx.recordFetchError(
+                    sourceID: try tx.sourceID(name: "dms", kind: .dmsCredit), runID: nil,
+                    FetchErrorRecord(
+                        account: .dmsCredit(orgID: 101, orgType: 2), target: "org 101", kind: "timeout",
+                        httpStatus: nil, remoteCode: nil, message: "no answer within 10 s", requestID: nil,
+                        retryable: true, attempts: 3))
+            }
+            try database.close()
+            #expect(try LedgerVerifier.quick(path: harness.databasePath).findings.isEmpty)
             let directory = try TemporaryDirectory()
             for (index, tamper) in Self.tampers.enumerated() {
                 let path = try Self.copy(harness.databasePath, into: directory, name: "tampered-\(index).sqlite")
