@@ -8,7 +8,7 @@ import LedgerTestSupport
 import Testing
 
 /// A seeded simulation, as ledgers that promise "nothing lost" test themselves: from one seed, a schedule of source
-/// changes, faults (429, 5xx, dropped and truncated and malformed bodies, a source clock a day ahead), kills of the
+/// changes, faults (429, 5xx, timeouts, dropped, truncated and malformed bodies, a source clock a day ahead), kills of the
 /// `ledgersync sync` binary and restarts. After every step the chain and the file verify; every few steps and at
 /// the end the whole ledger re-derives; and after every step the ledger's answers as of each earlier point equal a
 /// model of what the sources said then.
@@ -22,8 +22,10 @@ struct SeededSimulationTests {
         case change, fault, sync, kill
     }
 
+    /// 429, 5xx, a connection dropped mid-body, truncated and malformed bodies, a source clock a day ahead, and an
+    /// answer slower than the sources' one-second timeout.
     static let faults: [FaultKind] = [
-        .throttled, .serverError, .dropMidBody, .truncatedJSON, .malformedJSON, .clockSkew,
+        .throttled, .serverError, .dropMidBody, .truncatedJSON, .malformedJSON, .clockSkew, .slow,
     ]
 
     @Test("Every step leaves a ledger that verifies and answers as the sources said")
@@ -38,9 +40,12 @@ struct SeededSimulationTests {
             SimulatorConfiguration(modelRouterClients: 12, dmsOrgs: 3, twccProjects: 2, changePercent: 40)
         ) { harness in
             var rng = SplitMix64(seed: seed)
-            let configuration = try harness.configuration()
+            // Every source gives up on an answer after a second, so that a slow one is a timeout.
+            let text = harness.configText().replacingOccurrences(
+                of: "max_attempts = 2", with: "max_attempts = 2\ntimeout_seconds = 1")
+            let configuration = try harness.configuration(text)
             let configPath = harness.directory + "/ledgersync.toml"
-            try Data(harness.configText().utf8).write(to: URL(fileURLWithPath: configPath))
+            try Data(text.utf8).write(to: URL(fileURLWithPath: configPath))
             var model: [(at: Instant, balances: [String: FixedDecimal])] = []
             var log: [String] = []
 
@@ -67,7 +72,8 @@ struct SeededSimulationTests {
                     let source: SourceKind =
                         kind == .clockSkew
                         ? .modelRouter : [.modelRouter, .dmsCredit, .twccWallet][Int(rng.next() % 3)]
-                    harness.simulator.faults.add(FaultRule(kind, source: source, times: times))
+                    harness.simulator.faults.add(
+                        FaultRule(kind, source: source, times: times, delayMilliseconds: kind == .slow ? 1_300 : nil))
                     log.append("\(index): fault \(kind.rawValue) ×\(times) on \(source.rawValue)")
                 case .sync:
                     try await settle()
