@@ -12,9 +12,10 @@ struct BackupCommand: AsyncParsableCommand {
         abstract: "Copy the ledger while syncs and servers use it, check the copy, and write its manifest beside it.",
         discussion: """
             The copy is taken with SQLite's backup API from one consistent snapshot, written under NAME.partial, \
-            checked with integrity_check, forced to disk, then renamed to NAME (mode 0600); NAME.manifest.json holds \
-            its schema, row counts and SHA-256. A failed or killed backup leaves nothing at NAME. Exit codes: 0 done, \
-            2 usage, 3 the ledger or the copy failed (a full disk included).
+            checked with integrity_check and a walk of its hash chain, forced to disk, then renamed to NAME (mode \
+            0600); NAME.manifest.json holds its schema, chain head, row counts and SHA-256. A failed or killed backup \
+            leaves nothing at NAME. Exit codes: 0 done, 2 usage, 3 the ledger or the copy failed (a full disk \
+            included).
             """)
 
     @OptionGroup var ledger: LedgerLocationOptions
@@ -38,7 +39,8 @@ struct RestoreCommand: AsyncParsableCommand {
         commandName: "restore",
         abstract: "Check a backup, then put a copy of it where the ledger is (the ledger there is moved aside).",
         discussion: """
-            The backup is checked first: its manifest's SHA-256, integrity_check, foreign keys, and a schema this \
+            The backup is checked first: its manifest's SHA-256, integrity_check, foreign keys, its hash chain up to \
+            the manifest's head, and a schema this \
             build knows (a newer one is refused). A ledger already at the destination is kept: restore refuses \
             unless --force, which moves it (and its -wal and -shm) to NAME.replaced-DATE. Takes the writer lock, like \
             sync. Exit codes: 0 done, 2 usage or a ledger in the way without --force, 3 the backup does not check, \
