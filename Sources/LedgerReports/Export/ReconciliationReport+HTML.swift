@@ -14,7 +14,7 @@ extension ReconciliationReport {
             <title>LedgerSync reconciliation \(esc(zone.format(parameters.from))) – \(esc(zone.format(parameters.to)))</title>
             <style>\(Self.htmlStyle)</style></head><body>
             <h1>Reconciliation \(esc(zone.format(parameters.from))) – \(esc(zone.format(parameters.to)))</h1>
-            <p>Ledger schema \(esc(schemaVersion)); chain head <code>\(esc(chainHead.hash))</code> (fact \(chainHead.position)); times in \(esc(zone.name)); tolerance 0 unless listed below.</p>
+            <p>Ledger schema \(esc(schemaVersion)); chain head <code class="hash">\(esc(chainHead.hash))</code> (fact \(chainHead.position)); times in \(esc(zone.name)); tolerance 0 unless listed below.</p>
 
             """
         return head + (try htmlSections()) + "</body></html>\n"
@@ -26,7 +26,7 @@ extension ReconciliationReport {
         body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Noto Sans CJK SC",
         "Noto Sans CJK TC","Noto Sans CJK JP","Source Han Sans SC","PingFang SC","PingFang TC","Hiragino Sans",
         "Microsoft YaHei","Microsoft JhengHei","WenQuanYi Micro Hei",sans-serif;margin:24px;color:var(--ink)}
-        h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+        h1{font-size:20px}h2{font-size:16px;margin-top:28px}code.hash{overflow-wrap:anywhere;word-break:break-all}
         .wide{overflow-x:auto;max-width:100%}
         table{border-collapse:collapse;margin:8px 0;font-size:13px}th,td{border:1px solid var(--line);padding:3px 8px;text-align:left;
         vertical-align:top;overflow-wrap:break-word}
