@@ -53,9 +53,15 @@ struct ScheduledBackups: Service {
             try FileManager.default.createDirectory(
                 atPath: schedule.directory, withIntermediateDirectories: true,
                 attributes: [.posixPermissions: 0o700])
-            let manifest = try LedgerBackup.write(from: storePath, to: path, clock: clock)
-            // Checked again as a restore would check it before the older ones may go.
-            _ = try LedgerBackup.check(path)
+            let (storePath, clock) = (self.storePath, self.clock)
+            // Seconds of SQLite work for a large ledger: on a thread of its own, never one of the few that answer
+            // requests.
+            let manifest = try await Self.offPool {
+                let manifest = try LedgerBackup.write(from: storePath, to: path, clock: clock)
+                // Checked again as a restore would check it before the older ones may go.
+                _ = try LedgerBackup.check(path)
+                return manifest
+            }
             record = .ok(
                 startedAt: started, finishedAt: clock.now(), path: path, manifest: manifest,
                 pruned: prune(keeping: path))
@@ -74,6 +80,13 @@ struct ScheduledBackups: Service {
             logger.error("the backup could not be recorded in the ledger", metadata: ["error": "\(error)"])
         }
         return record
+    }
+
+    /// Runs blocking work on a dispatch thread and waits for it without holding a thread of the concurrency pool.
+    static func offPool<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async { continuation.resume(with: Result { try work() }) }
+        }
     }
 
     /// `DIR/ledger-20261203T125122Z.sqlite`, with `-2`, `-3`… when that name is taken.
