@@ -26,9 +26,9 @@ import tempfile
 import urllib.parse
 from decimal import Decimal
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import browser
@@ -56,12 +56,31 @@ def page_ok(driver, name):
     check(not overlaps, f"{name}: chart labels overlap: {overlaps[:3]}")
 
 
+def replaced(old):
+    """Whether `old` has left the document. Chromium reports a node of a page that has just been replaced either as
+    stale or, while the new page loads, as "Node with given id does not belong to the document" (a CI run failed on
+    the second): both mean the navigation happened."""
+
+    def predicate(_driver):
+        try:
+            old.is_enabled()
+            return False
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+
+    return predicate
+
+
 def navigate(driver, element):
     """Clicks an element that loads another page, and waits until that page has replaced this one: a click returns
     before the navigation ends, and elements found meanwhile would belong to the old page."""
     old = driver.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(driver, 20).until(expected_conditions.staleness_of(old))
+    WebDriverWait(driver, 20).until(replaced(old))
     WebDriverWait(driver, 20).until(lambda d: d.execute_script("return document.readyState") == "complete")
 
 
