@@ -59,25 +59,18 @@ extension LedgerVerifier {
             walk.head = ChainHead(position: position, hash: chainHash)
             if chainHash == expectHead { walk.expectedAt = position }
         }
-        for id in try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT r.id FROM raw_response r
-                WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'raw_response' AND c.fact_id = r.id)
-                ORDER BY r.id
-                """)
-        {
-            finding("raw_response", "row \(id) is in no link of the chain: it was not written by LedgerSync")
-        }
-        for id in try Int64.fetchAll(
-            db,
-            sql: """
-                SELECT e.id FROM fetch_error e
-                WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'fetch_error' AND c.fact_id = e.id)
-                ORDER BY e.id
-                """)
-        {
-            finding("fetch_error", "row \(id) is in no link of the chain: it was not written by LedgerSync")
+        // Rows of the fact tables (named as their kinds) with no link: written around the program.
+        for kind in [FactKind.rawResponse, .fetchError] {
+            for id in try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT x.id FROM \(kind.rawValue) x
+                    WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = ? AND c.fact_id = x.id)
+                    ORDER BY x.id
+                    """, arguments: [kind.rawValue])
+            {
+                finding(kind.rawValue, "row \(id) is in no link of the chain: it was not written by LedgerSync")
+            }
         }
         for row in try Row.fetchAll(
             db,
