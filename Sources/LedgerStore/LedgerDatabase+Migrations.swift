@@ -4,18 +4,23 @@ import LedgerCore
 import Logging
 
 /// The applied-migration state of a database, read without changing it.
-struct AppliedState: Sendable {
+package struct AppliedState: Sendable {
     /// Identifiers recorded by the migrator, in order.
-    var applied: [String]
+    package var applied: [String]
     /// The recorded checksum and time of each migration, from `schema_migration`.
-    var recorded: [String: (sha256: String, appliedAt: Int64)]
+    package var recorded: [String: (sha256: String, appliedAt: Int64)]
+
+    package init(applied: [String], recorded: [String: (sha256: String, appliedAt: Int64)]) {
+        self.applied = applied
+        self.recorded = recorded
+    }
 }
 
-/// The shipped migrations and the rules for applying them.
-struct MigrationPlan: Sendable {
-    let migrations: [Migration]
+/// The shipped migrations and the rules for applying them (either store's).
+package struct MigrationPlan: Sendable {
+    package let migrations: [Migration]
 
-    init(migrations: [Migration]) throws(StoreError) {
+    package init(migrations: [Migration]) throws(StoreError) {
         let ids = migrations.map(\.id)
         guard ids == ids.sorted(), Set(ids).count == ids.count else {
             throw StoreError(.invalidMigration(ids.joined(separator: ","), "migrations must be unique and in order"))
@@ -41,7 +46,7 @@ struct MigrationPlan: Sendable {
 
     /// The migrations still to apply to a database in `state`.
     /// - Throws: ``StoreError`` for a newer database, an altered migration, or a gap in the applied ones.
-    func pending(given state: AppliedState, path: String?) throws(StoreError) -> [Migration] {
+    package func pending(given state: AppliedState, path: String?) throws(StoreError) -> [Migration] {
         let known = Set(migrations.map(\.id))
         let unknown = state.applied.filter { !known.contains($0) }
         guard unknown.isEmpty else { throw StoreError(.newerSchema(unknown: unknown), path: path) }

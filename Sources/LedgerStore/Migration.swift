@@ -32,11 +32,16 @@ public struct Migration: Hashable, Sendable {
     public var sql: String { String(decoding: bytes, as: UTF8.self) }
 
     /// The migrations this build ships, in order: the files of `Migrations/` compiled into the binary.
-    public static let shipped: [Migration] = embeddedMigrationFiles.map { file in
-        // The build embedded these bytes from files the build checked; a failure here is a broken build.
-        guard let data = Data(base64Encoded: file.base64),
-            let migration = try? Migration(id: file.name, bytes: Array(data))
-        else { preconditionFailure("embedded migration \(file.name) is malformed") }
-        return migration
+    public static let shipped: [Migration] = embedded(embeddedMigrationFiles)
+
+    /// The migrations a store's target embedded at build time (the EmbedMigrations plugin).
+    package static func embedded(_ files: [(name: String, base64: String)]) -> [Migration] {
+        files.map { file in
+            // The build embedded these bytes from files the build checked; a failure here is a broken build.
+            guard let data = Data(base64Encoded: file.base64),
+                let migration = try? Migration(id: file.name, bytes: Array(data))
+            else { preconditionFailure("embedded migration \(file.name) is malformed") }
+            return migration
+        }
     }
 }

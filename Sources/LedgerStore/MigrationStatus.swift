@@ -43,6 +43,14 @@ extension LedgerDatabase {
         let state =
             FileManager.default.fileExists(atPath: path)
             ? try inspect(path: path) : AppliedState(applied: [], recorded: [:])
+        return MigrationStatus.list(of: state, migrations: migrations)
+    }
+
+}
+
+extension MigrationStatus {
+    /// Each shipped or applied migration's state, given what a database has applied (either store's).
+    package static func list(of state: AppliedState, migrations: [Migration]) -> [MigrationStatus] {
         let shipped = Dictionary(uniqueKeysWithValues: migrations.map { ($0.id, $0) })
         let ids = Set(migrations.map(\.id)).union(state.applied).sorted()
         return ids.map { id in

@@ -20,6 +20,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
         case copyFailed(destination: String, String)
         /// SQLite reported an error.
         case sqlite(String)
+        /// PostgreSQL (the server or the connection to it) reported an error.
+        case postgres(String)
+        /// A store URL that cannot be used as given (the reason says which part).
+        case invalidLocation(String)
         /// The store is not at the schema version this build expects.
         case notMigrated(pending: [String])
         /// A value read from or written to the store breaks a rule of the ledger.
@@ -30,7 +34,7 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
 
     /// What went wrong.
     public let code: Code
-    /// The database file concerned, when there is one.
+    /// The database concerned, when there is one: a SQLite file's path, or a PostgreSQL URL without its password.
     public let path: String?
 
     /// An error of `code` about the database at `path`.
@@ -77,6 +81,10 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
             return "the backup of \(location) to \(backupPath) failed, so the upgrade was not started: \(reason)"
         case .sqlite(let message):
             return "SQLite error on \(location): \(message)"
+        case .postgres(let message):
+            return "PostgreSQL error on \(location): \(message)"
+        case .invalidLocation(let reason):
+            return "the store URL \(path ?? "") cannot be used: \(reason)"
         case .notMigrated(let pending):
             return "\(location) needs migrations \(pending.joined(separator: ", ")); run `ledgersync migrate`"
         case .invalidData(let reason):
