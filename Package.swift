@@ -10,6 +10,7 @@ let package = Package(
         .executable(name: "ledgersync-bench", targets: ["ledgersync-bench"]),
         .library(name: "LedgerCore", targets: ["LedgerCore"]),
         .library(name: "LedgerStore", targets: ["LedgerStore"]),
+        .library(name: "LedgerPostgres", targets: ["LedgerPostgres"]),
         .library(name: "LedgerSources", targets: ["LedgerSources"]),
         .library(name: "LedgerSimulator", targets: ["LedgerSimulator"]),
         .library(name: "LedgerSync", targets: ["LedgerSync"]),
@@ -17,6 +18,11 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        // The PostgreSQL store: PostgresClient's pool, bound queries, advisory locks (a well-kept driver of the
+        // server ecosystem, on the same SwiftNIO as Hummingbird and AsyncHTTPClient).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // Already in the graph through AsyncHTTPClient; named for the PostgreSQL store's TLS settings (sslmode).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
@@ -50,6 +56,18 @@ let package = Package(
             ],
             plugins: ["EmbedMigrations"]
         ),
+        // The PostgreSQL store: its own migrations (Migrations/PostgreSQL/), the shared ledger's locks.
+        .target(
+            name: "LedgerPostgres",
+            dependencies: [
+                "LedgerCore",
+                "LedgerStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            plugins: ["EmbedMigrations"]
+        ),
         // One connector per source over a shared AsyncHTTPClient.
         .target(
             name: "LedgerSources",
@@ -70,6 +88,7 @@ let package = Package(
             dependencies: [
                 "LedgerCore",
                 "LedgerStore",
+                "LedgerPostgres",
                 "LedgerSources",
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -118,6 +137,7 @@ let package = Package(
                 "ProcessTuning",
                 "LedgerCore",
                 "LedgerStore",
+                "LedgerPostgres",
                 "LedgerSync",
                 "LedgerDemo",
                 "LedgerReports",
@@ -183,7 +203,9 @@ let package = Package(
             name: "LedgerTestSupport",
             dependencies: [
                 "LedgerCore", "LedgerSources", "LedgerSimulator", "LedgerStore", "LedgerSync", "LedgerServer",
+                "LedgerPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -240,6 +262,14 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "LedgerPostgresTests",
+            dependencies: [
+                "LedgerPostgres", "LedgerStore", "LedgerCore", "LedgerTestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(
             name: "LedgerSourcesTests",
