@@ -3,46 +3,81 @@ import Foundation
 import LedgerSources
 import LedgerSync
 
-/// Where the ledger is, for the commands that only read or migrate it: `--db`, or the `[store] path` of
-/// `--config`, or of `./ledgersync.toml` when neither is given.
+/// Where the ledger is, for the commands that only read or migrate it: `--db` (a SQLite file), `--store-url` (a
+/// PostgreSQL database), or the `[store]` of `--config`, or of `./ledgersync.toml` when none is given.
 struct LedgerLocationOptions: ParsableArguments {
     @Option(name: .long, help: "The database file (default: the [store] path of --config or ./ledgersync.toml).")
     var db: String?
 
-    @Option(name: .long, help: "A config file whose [store] path is the ledger (default ./ledgersync.toml).")
+    @Option(
+        name: .customLong("store-url"),
+        help: ArgumentHelp(
+            "A PostgreSQL ledger: postgresql://user@host:5432/database (libpq's sslmode and sslrootcert as query "
+                + "parameters; the password from PGPASSWORD).",
+            valueName: "url"))
+    var storeURL: String?
+
+    @Option(name: .long, help: "A config file whose [store] names the ledger (default ./ledgersync.toml).")
     var config: String?
 
-    /// The ledger's path.
-    /// - Throws: ``CommandFailure`` (usage) when the config cannot be read, when `--db` and the config disagree,
-    ///   or when neither names a ledger.
+    /// The ledger, as a SQLite path: what every command but `migrate` works on in this build.
+    /// - Throws: ``CommandFailure`` (usage), as ``location()``, and for a PostgreSQL ledger.
     func path() throws -> String {
-        let configPath = config ?? (db == nil ? "ledgersync.toml" : nil)
-        guard let configPath else { return db! }
-        if config == nil, !FileManager.default.fileExists(atPath: configPath) {
+        switch try location() {
+        case .sqlite(let path):
+            return path
+        case .postgres(let location):
             throw CommandFailure(
-                message: "no ledger given: pass --db FILE or --config FILE, or run where ledgersync.toml is "
-                    + "(`ledgersync init` writes one)",
+                message: "\(location) is a PostgreSQL ledger; in this build only `ledgersync migrate` (and "
+                    + "`migrate --status`) work on one; this command needs a SQLite ledger (--db)",
                 exitCode: .usage)
         }
-        let fromConfig: String
+    }
+
+    /// The ledger.
+    /// - Throws: ``CommandFailure`` (usage) when the config cannot be read, when two options name different
+    ///   ledgers, or when none names one.
+    func location() throws -> StoreLocation {
+        let environment = ProcessInfo.processInfo.environment
+        if db != nil, storeURL != nil {
+            throw CommandFailure(message: "--db and --store-url name two ledgers; give one", exitCode: .usage)
+        }
+        let given: StoreLocation?
         do {
-            fromConfig = try SyncConfiguration.storePath(configFile: configPath)
+            given =
+                try storeURL.map { url throws(ConfigError) in
+                    try StoreLocation.postgres(url: url, secrets: environment, file: "--store-url", key: "")
+                } ?? db.map { StoreLocation.sqlite(path: $0) }
         } catch {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }
-        if let db, Self.canonical(db) != Self.canonical(fromConfig) {
+        let configPath = config ?? (given == nil ? "ledgersync.toml" : nil)
+        guard let configPath else { return given! }
+        if config == nil, !FileManager.default.fileExists(atPath: configPath) {
             throw CommandFailure(
-                message: "--db \(db) and \(configPath)'s [store] path \(fromConfig) are different ledgers; give one",
+                message: "no ledger given: pass --db FILE, --store-url URL or --config FILE, or run where "
+                    + "ledgersync.toml is (`ledgersync init` writes one)",
+                exitCode: .usage)
+        }
+        let fromConfig: StoreLocation
+        do {
+            fromConfig = try SyncConfiguration.storeLocation(configFile: configPath, environment: environment)
+        } catch {
+            throw CommandFailure(message: error.description, exitCode: .usage)
+        }
+        if let given, Self.canonical(given) != Self.canonical(fromConfig) {
+            throw CommandFailure(
+                message: "\(given) and \(configPath)'s [store] \(fromConfig) are different ledgers; give one",
                 exitCode: .usage)
         }
         return fromConfig
     }
 
-    /// The configuration named by `--config` (or `./ledgersync.toml` when no `--db` is given), for the sources'
-    /// units; `nil` when the ledger was named by `--db` alone.
+    /// The configuration named by `--config` (or `./ledgersync.toml` when no ledger option is given), for the
+    /// sources' units; `nil` when the ledger was named by an option alone.
     /// - Throws: ``CommandFailure`` (usage) when that file cannot be read.
     func syncConfiguration() throws -> SyncConfiguration? {
-        guard let configPath = config ?? (db == nil ? "ledgersync.toml" : nil) else { return nil }
+        guard let configPath = config ?? (db == nil && storeURL == nil ? "ledgersync.toml" : nil) else { return nil }
         do {
             return try SyncConfiguration.load(path: configPath, environment: ProcessInfo.processInfo.environment)
         } catch {
@@ -50,7 +85,11 @@ struct LedgerLocationOptions: ParsableArguments {
         }
     }
 
-    private static func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    /// A ledger's identity for comparing two names of it: a file's resolved path, a database's URL.
+    private static func canonical(_ location: StoreLocation) -> String {
+        switch location {
+        case .sqlite(let path): URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+        case .postgres(let location): location.description
+        }
     }
 }

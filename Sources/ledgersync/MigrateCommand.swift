@@ -1,6 +1,8 @@
 import ArgumentParser
 import LedgerCore
+import LedgerPostgres
 import LedgerStore
+import LedgerSync
 import Logging
 
 /// `ledgersync migrate`: create or upgrade the ledger database, or show its migrations.
@@ -9,9 +11,11 @@ struct MigrateCommand: AsyncParsableCommand {
         commandName: "migrate",
         abstract: "Create or upgrade the ledger database with the migrations built into ledgersync.",
         discussion: """
-            A new database is created at the latest schema version (file mode 0600). An older one is upgraded after \
-            a verified backup is written beside it. A database written by a newer ledgersync, or whose applied \
-            migrations differ from the shipped files, is refused and left untouched (exit code 3).
+            A new database is created at the latest schema version (a SQLite file of mode 0600). An older one is \
+            upgraded: a SQLite file after a verified backup is written beside it; a PostgreSQL database (--store-url) \
+            under an advisory lock, so that processes starting at once migrate it once. A database written by a \
+            newer ledgersync, or whose applied migrations differ from the shipped files, is refused and left \
+            untouched (exit code 3). Each store has its own migrations.
             """
     )
 
@@ -21,21 +25,36 @@ struct MigrateCommand: AsyncParsableCommand {
     var status = false
 
     func run() async throws {
-        let db = try ledger.path()
-        if status {
-            print(MigrationStatus.table(try LedgerDatabase.migrationStatus(path: db)))
-            return
-        }
         let logger = Logger(label: "ledgersync.migrate")
-        let database = try LedgerDatabase.open(path: db, logger: logger)
-        let report = database.openReport
-        if report.created {
-            print("created \(db) at schema \(Migration.shipped.last?.id ?? "-")")
-        } else if report.applied.isEmpty {
-            print("\(db) is up to date at schema \(Migration.shipped.last?.id ?? "-")")
-        } else {
-            print("upgraded \(db): applied \(report.applied.joined(separator: ", "))")
+        switch try ledger.location() {
+        case .sqlite(let db):
+            if status {
+                print(MigrationStatus.table(try LedgerDatabase.migrationStatus(path: db)))
+                return
+            }
+            let database = try LedgerDatabase.open(path: db, logger: logger)
+            let report = database.openReport
+            if report.created {
+                print("created \(db) at schema \(Migration.shipped.last?.id ?? "-")")
+            } else if report.applied.isEmpty {
+                print("\(db) is up to date at schema \(Migration.shipped.last?.id ?? "-")")
+            } else {
+                print("upgraded \(db): applied \(report.applied.joined(separator: ", "))")
+            }
+            if let backup = report.backupPath { print("backup written to \(backup)") }
+        case .postgres(let location):
+            if status {
+                print(
+                    MigrationStatus.table(try await PostgresLedger.migrationStatus(location: location, logger: logger)))
+                return
+            }
+            let database = try await PostgresLedger.open(location: location, logger: logger)
+            await database.close()
+            if database.applied.isEmpty {
+                print("\(location) is up to date at schema \(Migration.postgreSQL.last?.id ?? "-")")
+            } else {
+                print("migrated \(location): applied \(database.applied.joined(separator: ", "))")
+            }
         }
-        if let backup = report.backupPath { print("backup written to \(backup)") }
     }
 }

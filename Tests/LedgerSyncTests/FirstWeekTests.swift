@@ -59,6 +59,8 @@ struct FirstWeekTests {
         let scratch = try TemporaryDirectory()
         let result = try await CLI.run(["query", "balances"], in: scratch.path)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("pass --db FILE or --config FILE") && result.stderr.contains("ledgersync init"))
+        #expect(
+            result.stderr.contains("pass --db FILE, --store-url URL or --config FILE")
+                && result.stderr.contains("ledgersync init"))
     }
 }

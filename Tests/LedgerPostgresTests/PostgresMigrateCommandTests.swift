@@ -1,0 +1,39 @@
+import LedgerCore
+import LedgerPostgres
+import LedgerStore
+import LedgerTestSupport
+import Testing
+
+/// `ledgersync migrate --store-url` and `--status`, the binary on a real server: the same output and exit codes as
+/// for a SQLite file.
+@Suite(.enabled(if: PostgresTestDatabase.isAvailable, PostgresTestDatabase.skipReason))
+struct PostgresMigrateCommandTests {
+    @Test func migratesReportsStatusAndRefusesANewerSchemaWithExitThree() async throws {
+        try await PostgresTestDatabase.with { database in
+            let url = database.url
+            let pending = try await CLI.run(["migrate", "--status", "--store-url", url])
+            #expect(pending.status == 0)
+            #expect(pending.stdout.contains("0001_initial  pending"))
+
+            let first = try await CLI.run(["migrate", "--store-url", url])
+            #expect(first.status == 0)
+            #expect(first.stdout == "migrated \(database.location): applied 0001_initial\n")
+            let second = try await CLI.run(["migrate", "--store-url", url])
+            #expect(second.stdout == "\(database.location) is up to date at schema 0001_initial\n")
+
+            let applied = try await CLI.run(["migrate", "--status", "--store-url", url])
+            #expect(applied.stdout.contains("0001_initial  applied   \(Migration.postgreSQL[0].sha256)"))
+
+            try await database.execute(
+                "INSERT INTO schema_migration VALUES ('0002_future', '\(String(repeating: "f", count: 64))', 0)")
+            let refused = try await CLI.run(["migrate", "--store-url", url])
+            #expect(refused.status == 3)
+            #expect(refused.stderr.contains("written by a newer LedgerSync"))
+
+            // The other commands say plainly that they need a SQLite ledger in this build.
+            let query = try await CLI.run(["query", "balances", "--store-url", url])
+            #expect(query.status == 2)
+            #expect(query.stderr.contains("only `ledgersync migrate`"))
+        }
+    }
+}
