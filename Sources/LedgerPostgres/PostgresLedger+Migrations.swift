@@ -12,12 +12,15 @@ extension PostgresLedger {
     enum LockSubject {
         /// Migrating the schema: one process at a time.
         case migrations
+        /// Appending to the fact chain: one transaction at a time, from its first link to its commit.
+        case chain
         /// Syncing one source (its `source_instance` id): one syncer per source.
         case source(Int64)
 
         var key: Int32 {
             switch self {
             case .migrations: 0
+            case .chain: -1
             // Source ids are small positive integers; a larger one would wrap, which only narrows the locking.
             case .source(let id): Int32(truncatingIfNeeded: id)
             }

@@ -31,7 +31,7 @@ public struct ChainHead: Sendable, Hashable, Codable, CustomStringConvertible {
 }
 
 /// The kinds of fact the chain links (`fact_chain.fact`).
-enum FactKind: String, Sendable, CaseIterable {
+package enum FactKind: String, Sendable, CaseIterable {
     /// A raw response: its bytes and request identity, re-read from its `raw_response` row.
     case rawResponse = "raw_response"
     /// An account a complete discovery no longer listed; the link itself is the record.
@@ -47,17 +47,17 @@ enum FactKind: String, Sendable, CaseIterable {
 /// A version tag, the kind, then each field by name in a fixed order: integers in decimal, strings prefixed with
 /// their length in bytes, absent values as `-`, so no two different facts have the same bytes. These bytes are the
 /// chain's contract with every ledger ever written: a change to them is a new version tag, never an edit.
-struct CanonicalFact {
+package struct CanonicalFact {
     private var bytes: [UInt8] = []
 
-    init(_ kind: FactKind) {
+    package init(_ kind: FactKind) {
         bytes.reserveCapacity(256)
         bytes.append(contentsOf: "ledgersync.fact/1\n".utf8)
         bytes.append(contentsOf: kind.rawValue.utf8)
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    mutating func add(_ name: String, _ value: Int64?) {
+    package mutating func add(_ name: String, _ value: Int64?) {
         bytes.append(contentsOf: name.utf8)
         bytes.append(UInt8(ascii: "="))
         if let value {
@@ -69,7 +69,7 @@ struct CanonicalFact {
         bytes.append(UInt8(ascii: "\n"))
     }
 
-    mutating func add(_ name: String, _ value: String?) {
+    package mutating func add(_ name: String, _ value: String?) {
         bytes.append(contentsOf: name.utf8)
         bytes.append(UInt8(ascii: "="))
         if let value {
@@ -84,11 +84,11 @@ struct CanonicalFact {
     }
 
     /// The lowercase hex SHA-256 of the bytes.
-    var sha256: String { lowercaseHex(SHA256.hash(data: bytes)) }
+    package var sha256: String { lowercaseHex(SHA256.hash(data: bytes)) }
 
     /// A raw response's fact: who answered what to which request, and the SHA-256 of the body (computed from the
     /// body, never taken from the row's `sha256` column, so a changed byte shows).
-    static func raw(
+    package static func raw(
         id: Int64, runID: Int64?, sourceID: Int64, method: String, url: String, action: String?, httpStatus: Int64,
         dateHeaderAt: Int64?, receivedAt: Int64, requestID: String?, bodySHA256: String
     ) -> CanonicalFact {
@@ -108,7 +108,7 @@ struct CanonicalFact {
     }
 
     /// A gone marker's fact: the account, when, and in which run.
-    static func gone(sourceID: Int64, accountKey: String, at: Int64, runID: Int64?) -> CanonicalFact {
+    package static func gone(sourceID: Int64, accountKey: String, at: Int64, runID: Int64?) -> CanonicalFact {
         var fact = CanonicalFact(.gone)
         fact.add("source_id", sourceID)
         fact.add("account_key", accountKey)
@@ -133,13 +133,13 @@ struct CanonicalFact {
     }
 
     /// The columns of `fetch_error` a fetch error's fact is made of, in order.
-    static let fetchErrorColumns = [
+    package static let fetchErrorColumns = [
         "id", "run_id", "source_id", "account_id", "target", "kind", "http_status", "remote_code", "message",
         "request_id", "retryable", "attempts", "occurred_at",
     ]
 
     /// An alert's state change: which firing, of which rule and subject, began or ended when.
-    static func alert(
+    package static func alert(
         id: Int64, rule: String, kind: String, subject: String, event: String, at: Int64
     )
         -> CanonicalFact
@@ -156,10 +156,10 @@ struct CanonicalFact {
 }
 
 /// The chain's arithmetic.
-enum FactChain {
+package enum FactChain {
     /// The hash of the link after `previous` for a fact whose canonical bytes hash to `factSHA256`:
     /// SHA-256(previous ‖ fact), over the 32 raw bytes of each.
-    static func link(previous: String, factSHA256: String) -> String {
+    package static func link(previous: String, factSHA256: String) -> String {
         var hasher = SHA256()
         hasher.update(data: bytes(hex: previous))
         hasher.update(data: bytes(hex: factSHA256))

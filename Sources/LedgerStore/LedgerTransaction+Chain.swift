@@ -2,18 +2,18 @@ import GRDB
 import LedgerCore
 
 /// A link about to be appended: the fact's columns of `fact_chain` and the SHA-256 of its canonical bytes.
-struct PendingLink: Sendable {
-    var fact: FactKind
-    var factID: Int64? = nil
-    var sourceID: Int64? = nil
-    var accountKey: String? = nil
-    var runID: Int64? = nil
-    var at: Int64
-    var detail: String? = nil
-    var factSHA256: String
+package struct PendingLink: Sendable {
+    package var fact: FactKind
+    package var factID: Int64? = nil
+    package var sourceID: Int64? = nil
+    package var accountKey: String? = nil
+    package var runID: Int64? = nil
+    package var at: Int64
+    package var detail: String? = nil
+    package var factSHA256: String
 
     /// The link of a raw response written with `id`, whose body hashes to `bodySHA256`.
-    static func raw(
+    package static func raw(
         _ raw: RawResponseRecord, id: Int64, sourceID: Int64, runID: Int64?, bodySHA256: String
     )
         -> PendingLink
@@ -28,7 +28,7 @@ struct PendingLink: Sendable {
     }
 
     /// The link of an account marked gone at `at`.
-    static func gone(sourceID: Int64, accountKey: String, at: Int64, runID: Int64?) -> PendingLink {
+    package static func gone(sourceID: Int64, accountKey: String, at: Int64, runID: Int64?) -> PendingLink {
         PendingLink(
             fact: .gone, sourceID: sourceID, accountKey: accountKey, runID: runID, at: at,
             factSHA256: CanonicalFact.gone(sourceID: sourceID, accountKey: accountKey, at: at, runID: runID).sha256)
