@@ -48,6 +48,7 @@ struct InitCommand: ParsableCommand {
         # TWCC_ACCOUNT=
         # TWCC_PASSWORD=
         # LEDGERSYNC_TOKEN=
+        # LEDGER_DB_PASSWORD=
 
         """
 
@@ -58,6 +59,10 @@ struct InitCommand: ParsableCommand {
 
         [store]
         path = "ledger.sqlite"          # relative to this file
+        # Or a PostgreSQL database shared by several machines (instead of path; in this build `ledgersync migrate`
+        # works on it, the other commands still need path):
+        # url = "postgresql://ledger@db.internal:5432/ledger?sslmode=verify-full"
+        # password_env = "LEDGER_DB_PASSWORD"   # in secrets.env or the environment (default PGPASSWORD)
 
         # [sync]
         # clock_skew_seconds = 300      # how far in the future a gmtModified may be

@@ -90,4 +90,28 @@ import Testing
             "\(error)".contains("store.url") && "\(error)".contains("works with `ledgersync migrate`")
         }
     }
+
+    @Test func initsCommentedPostgreSQLExampleParsesOnceUncommented() async throws {
+        let result = try await CLI.run(["init"], in: directory.path)
+        #expect(result.status == 0)
+        let config = directory.path + "/ledgersync.toml"
+        var text = try String(contentsOfFile: config, encoding: .utf8)
+        text = text.replacingOccurrences(of: "path = \"ledger.sqlite\"", with: "# path = \"ledger.sqlite\"")
+        text = text.replacingOccurrences(of: "# url = \"postgresql", with: "url = \"postgresql")
+        text = text.replacingOccurrences(
+            of: "# password_env = \"LEDGER_DB_PASSWORD\"", with: "password_env = \"LEDGER_DB_PASSWORD\"")
+        try Data(text.utf8).write(to: URL(fileURLWithPath: config))
+        let secrets = directory.path + "/secrets.env"
+        var secretsText = try String(contentsOfFile: secrets, encoding: .utf8)
+        secretsText = secretsText.replacingOccurrences(of: "# LEDGER_DB_PASSWORD=", with: "LEDGER_DB_PASSWORD=pw")
+        try Data(secretsText.utf8).write(to: URL(fileURLWithPath: secrets))
+        let location = try SyncConfiguration.storeLocation(configFile: config, environment: [:])
+        guard case .postgres(let postgres) = location else {
+            Issue.record("expected a PostgreSQL location, got \(location)")
+            return
+        }
+        #expect(postgres.description == "postgresql://ledger@db.internal:5432/ledger")
+        #expect(postgres.tls == .verifyFull)
+        #expect(postgres.password?.reveal() == "pw")
+    }
 }
