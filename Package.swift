@@ -269,7 +269,8 @@ let package = Package(
                 "LedgerPostgres", "LedgerStore", "LedgerCore", "LedgerTestSupport",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(
             name: "LedgerSourcesTests",

@@ -105,8 +105,27 @@ extension PostgresLedger {
         let logger = self.logger
         do {
             return try await client.withTransaction(logger: logger) { connection in
-                try await body(PostgresTransaction(connection: connection, now: now, logger: logger))
+                let result = try await body(PostgresTransaction(connection: connection, now: now, logger: logger))
+                // The change stamp: moved by every writing transaction, in it, so that readers on any instance see
+                // it change exactly with what was committed.
+                try await connection.query(
+                    """
+                    UPDATE ledger_revision SET revision = revision + 1, changed_at = \(now.millisecondsSinceEpoch)
+                    """, logger: logger)
+                return result
             }
+        } catch {
+            throw StoreError(wrapping: error, location: location)
+        }
+    }
+
+    /// The ledger's revision: a number that changes with every committed write, by any process (a server's cache
+    /// key).
+    public func changeStamp() async throws(StoreError) -> Int64 {
+        do {
+            let rows = try await client.query("SELECT revision FROM ledger_revision", logger: logger)
+            for try await (revision) in rows.decode(Int64.self) { return revision }
+            throw StoreError(.invalidData("ledger_revision has no row"), path: location.description)
         } catch {
             throw StoreError(wrapping: error, location: location)
         }
