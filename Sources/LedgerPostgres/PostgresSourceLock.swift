@@ -119,16 +119,29 @@ extension PostgresLedger {
         }
     }
 
-    /// Takes the lock of one source for a sync: at once, or ``PostgresSourceLock/Held`` naming the holder.
+    /// Takes the lock of one source for a sync: at once, or ``PostgresSourceLock/Held`` naming the holder. Holding
+    /// it, closes the runs of this source that a syncer which died left open.
     /// - Throws: ``PostgresSourceLock/Held``; ``StoreError`` when the server cannot be reached.
     public func lockSource(name: String, kind: SourceKind) async throws -> PostgresSourceLock {
         let id = try await sourceID(name: name, kind: kind)
+        let lock: PostgresSourceLock
         do {
-            return try await PostgresSourceLock.acquire(sourceID: id, sourceName: name, ledger: self)
+            lock = try await PostgresSourceLock.acquire(sourceID: id, sourceName: name, ledger: self)
         } catch let held as PostgresSourceLock.Held {
             throw held
         } catch {
             throw StoreError(wrapping: error, location: location)
+        }
+        do {
+            let abandoned = try await transaction { tx in try await tx.closeAbandonedRuns(sourceID: id) }
+            if !abandoned.isEmpty {
+                logger.warning(
+                    "closed runs a stopped syncer left open", metadata: ["source": "\(name)", "runs": "\(abandoned)"])
+            }
+            return lock
+        } catch {
+            await lock.release()
+            throw error
         }
     }
 }
