@@ -6,7 +6,7 @@ import PostgresNIO
 
 /// A ledger in PostgreSQL: the shared store for syncers on several machines and several `serve` instances.
 ///
-/// Open one with ``open(location:migrations:clock:logger:)``: it connects a pool (postgres-nio's `PostgresClient`),
+/// Open one with ``open(location:migrations:clock:maximumConnections:logger:)``: it connects a pool (postgres-nio's `PostgresClient`),
 /// applies the PostgreSQL migrations under an advisory lock so that processes starting at once never race, and
 /// refuses a database whose applied migrations were altered or come from a newer build, leaving it untouched.
 /// ``close()`` stops the pool.
