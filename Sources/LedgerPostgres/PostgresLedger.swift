@@ -6,10 +6,10 @@ import PostgresNIO
 
 /// A ledger in PostgreSQL: the shared store for syncers on several machines and several `serve` instances.
 ///
-/// Open one with ``open(location:migrations:clock:maximumConnections:logger:)``: it connects a pool (postgres-nio's `PostgresClient`),
-/// applies the PostgreSQL migrations under an advisory lock so that processes starting at once never race, and
-/// refuses a database whose applied migrations were altered or come from a newer build, leaving it untouched.
-/// ``close()`` stops the pool.
+/// Open one with ``open(location:migrations:clock:maximumConnections:logger:)``: it applies the PostgreSQL
+/// migrations under an advisory lock so that processes starting at once never race, refuses a database whose
+/// applied migrations were altered or come from a newer build (leaving it untouched), and connects a pool
+/// (postgres-nio's `PostgresClient`). ``close()`` stops the pool.
 public final class PostgresLedger: Sendable {
     /// The pool every statement goes through. Sealed in the package: nothing outside the store writes SQL.
     package let client: PostgresClient
