@@ -45,7 +45,6 @@ extension LedgerDatabase {
             ? try inspect(path: path) : AppliedState(applied: [], recorded: [:])
         return MigrationStatus.list(of: state, migrations: migrations)
     }
-
 }
 
 extension MigrationStatus {
