@@ -145,6 +145,16 @@ extension StoreError {
             let cause = error.underlying.map { " (\($0))" } ?? ""
             return "the server cannot be reached or closed the connection\(cause); is it running, and does "
                 + "pg_hba.conf let this user in?"
+        case .sslUnsupported:
+            return "the server does not offer TLS, and the URL's sslmode (require, verify-ca or verify-full) needs "
+                + "it; turn ssl on in the server's postgresql.conf, or use sslmode=prefer or disable on a trusted "
+                + "network"
+        case .failedToAddSSLHandler:
+            return "TLS could not be set up for the connection (\(error.underlying.map { "\($0)" } ?? "no detail")); "
+                + "check sslrootcert and the server's certificate"
+        case .authMechanismRequiresPassword:
+            return "the server asks for a password and none was given; put it in the environment or the secrets "
+                + "file under the name [store] password_env gives (PGPASSWORD by default)"
         default:
             return "\(error.code)"
         }

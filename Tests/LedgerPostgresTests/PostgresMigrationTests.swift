@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import LedgerPostgres
 import LedgerStore
@@ -149,6 +150,35 @@ struct PostgresMigrationTests {
         } throws: { error in
             let text = "\(error)"
             return text.contains("postgresql://ledger@127.0.0.1:1/books") && text.contains("cannot be reached")
+        }
+    }
+}
+
+/// libpq's `sslmode`, against the test server (which has no TLS): `prefer` falls back to a plain connection,
+/// `require` refuses one.
+@Suite(.enabled(if: PostgresTestDatabase.isAvailable, PostgresTestDatabase.skipReason))
+struct PostgresTLSModeTests {
+    let logger = Logger(label: "ledgersync.tests.postgres")
+
+    func location(_ database: PostgresTestDatabase, sslmode: String) throws -> PostgresLocation {
+        var components = try #require(URLComponents(string: database.url))
+        components.queryItems = [URLQueryItem(name: "sslmode", value: sslmode)]
+        return try PostgresLocation(url: try #require(components.string))
+    }
+
+    @Test func preferFallsBackToAPlainConnectionAndRequireRefusesOne() async throws {
+        try await PostgresTestDatabase.with { database in
+            let preferred = try await PostgresLedger.open(
+                location: try location(database, sslmode: "prefer"), logger: logger)
+            #expect(preferred.applied == Migration.postgreSQL.map(\.id))
+            await preferred.close()
+            await #expect {
+                _ = try await PostgresLedger.open(location: try location(database, sslmode: "require"), logger: logger)
+            } throws: { error in
+                let text = "\(error)"
+                return text.contains("PostgreSQL error on database postgresql://") && text.contains(database.name)
+                    && text.contains("the server does not offer TLS")
+            }
         }
     }
 }
