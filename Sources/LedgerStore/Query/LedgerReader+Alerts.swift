@@ -25,6 +25,24 @@ public struct AlertRow: Sendable, Equatable {
     public var message: String
     /// The exact figures, as JSON text.
     public var figures: String
+
+    /// An alert read from either store.
+    package init(
+        id: Int64, rule: String, kind: AlertKind, subject: String, source: String?, account: String?, firing: Bool,
+        firingSince: Instant, resolvedAt: Instant?, message: String, figures: String
+    ) {
+        self.id = id
+        self.rule = rule
+        self.kind = kind
+        self.subject = subject
+        self.source = source
+        self.account = account
+        self.firing = firing
+        self.firingSince = firingSince
+        self.resolvedAt = resolvedAt
+        self.message = message
+        self.figures = figures
+    }
 }
 
 /// A message owed to a webhook.
@@ -39,6 +57,15 @@ public struct PendingDelivery: Sendable, Equatable {
     public var webhook: String
     /// Attempts made so far.
     public var attempts: Int
+
+    /// A delivery read from either store.
+    package init(id: Int64, alert: AlertRow, event: String, webhook: String, attempts: Int) {
+        self.id = id
+        self.alert = alert
+        self.event = event
+        self.webhook = webhook
+        self.attempts = attempts
+    }
 }
 
 extension LedgerReader {
