@@ -4,12 +4,12 @@ import GRDB
 import LedgerCore
 
 /// What walking the hash chain found.
-struct ChainWalk {
-    var findings: [VerifyFinding] = []
+package struct ChainWalk: Sendable {
+    package var findings: [VerifyFinding] = []
     /// The last link read.
-    var head = ChainHead.genesis
+    package var head = ChainHead.genesis
     /// Where a head asked for (`--expect-head`) was found, if it was.
-    var expectedAt: Int64? = nil
+    package var expectedAt: Int64? = nil
 }
 
 extension LedgerVerifier {
@@ -27,37 +27,13 @@ extension LedgerVerifier {
     /// alert's change, a gone marker's own fields). Then every raw response and alert must be linked. One row at a
     /// time: memory stays flat however large the ledger.
     static func walkChain(_ db: Database, expectHead: String?) throws -> ChainWalk {
-        var walk = ChainWalk()
-        // The empty chain's head is where every chain starts.
-        if expectHead == ChainHead.genesis.hash { walk.expectedAt = 0 }
-        func finding(_ table: String, _ detail: String) {
-            walk.findings.append(VerifyFinding(check: .chain, table: table, detail: detail))
-        }
+        var walker = ChainWalker(expectHead: expectHead)
         let cursor = try Row.fetchCursor(db, sql: linkSQL)
         while let row = try cursor.next() {
-            let position: Int64 = try row.decode(atIndex: 0)
-            let factName: String = try row.decode(atIndex: 1)
             let factSHA256: String = try row.decode(atIndex: 8)
-            let chainHash: String = try row.decode(atIndex: 9)
-            if position != walk.head.position + 1 {
-                finding(
-                    "fact_chain",
-                    "link \(position) follows link \(walk.head.position): links \(walk.head.position + 1)–\(position - 1) are missing"
-                )
-            }
-            let expected = FactChain.link(previous: walk.head.hash, factSHA256: factSHA256)
-            if expected != chainHash {
-                finding(
-                    "fact_chain",
-                    "link \(position)'s hash does not follow from link \(walk.head.position) and its fact: the chain was "
-                        + "rewritten, reordered or spliced here")
-            }
-            if let problem = try factProblem(row, fact: factName, linked: factSHA256, db) {
-                finding(problem.table, "\(problem.detail) (linked at position \(position))")
-            }
-            // Carry on from the stored hash: one edit is one finding, not one for every link after it.
-            walk.head = ChainHead(position: position, hash: chainHash)
-            if chainHash == expectHead { walk.expectedAt = position }
+            walker.link(
+                position: try row.decode(atIndex: 0), factSHA256: factSHA256, chainHash: try row.decode(atIndex: 9),
+                problem: try factProblem(row, fact: try row.decode(atIndex: 1), linked: factSHA256, db))
         }
         // Rows of the fact tables (named as their kinds) with no link: written around the program.
         for kind in [FactKind.rawResponse, .fetchError] {
@@ -69,31 +45,22 @@ extension LedgerVerifier {
                     ORDER BY x.id
                     """, arguments: [kind.rawValue])
             {
-                finding(kind.rawValue, "row \(id) is in no link of the chain: it was not written by LedgerSync")
+                walker.unlinked(kind.rawValue, id: id)
             }
         }
-        for row in try Row.fetchAll(
-            db,
-            sql: """
-                SELECT a.id, a.state FROM alert_state a
-                WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'alert' AND c.fact_id = a.id
-                                  AND c.detail = 'firing')
-                   OR (a.state = 'resolved' AND NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'alert'
-                                  AND c.fact_id = a.id AND c.detail = 'resolved'))
-                ORDER BY a.id
-                """)
-        {
-            let id: Int64 = try row.decode(forColumn: "id")
-            finding("alert_state", "row \(id) has a state change in no link of the chain")
-        }
-        if let expectHead, walk.expectedAt == nil {
-            finding(
-                "fact_chain",
-                "the head \(expectHead) is no point of this ledger's chain (links 1–\(walk.head.position)): the "
-                    + "ledger does not hold the history that head was taken from (an older copy, or history rewritten)")
-        }
-        return walk
+        for id in try Int64.fetchAll(db, sql: unlinkedAlertsSQL) { walker.unlinkedAlert(id: id) }
+        return walker.finish()
     }
+
+    /// The alerts with a state change no link records (the same SQL in both stores).
+    package static let unlinkedAlertsSQL = """
+        SELECT a.id FROM alert_state a
+        WHERE NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'alert' AND c.fact_id = a.id
+                          AND c.detail = 'firing')
+           OR (a.state = 'resolved' AND NOT EXISTS (SELECT 1 FROM fact_chain c WHERE c.fact = 'alert'
+                          AND c.fact_id = a.id AND c.detail = 'resolved'))
+        ORDER BY a.id
+        """
 
     /// What is wrong with the fact a link points to, if anything.
     private static func factProblem(
