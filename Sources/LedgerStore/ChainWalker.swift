@@ -57,7 +57,8 @@ package struct ChainWalker: Sendable {
             result.findings.append(
                 VerifyFinding(
                     check: .chain, table: "fact_chain",
-                    detail: "the head \(expectHead) is no point of this ledger's chain (links 1–\(walk.head.position)): "
+                    detail:
+                        "the head \(expectHead) is no point of this ledger's chain (links 1–\(walk.head.position)): "
                         + "the ledger does not hold the history that head was taken from (an older copy, or history "
                         + "rewritten)"))
         }

@@ -132,6 +132,30 @@ package struct CanonicalFact {
         return fact
     }
 
+    /// A failed fetch from its typed columns (the PostgreSQL store's reading): the same bytes as
+    /// ``fetchError(_:)`` gives for the same row, a flag as the integer 0 or 1 as SQLite keeps it.
+    package static func fetchError(
+        id: Int64, runID: Int64?, sourceID: Int64, accountID: Int64?, target: String, kind: String,
+        httpStatus: Int64?, remoteCode: String?, message: String, requestID: String?, retryable: Bool,
+        attempts: Int64, occurredAt: Int64
+    ) -> CanonicalFact {
+        var fact = CanonicalFact(.fetchError)
+        fact.add("id", id)
+        fact.add("run_id", runID)
+        fact.add("source_id", sourceID)
+        fact.add("account_id", accountID)
+        fact.add("target", target)
+        fact.add("kind", kind)
+        fact.add("http_status", httpStatus)
+        fact.add("remote_code", remoteCode)
+        fact.add("message", message)
+        fact.add("request_id", requestID)
+        fact.add("retryable", retryable ? 1 : 0)
+        fact.add("attempts", attempts)
+        fact.add("occurred_at", occurredAt)
+        return fact
+    }
+
     /// The columns of `fetch_error` a fetch error's fact is made of, in order.
     package static let fetchErrorColumns = [
         "id", "run_id", "source_id", "account_id", "target", "kind", "http_status", "remote_code", "message",

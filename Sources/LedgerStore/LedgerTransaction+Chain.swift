@@ -124,7 +124,7 @@ extension LedgerTransaction {
 }
 
 /// The state changes of an alert that the chain records.
-enum AlertEvent: String, Sendable {
+package enum AlertEvent: String, Sendable {
     case firing
     case resolved
 }

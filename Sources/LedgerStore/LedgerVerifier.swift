@@ -46,6 +46,13 @@ public struct QuickVerification: Sendable {
     public var head: ChainHead
     /// Where the head asked for was found in the chain, when one was asked for and found.
     public var expectedHeadAt: Int64?
+
+    /// What either store's quick checks found.
+    package init(findings: [VerifyFinding], head: ChainHead, expectedHeadAt: Int64?) {
+        self.findings = findings
+        self.head = head
+        self.expectedHeadAt = expectedHeadAt
+    }
 }
 
 /// Checks a ledger file without changing it.
@@ -110,8 +117,23 @@ public enum LedgerVerifier {
                     check: .foreignKey, table: table,
                     detail: "row \(rowID.map(String.init) ?? "?") refers to a missing row of \(parent)"))
         }
-        let state = try LedgerDatabase.readState(db, path: path)
-        let shipped = Dictionary(uniqueKeysWithValues: Migration.shipped.map { ($0.id, $0.sha256) })
+        findings += migrationFindings(
+            state: try LedgerDatabase.readState(db, path: path), shipped: Migration.shipped)
+        guard try db.tableExists("fact_chain") else {
+            findings.append(
+                VerifyFinding(
+                    check: .chain, table: nil,
+                    detail: "the ledger has no chain yet (schema before 0007): open it with this build to add one"))
+            return QuickVerification(findings: findings, head: .genesis, expectedHeadAt: nil)
+        }
+        let walk = try walkChain(db, expectHead: expectHead)
+        return QuickVerification(findings: findings + walk.findings, head: walk.head, expectedHeadAt: walk.expectedAt)
+    }
+
+    /// The applied migrations a build does not ship, or whose checksum differs from the shipped file (either store).
+    package static func migrationFindings(state: AppliedState, shipped migrations: [Migration]) -> [VerifyFinding] {
+        let shipped = Dictionary(uniqueKeysWithValues: migrations.map { ($0.id, $0.sha256) })
+        var findings: [VerifyFinding] = []
         for id in state.applied {
             guard let sha256 = shipped[id] else {
                 findings.append(
@@ -128,14 +150,6 @@ public enum LedgerVerifier {
                         detail: "\(id) was applied with SHA-256 \(recorded); this build ships \(sha256)"))
             }
         }
-        guard try db.tableExists("fact_chain") else {
-            findings.append(
-                VerifyFinding(
-                    check: .chain, table: nil,
-                    detail: "the ledger has no chain yet (schema before 0007): open it with this build to add one"))
-            return QuickVerification(findings: findings, head: .genesis, expectedHeadAt: nil)
-        }
-        let walk = try walkChain(db, expectHead: expectHead)
-        return QuickVerification(findings: findings + walk.findings, head: walk.head, expectedHeadAt: walk.expectedAt)
+        return findings
     }
 }

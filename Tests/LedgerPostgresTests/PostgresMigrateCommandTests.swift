@@ -26,6 +26,16 @@ struct PostgresMigrateCommandTests {
             #expect(Self.states(applied.stdout) == ids.map { "\($0) applied" })
             #expect(applied.stdout.contains(Migration.postgreSQL[0].sha256))
 
+            let verified = try await CLI.run(["verify", "--quick", "--store-url", url])
+            #expect(verified.status == 0, "\(verified.stderr)")
+            #expect(
+                verified.stdout
+                    == "chain: 0 facts, head \(ChainHead.genesis.hash)\n"
+                    + "\(database.location): verified: migrations, hash chain (quick)\n")
+            let full = try await CLI.run(["verify", "--store-url", url])
+            #expect(full.status == 2)
+            #expect(full.stderr.contains("verifies with --quick"))
+
             try await database.execute(
                 "INSERT INTO schema_migration VALUES ('9999_future', '\(String(repeating: "f", count: 64))', 0)")
             let refused = try await CLI.run(["migrate", "--store-url", url])
