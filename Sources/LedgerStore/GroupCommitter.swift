@@ -13,26 +13,8 @@ import LedgerCore
 /// wait ``init(database:maximumGroup:capacity:delay:)``'s `delay` to fill without holding anyone up; a producer that
 /// must know the result before it goes on uses ``write(_:)``, which does not wait for the group to fill.
 public actor GroupCommitter {
-    private struct Job {
-        let body: @Sendable (LedgerTransaction) throws -> any Sendable
-        let complete: @Sendable (Result<any Sendable, StoreError>) -> Void
-        let urgent: Bool
-    }
-
-    private let database: LedgerDatabase
-    private var pending: [Job] = []
-    private var draining = false
-    /// The most units one transaction takes.
-    private let maximumGroup: Int
-    /// The most units waiting; a producer submitting more waits for room (memory stays bounded).
-    private let capacity: Int
-    private let delay: Duration
-    /// Units submitted and units committed (or failed) so far, in order: a flush waits for its mark.
-    private var submitted = 0
-    private var settled = 0
-    private var urgentWaiting = 0
-    private var flushes: [(mark: Int, continuation: CheckedContinuation<Void, Never>)] = []
-    private var roomWaiters: [CheckedContinuation<Void, Never>] = []
+    private typealias Body = @Sendable (LedgerTransaction) throws -> any Sendable
+    private let batcher: UnitBatcher<Body, any Sendable>
 
     /// - Parameters:
     ///   - database: The ledger.
@@ -47,10 +29,10 @@ public actor GroupCommitter {
     public init(
         database: LedgerDatabase, maximumGroup: Int = 256, capacity: Int = 256, delay: Duration = .milliseconds(20)
     ) {
-        self.database = database
-        self.maximumGroup = max(1, maximumGroup)
-        self.capacity = max(self.maximumGroup, capacity)
-        self.delay = delay
+        let path = database.path
+        batcher = UnitBatcher(maximumGroup: maximumGroup, capacity: capacity, delay: delay) { bodies in
+            await database.commitGroup(bodies).map { $0.mapError { StoreError(wrapping: $0, path: path) } }
+        }
     }
 
     /// Queues `body` for a savepoint of a coming group transaction and returns; waits only while the queue is full.
@@ -62,10 +44,7 @@ public actor GroupCommitter {
         _ body: @escaping @Sendable (LedgerTransaction) throws -> T,
         completion: @escaping @Sendable (Result<T, StoreError>) -> Void
     ) async {
-        while pending.count >= capacity {
-            await withCheckedContinuation { roomWaiters.append($0) }
-        }
-        enqueue(Job(body: { try body($0) }, complete: { completion($0.map { $0 as! T }) }, urgent: false))
+        await batcher.submit({ try body($0) }, completion: { completion($0.map { $0 as! T }) })
     }
 
     /// Runs `body` in a savepoint of the next group transaction, without waiting for the group to fill.
@@ -76,54 +55,12 @@ public actor GroupCommitter {
     ) async throws(StoreError)
         -> T
     {
-        let result = await withCheckedContinuation {
-            (continuation: CheckedContinuation<Result<T, StoreError>, Never>) in
-            urgentWaiting += 1
-            enqueue(
-                Job(
-                    body: { try body($0) }, complete: { continuation.resume(returning: $0.map { $0 as! T }) },
-                    urgent: true))
-        }
-        return try result.get()
+        try await batcher.write({ try body($0) }).map { $0 as! T }.get()
     }
 
     /// Returns once every unit submitted before the call has been committed (or has failed).
     public func flush() async {
-        guard settled < submitted else { return }
-        let mark = submitted
-        await withCheckedContinuation { flushes.append((mark, $0)) }
-    }
-
-    private func enqueue(_ job: Job) {
-        pending.append(job)
-        submitted += 1
-        if !draining {
-            draining = true
-            Task { await drain() }
-        }
-    }
-
-    private func drain() async {
-        while !pending.isEmpty {
-            if pending.count < maximumGroup, urgentWaiting == 0, flushes.isEmpty, delay > .zero {
-                try? await Task.sleep(for: delay)
-            }
-            let group = Array(pending.prefix(maximumGroup))
-            pending.removeFirst(group.count)
-            for waiter in roomWaiters { waiter.resume() }
-            roomWaiters = []
-            let results = await database.commitGroup(group.map(\.body))
-            let path = database.path
-            for (job, result) in zip(group, results) {
-                if job.urgent { urgentWaiting -= 1 }
-                job.complete(result.mapError { StoreError(wrapping: $0, path: path) })
-            }
-            settled += group.count
-            let reached = flushes.filter { $0.mark <= settled }
-            flushes.removeAll { $0.mark <= settled }
-            for flush in reached { flush.continuation.resume() }
-        }
-        draining = false
+        await batcher.flush()
     }
 }
 

@@ -1,15 +1,6 @@
 import GRDB
 import LedgerCore
 
-/// A live version as the write path sees it.
-struct LiveVersion {
-    var id: Int64
-    var validFrom: Int64
-    var validTo: Int64?
-    var contentHash: String
-    var state: VersionState
-}
-
 extension LedgerTransaction {
     /// Records one observation of an account, keeping history bitemporal and conflicts on record.
     ///
@@ -56,38 +47,27 @@ extension LedgerTransaction {
             sourceID: sourceID, key: observation.account, displayName: observation.displayName,
             parent: observation.parent, seen: true, runID: runID)
         let hash = contentHash ?? observation.contentHash
-        var validFrom = observation.validFrom.millisecondsSinceEpoch
-
-        if let modified = observation.sourceModifiedAt,
-            modified.millisecondsSinceEpoch > now.millisecondsSinceEpoch + clockSkewMilliseconds
+        let current = created ? nil : try currentVersion(accountID)
+        switch VersionDecision.first(
+            observation, contentHash: hash, current: current, now: now.millisecondsSinceEpoch,
+            clockSkewMilliseconds: clockSkewMilliseconds)
         {
-            let current = try currentVersion(accountID)
+        case .clockSkew:
             return try conflict(
                 .clockSkew, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
                 runID: runID, resolution: .ignored)
-        }
-        guard let current = created ? nil : try currentVersion(accountID) else {
-            // No current version: the first observation, or history that was all before (cannot be), so append.
+        case .unchanged:
+            return .unchanged
+        case .firstVersion(let validFrom):
+            // No current version: the first observation, or one after the account was found with only failed
+            // fetches; a later live version (cannot be, but is kept) bounds it.
             let next = created ? nil : try firstLiveVersion(accountID, after: validFrom)
             let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
             let id = try insertVersion(
                 observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: next?.validFrom,
                 rawID: rawID, runID: runID)
             return .added(versionID: id)
-        }
-        if current.contentHash == hash, current.state == .present {
-            return .unchanged
-        }
-        if current.state == .gone {
-            // Back after a complete discovery missed it: a new fact from now on, whatever its gmtModified says.
-            validFrom = max(validFrom, current.validFrom + 1)
-        }
-        if observation.sourceModifiedAt == nil, validFrom <= current.validFrom {
-            // No gmtModified: conflicts are keyed on it, and the order of our own fetches is the truth. A Date
-            // header has whole seconds, so a change seen within the same second starts just after the current one.
-            validFrom = current.validFrom + 1
-        }
-        if validFrom > current.validFrom {
+        case .supersede(let current, let validFrom):
             let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
             try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [
                 validFrom, current.id,
@@ -96,41 +76,42 @@ extension LedgerTransaction {
                 observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: nil, rawID: rawID,
                 runID: runID)
             return .added(versionID: id)
-        }
-        // At or before the current version's valid time.
-        if let same = try liveVersion(accountID, startingAt: validFrom) {
-            if same.contentHash == hash {
-                return same.id == current.id
-                    ? .unchanged
-                    : try conflict(
-                        .stale, accountID: accountID, stored: same, incoming: observation, raw: raw,
-                        sourceID: sourceID, runID: runID, resolution: .ignored)
+        case .past(let current, let validFrom):
+            let startingAt = try liveVersion(accountID, startingAt: validFrom)
+            let covering = startingAt == nil ? try liveVersion(accountID, covering: validFrom) : nil
+            let firstAfter =
+                startingAt == nil && covering == nil ? try firstLiveVersion(accountID, after: validFrom) : nil
+            switch VersionDecision.past(
+                current: current, contentHash: hash, startingAt: startingAt, covering: covering, firstAfter: firstAfter)
+            {
+            case .unchanged:
+                return .unchanged
+            case .stale(let same):
+                return try conflict(
+                    .stale, accountID: accountID, stored: same, incoming: observation, raw: raw, sourceID: sourceID,
+                    runID: runID, resolution: .ignored)
+            case .sameTimestamp(let same):
+                try db.cachedStatement(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?").execute(
+                    arguments: [same.id])
+                return try conflict(
+                    .sameTimestampDifferentContent, accountID: accountID, stored: same, incoming: observation,
+                    raw: raw, sourceID: sourceID, runID: runID, resolution: .keptStored)
+            case .splice(let covering, let validTo):
+                // New to the store and older than the current version: spliced in at its valid time.
+                let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
+                if let covering {
+                    try db.cachedStatement(sql: "UPDATE balance_version SET superseded_at = ? WHERE id = ?").execute(
+                        arguments: [now.millisecondsSinceEpoch, covering.id])
+                    try copyVersion(covering.id, validTo: validFrom)
+                }
+                _ = try insertVersion(
+                    observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: validTo,
+                    rawID: rawID, runID: runID)
+                return try conflict(
+                    .lateArrival, accountID: accountID, stored: current, incoming: observation, raw: raw,
+                    sourceID: sourceID, runID: runID, resolution: .spliced, rawID: rawID)
             }
-            try db.cachedStatement(sql: "UPDATE balance_version SET flagged = 1 WHERE id = ?").execute(arguments: [
-                same.id
-            ])
-            return try conflict(
-                .sameTimestampDifferentContent, accountID: accountID, stored: same, incoming: observation, raw: raw,
-                sourceID: sourceID, runID: runID, resolution: .keptStored)
         }
-        // New to the store and older than the current version: splice it in at its valid time.
-        let rawID = try raw.id(self, sourceID: sourceID, runID: runID)
-        let covering = try liveVersion(accountID, covering: validFrom)
-        let validTo: Int64
-        if let covering {
-            validTo = covering.validTo ?? current.validFrom
-            try db.cachedStatement(sql: "UPDATE balance_version SET superseded_at = ? WHERE id = ?").execute(
-                arguments: [now.millisecondsSinceEpoch, covering.id])
-            try copyVersion(covering.id, validTo: validFrom)
-        } else {
-            validTo = try firstLiveVersion(accountID, after: validFrom)?.validFrom ?? current.validFrom
-        }
-        _ = try insertVersion(
-            observation, hash: hash, accountID: accountID, validFrom: validFrom, validTo: validTo, rawID: rawID,
-            runID: runID)
-        return try conflict(
-            .lateArrival, accountID: accountID, stored: current, incoming: observation, raw: raw, sourceID: sourceID,
-            runID: runID, resolution: .spliced, rawID: rawID)
     }
 
     /// Marks an account that a complete discovery no longer lists as gone: a new version, never a delete, and a
@@ -153,7 +134,7 @@ extension LedgerTransaction {
 
     func markGone(accountID: Int64, runID: Int64?, linked: Bool = true) throws -> Bool {
         guard let current = try currentVersion(accountID), current.state == .present else { return false }
-        let at = max(now.millisecondsSinceEpoch, current.validFrom + 1)
+        let at = VersionDecision.goneAt(current: current, now: now.millisecondsSinceEpoch)
         try db.cachedStatement(sql: "UPDATE balance_version SET valid_to = ? WHERE id = ?").execute(arguments: [
             at, current.id,
         ])

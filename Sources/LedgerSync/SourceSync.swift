@@ -7,7 +7,7 @@ import Logging
 /// One source's part of a run: discovery, bounded concurrent fetches, one transaction per target, gone marking.
 struct SourceSync: Sendable {
     let engine: SyncEngine
-    let committer: GroupCommitter
+    let writer: any TargetWriter
     let source: SourceConfiguration
     let sourceID: Int64
     let runID: Int64
@@ -24,7 +24,7 @@ struct SourceSync: Sendable {
         }
         let progress = engine.progress
         let name = source.name
-        let database = engine.database
+        let store = engine.store
         let thisSource = sourceID
         let feed = TargetFeed(
             batches: { () async throws(StoreError) -> [Target]? in
@@ -33,7 +33,7 @@ struct SourceSync: Sendable {
                 return batch
             },
             load: { keys async throws(StoreError) in
-                try await database.accountStates(sourceID: thisSource, accounts: keys)
+                try await store.accountStates(sourceID: thisSource, accounts: keys)
             })
         let unchanged = UnchangedTargets(batch: 512)
         // Twice the HTTP concurrency: a target that is decoding, hashing or waiting for room in the writer's queue
@@ -45,7 +45,7 @@ struct SourceSync: Sendable {
         }
         // The last unchanged targets (fewer than a batch) land now; then every write of this source is in.
         await touch(unchanged.drain())
-        await committer.flush()
+        await writer.flush()
         var totals = try tally.total()
         let discovery = await targets.discovery
 
@@ -54,66 +54,29 @@ struct SourceSync: Sendable {
         let runID = runID
         // A run stopped early did not target everything the discovery listed: it may call nothing gone.
         let complete = discovery == .complete && engine.stop?.isRequested != true
-        totals.gone += try await engine.database.transaction { tx in
-            var counts = RunCounts()
-            if complete {
-                counts.gone = try tx.markUntargetedGone(sourceID: thisSource, runID: runID)
-                try tx.addCounts(runID: runID, sourceID: thisSource, counts)
-            }
-            try tx.linkParentAccounts(sourceID: thisSource)
-            return counts.gone
-        }
-
         let status: RunStatus =
             (totals.fetched == 0 && (totals.errors > 0 || discovery == .failed))
             ? .failed
             : (totals.errors > 0 || totals.quarantined > 0 || discovery == .partial || discovery == .failed)
                 ? .partial : .complete
-        try await engine.database.transaction { [status, discovery] tx in
-            try tx.finishRunSource(runID: runID, sourceID: thisSource, status: status, discovery: discovery)
-        }
+        totals.gone += try await engine.store.finishSource(
+            sourceID: thisSource, runID: runID, markGone: complete, status: status, discovery: discovery)
         return SyncReport.Source(name: source.name, status: status, discovery: discovery, counts: totals)
     }
 
     /// Records that unchanged targets were fetched: their last-seen times and the run's counts, in one unit.
     private func touch(_ keys: [AccountKey]) async {
         guard !keys.isEmpty else { return }
-        var counts = RunCounts()
-        counts.targets = keys.count
-        counts.fetched = keys.count
-        counts.unchanged = keys.count
-        let sourceID = sourceID
-        let runID = runID
-        let flushed = counts
         let tally = tally
-        await committer.submit(
-            { tx in
-                try tx.touch(sourceID: sourceID, accounts: keys, runID: runID)
-                try tx.addCounts(runID: runID, sourceID: sourceID, flushed)
-                return flushed
-            }, completion: { tally.add($0) })
+        await writer.submit(.unchanged(keys), sourceID: sourceID) { tally.add($0) }
     }
 
     /// Records an incomplete discovery: its failures and undecodable pages, counted with the source's writes.
     private func settle(_ outcome: ListingOutcome) async throws(StoreError) {
-        let sourceID = sourceID
-        let runID = runID
-        let name = source.name
-        let counts = try await engine.database.transaction { tx in
-            var counts = RunCounts()
-            for failure in outcome.failures {
-                try tx.recordFetchError(sourceID: sourceID, runID: runID, failure.record(account: nil))
-                counts.errors += 1
-            }
-            for page in outcome.quarantined {
-                try tx.recordQuarantine(
-                    sourceID: sourceID, runID: runID, account: nil, target: "discovery of \(name)",
-                    reason: page.problem.description, raw: page.response.record)
-                counts.quarantined += 1
-            }
-            try tx.addCounts(runID: runID, sourceID: sourceID, counts)
-            return counts
-        }
+        let counts = try await engine.store.recordDiscovery(
+            sourceID: sourceID, runID: runID, sourceName: source.name,
+            failures: outcome.failures.map { $0.record(account: nil) },
+            quarantined: outcome.quarantined.map { (reason: $0.problem.description, raw: $0.response.record) })
         tally.add(.success(counts))
         engine.logger.warning(
             "discovery incomplete; no account will be marked gone",
@@ -164,75 +127,31 @@ struct SourceSync: Sendable {
             if let batch = unchanged.add(key) { await touch(batch) }
             return
         }
-        let sourceID = sourceID
-        let runID = runID
-        let skew = engine.configuration.clockSkewSeconds * 1000
         // Everything the write needs is prepared here, off the single writer.
-        let logResult = logs.map { result in
-            result.map { page in (entries: page.entries, raws: page.responses.map(\.record)) }
-        }
-        let result: PreparedOutcome =
-            switch outcome {
-            case .success(.decoded(let observation, let response)): .decoded(observation, response.record)
-            case .success(.quarantined(let problem, let response)): .quarantined(problem, response.record)
-            case .failure(let error): .failed(error)
+        let write: TargetWrite
+        switch outcome {
+        case .success(.decoded(var observation, let response)):
+            if let displayName { observation.displayName = displayName }
+            let movements: TargetWrite.MovementPull? = logs.map { result in
+                switch result {
+                case .success(let page): .fetched(entries: page.entries, raws: page.responses.map(\.record))
+                case .failure(let error): .failed(error.record(account: key))
+                }
             }
+            write = .observed(observation, raw: response.record, contentHash: contentHash, movements: movements)
+        case .success(.quarantined(let problem, let response)):
+            write = .quarantined(key, reason: problem.description, raw: response.record)
+        case .failure(let error):
+            write = .failed(key, error.record(account: key))
+        }
         let tally = tally
         let progress = engine.progress
         let name = source.name
-        // The target's whole result is one savepoint of a group transaction: all of it or none of it. The fetch
-        // slot is free at once; the counts arrive when the group commits.
-        await committer.submit(
-            { tx in
-                var counts = RunCounts()
-                counts.targets = 1
-                switch result {
-                case .decoded(var observation, let response):
-                    counts.fetched = 1
-                    if let displayName { observation.displayName = displayName }
-                    switch try tx.record(
-                        observation, raw: response, sourceID: sourceID, runID: runID, clockSkewMilliseconds: skew,
-                        contentHash: contentHash)
-                    {
-                    case .added: counts.versionsAdded = 1
-                    case .unchanged: counts.unchanged = 1
-                    case .conflict(_, let recorded): counts.conflicts = recorded ? 1 : 0
-                    }
-                    switch logResult {
-                    case .success(let page)?:
-                        counts.logEntries = try tx.insertBalanceLogs(
-                            sourceID: sourceID, account: key, unit: observation.figures.unit, entries: page.entries,
-                            raws: page.raws, runID: runID)
-                    case .failure(let error)?:
-                        try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
-                        counts.errors += 1
-                    case nil: break
-                    }
-                case .quarantined(let problem, let response):
-                    counts.fetched = 1
-                    counts.quarantined = 1
-                    try tx.recordQuarantine(
-                        sourceID: sourceID, runID: runID, account: key, target: key.description,
-                        reason: problem.description, raw: response)
-                case .failed(let error):
-                    counts.errors = 1
-                    // Known to the ledger so the error names it, but not "seen": staleness must still show.
-                    _ = try tx.accountID(sourceID: sourceID, key: key, seen: false, runID: runID)
-                    try tx.recordFetchError(sourceID: sourceID, runID: runID, error.record(account: key))
-                }
-                try tx.addCounts(runID: runID, sourceID: sourceID, counts)
-                return counts
-            },
-            completion: { result in
-                tally.add(result)
-                if case .success(let counts) = result { progress?.finished(name, counts) }
-            })
+        // The target's whole result is one unit of a group transaction: all of it or none of it. The fetch slot is
+        // free at once; the counts arrive when the group commits.
+        await writer.submit(write, sourceID: sourceID) { result in
+            tally.add(result)
+            if case .success(let counts) = result { progress?.finished(name, counts) }
+        }
     }
-}
-
-/// A fetch's outcome with its response already in the form the store keeps, ready for the writer.
-private enum PreparedOutcome: Sendable {
-    case decoded(BalanceObservation, RawResponseRecord)
-    case quarantined(DecodingProblem, RawResponseRecord)
-    case failed(SourceError)
 }

@@ -57,7 +57,7 @@ public enum SyncCommandRunner {
                 try replay.map { try ReplayTransport(directory: $0) }
                 ?? capture.map { try CapturingTransport(base: network, directory: $0) } ?? network
             let report = try await SyncEngine(
-                configuration: configuration, database: database, transport: transport, clock: clock,
+                configuration: configuration, store: database, transport: transport, clock: clock,
                 mode: replay != nil ? .replay : capture != nil ? .capture : .online, progress: progress, stop: stop,
                 logger: logger
             ).run()

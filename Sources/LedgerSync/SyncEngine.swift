@@ -8,13 +8,13 @@ import Logging
 ///
 /// Sources run concurrently; within a source, targets are fetched with the source's concurrency. Each target's
 /// result (version, details, raw response, conflicts, movements, counters) is written as one unit, all or nothing
-/// (a savepoint of a group transaction, see ``GroupCommitter``), so a failure in one target never undoes or blocks
+/// (a savepoint of a group transaction, see ``TargetWriter``), so a failure in one target never undoes or blocks
 /// another, and a killed run loses at most the targets fetched but not yet committed.
 public struct SyncEngine: Sendable {
     /// The sources to read and where the ledger is.
     public let configuration: SyncConfiguration
-    /// The ledger written.
-    public let database: LedgerDatabase
+    /// The ledger written, in either store.
+    public let store: any SyncStore
     let transport: any HTTPTransport
     let clock: any LedgerClock
     let logger: Logger
@@ -26,7 +26,8 @@ public struct SyncEngine: Sendable {
 
     /// - Parameters:
     ///   - configuration: The sources and their settings.
-    ///   - database: The open ledger (the caller holds its ``SyncLock``).
+    ///   - store: The open ledger (the caller holds the lock of each configured source: ``SyncLock`` for a SQLite
+    ///     ledger, a source lock for a PostgreSQL one).
     ///   - transport: Where requests go: the network, a capturing wrapper, or a replay of a capture.
     ///   - clock: Recorded times and request dates.
     ///   - mode: Recorded on the run: `online`, `capture` or `replay`.
@@ -35,7 +36,7 @@ public struct SyncEngine: Sendable {
     ///   - stop: Ends the run early when raised: no further account is taken, and the run is `interrupted`.
     ///   - logger: Progress and failures, never a secret.
     public init(
-        configuration: SyncConfiguration, database: LedgerDatabase, transport: any HTTPTransport,
+        configuration: SyncConfiguration, store: any SyncStore, transport: any HTTPTransport,
         clock: any LedgerClock = SystemClock(), mode: RunMode = .online,
         sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
         progress: SyncProgress? = nil, stop: SyncStop? = nil, logger: Logger
@@ -43,7 +44,7 @@ public struct SyncEngine: Sendable {
         self.progress = progress
         self.stop = stop
         self.configuration = configuration
-        self.database = database
+        self.store = store
         self.transport = transport
         self.clock = clock
         self.mode = mode
@@ -57,21 +58,12 @@ public struct SyncEngine: Sendable {
     public func run() async throws(StoreError) -> SyncReport {
         let host = ProcessInfo.processInfo.hostName
         let pid = ProcessInfo.processInfo.processIdentifier
-        let mode = self.mode
-        let sourceIDs = configuration.sources.map { ($0.name, $0.kind) }
-        let (runID, ids) = try await database.transaction { tx in
-            let runID = try tx.beginRun(mode: mode, host: host, pid: pid)
-            var ids: [Int64] = []
-            for (name, kind) in sourceIDs {
-                let id = try tx.sourceID(name: name, kind: kind)
-                try tx.beginRunSource(runID: runID, sourceID: id)
-                ids.append(id)
-            }
-            return (runID, ids)
-        }
+        let (runID, ids) = try await store.beginRun(
+            mode: mode, host: host, pid: pid,
+            sources: configuration.sources.map { SourceName(name: $0.name, kind: $0.kind) })
         logger.info("sync started", metadata: ["run": "\(runID)"])
-        // Targets of every source share one group committer: one transaction per group, a savepoint per target.
-        let committer = GroupCommitter(database: database)
+        // Targets of every source share one writer: one transaction per group, a savepoint per target.
+        let writer = store.targetWriter(runID: runID, clockSkewMilliseconds: configuration.clockSkewSeconds * 1000)
         let results = await withTaskGroup(of: (Int, Result<SyncReport.Source, StoreError>).self) { group in
             for (index, source) in configuration.sources.enumerated() {
                 group.addTask {
@@ -80,7 +72,7 @@ public struct SyncEngine: Sendable {
                             index,
                             .success(
                                 try await SourceSync(
-                                    engine: self, committer: committer, source: source, sourceID: ids[index],
+                                    engine: self, writer: writer, source: source, sourceID: ids[index],
                                     runID: runID
                                 ).run())
                         )
@@ -103,7 +95,7 @@ public struct SyncEngine: Sendable {
                 ? .complete
                 : sources.allSatisfy { $0.status == .failed } ? .failed : .partial
         let message = stopped ? "stopped early (shutdown); accounts not yet fetched wait for the next run" : nil
-        try await database.transaction { tx in try tx.finishRun(runID: runID, status: status, message: message) }
+        try await store.finishRun(runID: runID, status: status, message: message)
         progress?.finish()
         logger.info("sync finished", metadata: ["run": "\(runID)", "status": "\(status.rawValue)"])
         return SyncReport(runID: runID, status: status, sources: sources)

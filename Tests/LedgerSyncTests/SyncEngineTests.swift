@@ -377,7 +377,7 @@ struct SyncStopTests {
             stop.request()
             let database = try LedgerDatabase.open(path: harness.databasePath, logger: SyncHarness.quiet)
             let report = try await SyncEngine(
-                configuration: harness.configuration(), database: database,
+                configuration: harness.configuration(), store: database,
                 transport: AsyncHTTPClientTransport(client: harness.client), sleep: { _ in }, stop: stop,
                 logger: SyncHarness.quiet
             ).run()

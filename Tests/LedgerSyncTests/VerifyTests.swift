@@ -210,7 +210,7 @@ struct VerifyTests {
             let database = try LedgerDatabase.open(
                 path: harness.databasePath, clock: harness.simulator.clock, logger: SyncHarness.quiet)
             let report = try await SyncEngine(
-                configuration: configuration, database: database,
+                configuration: configuration, store: database,
                 transport: transport, clock: harness.simulator.clock, sleep: { _ in }, logger: SyncHarness.quiet
             ).run()
             try database.close()

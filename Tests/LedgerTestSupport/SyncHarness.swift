@@ -108,7 +108,7 @@ public final class SyncHarness: Sendable {
     public func sync(_ configuration: SyncConfiguration? = nil, database: LedgerDatabase) async throws -> SyncReport {
         let configuration = try configuration ?? self.configuration()
         return try await SyncEngine(
-            configuration: configuration, database: database, transport: AsyncHTTPClientTransport(client: client),
+            configuration: configuration, store: database, transport: AsyncHTTPClientTransport(client: client),
             clock: simulator.clock, sleep: { _ in }, logger: Self.quiet
         ).run()
     }
