@@ -96,6 +96,8 @@ public struct DemoRunner: Sendable {
                     say(report.summary)
                 case .locked(let held):
                     throw held
+                case .sourceLocked(let held):
+                    throw held
                 }
             }
             try await sync("round 1: first sync")

@@ -156,25 +156,34 @@ extension PostgresLedger {
     ) async throws -> [Int64: String] {
         var facts: [Int64: String] = [:]
         let rows = try await connection.query(
-            """
-            SELECT id, run_id, source_id, account_id, target, kind, http_status, remote_code, message, request_id,
-                retryable, attempts, occurred_at
-            FROM fetch_error
-            """, logger: logger)
+            "SELECT \(unescaped: fetchErrorColumns) FROM fetch_error", logger: logger)
         for try await row in rows {
-            let (
-                id, runID, sourceID, accountID, target, kind, httpStatus, remoteCode, message, requestID, retryable,
-                attempts, occurredAt
-            ) = try row.decode(
-                (Int64, Int64?, Int64, Int64?, String, String, Int32?, String?, String, String?, Bool, Int32, Int64)
-                    .self)
-            facts[id] =
-                CanonicalFact.fetchError(
-                    id: id, runID: runID, sourceID: sourceID, accountID: accountID, target: target, kind: kind,
-                    httpStatus: httpStatus.map(Int64.init), remoteCode: remoteCode, message: message,
-                    requestID: requestID, retryable: retryable, attempts: Int64(attempts), occurredAt: occurredAt
-                ).sha256
+            let link = try fetchErrorLink(row)
+            if let id = link.factID { facts[id] = link.factSHA256 }
         }
         return facts
+    }
+}
+
+extension PostgresLedger {
+    /// The columns of `fetch_error` ``fetchErrorLink(_:)`` reads, in order.
+    static let fetchErrorColumns = """
+        id, run_id, source_id, account_id, target, kind, http_status, remote_code, message, request_id, retryable, \
+        attempts, occurred_at
+        """
+
+    /// A failed fetch's link, from its row as written (``fetchErrorColumns``): the same reading `verify` makes.
+    static func fetchErrorLink(_ row: PostgresRow) throws -> PendingLink {
+        let (
+            id, runID, sourceID, accountID, target, kind, httpStatus, remoteCode, message, requestID, retryable,
+            attempts, occurredAt
+        ) = try row.decode(
+            (Int64, Int64?, Int64, Int64?, String, String, Int32?, String?, String, String?, Bool, Int32, Int64).self)
+        let fact = CanonicalFact.fetchError(
+            id: id, runID: runID, sourceID: sourceID, accountID: accountID, target: target, kind: kind,
+            httpStatus: httpStatus.map(Int64.init), remoteCode: remoteCode, message: message, requestID: requestID,
+            retryable: retryable, attempts: Int64(attempts), occurredAt: occurredAt)
+        return PendingLink(
+            fact: .fetchError, factID: id, sourceID: sourceID, runID: runID, at: occurredAt, factSHA256: fact.sha256)
     }
 }

@@ -87,11 +87,20 @@ public struct PostgresTransaction: Sendable {
     }
 
     /// The single value of a statement that returns one row of one column.
-    private func one<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T {
+    /// The one value of a statement that returns one row.
+    func one<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T {
+        guard let value = try await optional(type, query) else {
+            throw StoreError(.invalidData("a statement that returns a row returned none"))
+        }
+        return value
+    }
+
+    /// The first row's value, or `nil` when there is no row.
+    func optional<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T? {
         for try await (value) in try await connection.query(query, logger: logger).decode(T.self) {
             return value
         }
-        throw StoreError(.invalidData("a statement that returns a row returned none"))
+        return nil
     }
 }
 
@@ -101,21 +110,26 @@ extension PostgresLedger {
     public func transaction<T: Sendable>(
         _ body: (PostgresTransaction) async throws -> T
     ) async throws(StoreError) -> T {
-        let now = clock.now()
-        let logger = self.logger
         do {
-            return try await client.withTransaction(logger: logger) { connection in
-                let result = try await body(PostgresTransaction(connection: connection, now: now, logger: logger))
-                // The change stamp: moved by every writing transaction, in it, so that readers on any instance see
-                // it change exactly with what was committed.
-                try await connection.query(
-                    """
-                    UPDATE ledger_revision SET revision = revision + 1, changed_at = \(now.millisecondsSinceEpoch)
-                    """, logger: logger)
-                return result
-            }
+            return try await uncheckedTransaction(body)
         } catch {
             throw StoreError(wrapping: error, location: location)
+        }
+    }
+
+    /// ``transaction(_:)`` with the driver's errors as they are, for a caller that tells one kind from another.
+    func uncheckedTransaction<T: Sendable>(_ body: (PostgresTransaction) async throws -> T) async throws -> T {
+        let now = clock.now()
+        let logger = self.logger
+        return try await client.withTransaction(logger: logger) { connection in
+            let result = try await body(PostgresTransaction(connection: connection, now: now, logger: logger))
+            // The change stamp: moved by every writing transaction, in it, so that readers on any instance see it
+            // change exactly with what was committed.
+            try await connection.query(
+                """
+                UPDATE ledger_revision SET revision = revision + 1, changed_at = \(now.millisecondsSinceEpoch)
+                """, logger: logger)
+            return result
         }
     }
 

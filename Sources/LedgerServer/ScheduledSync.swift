@@ -18,7 +18,7 @@ struct ScheduledSync: Sendable {
             configuration: configuration, clock: clock, stop: stop, afterSync: evaluateAlerts, logger: logger)
         {
         case .finished(let report): return report.status
-        case .locked: return nil
+        case .locked, .sourceLocked: return nil
         }
     }
 

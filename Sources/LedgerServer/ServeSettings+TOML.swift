@@ -51,6 +51,7 @@ public struct ServeConfiguration: Sendable {
         let (sync, serve) = try SyncConfiguration.load(path: path, environment: environment, section: "serve") {
             table throws(ConfigError) in try ServeSettings(table)
         }
+        _ = try sync.sqlitePath(for: "serve", file: path)
         return ServeConfiguration(sync: sync, serve: serve)
     }
 

@@ -6,7 +6,7 @@ import LedgerCore
 extension LedgerDatabase {
     /// The queries whose rows make up the ledger's normalized content: what was true when, and what moved,
     /// without run ids, recorded times or row ids, so two ledgers that learned the same facts digest the same.
-    static let digestQueries: [String] = [
+    package static let digestQueries: [String] = [
         "SELECT name, kind FROM source_instance ORDER BY name",
         """
         SELECT s.name, a.account_key, a.display_name, p.account_key FROM account a

@@ -12,6 +12,20 @@ package struct PendingLink: Sendable {
     package var detail: String? = nil
     package var factSHA256: String
 
+    package init(
+        fact: FactKind, factID: Int64? = nil, sourceID: Int64? = nil, accountKey: String? = nil, runID: Int64? = nil,
+        at: Int64, detail: String? = nil, factSHA256: String
+    ) {
+        self.fact = fact
+        self.factID = factID
+        self.sourceID = sourceID
+        self.accountKey = accountKey
+        self.runID = runID
+        self.at = at
+        self.detail = detail
+        self.factSHA256 = factSHA256
+    }
+
     /// The link of a raw response written with `id`, whose body hashes to `bodySHA256`.
     package static func raw(
         _ raw: RawResponseRecord, id: Int64, sourceID: Int64, runID: Int64?, bodySHA256: String

@@ -144,7 +144,7 @@ extension LedgerTransaction {
                 VALUES (?, ?, ?, 'gone', ?, ?, ?)
                 """
         ).execute(arguments: [
-            accountID, at, now.millisecondsSinceEpoch, Self.goneHash, now.millisecondsSinceEpoch, runID,
+            accountID, at, now.millisecondsSinceEpoch, VersionDecision.goneHash, now.millisecondsSinceEpoch, runID,
         ])
         if linked {
             let row = try Row.fetchOne(
@@ -159,8 +159,6 @@ extension LedgerTransaction {
         }
         return true
     }
-
-    static let goneHash = sha256Hex(Array("gone".utf8))
 
     // MARK: Reading live versions
 

@@ -86,3 +86,39 @@ public enum TargetWrite: Sendable {
         case failed(FetchErrorRecord)
     }
 }
+
+extension TargetWrite {
+    /// The counts a unit adds whatever the store finds: its targets, fetches, quarantines and failures.
+    package var baseCounts: RunCounts {
+        var counts = RunCounts()
+        switch self {
+        case .observed(_, _, _, let movements):
+            counts.targets = 1
+            counts.fetched = 1
+            if case .failed? = movements { counts.errors = 1 }
+        case .quarantined:
+            counts.targets = 1
+            counts.fetched = 1
+            counts.quarantined = 1
+        case .failed:
+            counts.targets = 1
+            counts.errors = 1
+        case .unchanged(let keys):
+            counts.targets = keys.count
+            counts.fetched = keys.count
+            counts.unchanged = keys.count
+        }
+        return counts
+    }
+}
+
+extension RunCounts {
+    /// Adds what recording one observation did.
+    package mutating func add(_ result: ObservationResult) {
+        switch result {
+        case .added: versionsAdded += 1
+        case .unchanged: unchanged += 1
+        case .conflict(_, let recorded): conflicts += recorded ? 1 : 0
+        }
+    }
+}

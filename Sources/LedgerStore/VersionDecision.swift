@@ -105,6 +105,9 @@ package enum VersionDecision {
         return .splice(covering: nil, validTo: firstAfter?.validFrom ?? current.validFrom)
     }
 
+    /// The content hash of a gone version.
+    package static let goneHash = sha256Hex(Array("gone".utf8))
+
     /// The valid time at which an account marked gone stops: now, or just after its current version starts.
     package static func goneAt(current: LiveVersion, now: Int64) -> Int64 {
         max(now, current.validFrom + 1)

@@ -85,19 +85,8 @@ extension SyncConfiguration {
                 secrets[name] = value
             }
         }
-        let storePath: String
-        switch try parseStore(reader, file: file, directory: directory, secrets: { () throws(ConfigError) in secrets })
-        {
-        case .sqlite(let path):
-            storePath = path
-        case .postgres:
-            // Landing in steps: the PostgreSQL store migrates and locks today; the sync engine, the server and the
-            // reports reach it through the store interface still to come.
-            throw ConfigError(
-                file: file, key: "store.url",
-                problem: "a PostgreSQL store works with `ledgersync migrate` (and `migrate --status`) in this build; "
-                    + "sync, serve and the reports still need a SQLite ledger ([store] path)")
-        }
+        let store = try parseStore(
+            reader, file: file, directory: directory, secrets: { () throws(ConfigError) in secrets })
         var skew = LedgerDefaults.clockSkewSeconds
         if let sync = try reader.optionalTable("sync") {
             try sync.allowOnly(["clock_skew_seconds"])
@@ -121,7 +110,7 @@ extension SyncConfiguration {
             throw ConfigError(
                 file: file, key: "sources", problem: "no source is configured; add a [sources.NAME] table")
         }
-        var configuration = SyncConfiguration(storePath: storePath, clockSkewSeconds: skew, sources: sources)
+        var configuration = SyncConfiguration(store: store, clockSkewSeconds: skew, sources: sources)
         configuration.alerts = try AlertRule.parseAll(reader, secrets: secrets)
         configuration.backup = try reader.optionalTable("backup").map { table throws(ConfigError) in
             try BackupSchedule.parse(table, directory: directory)

@@ -23,6 +23,7 @@ struct RebuildCommand: AsyncParsableCommand {
         let configuration: SyncConfiguration
         do {
             configuration = try SyncConfiguration.load(path: config, environment: ProcessInfo.processInfo.environment)
+            _ = try configuration.sqlitePath(for: "rebuild", file: config)
         } catch {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }

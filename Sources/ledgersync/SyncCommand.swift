@@ -13,7 +13,9 @@ struct SyncCommand: AsyncParsableCommand {
         discussion: """
             Each account's result is written in one transaction; a failure in one account or source never undoes \
             or blocks the others. Exit codes: 0 complete, 1 partial (some accounts failed or were quarantined), \
-            4 failed (nothing could be fetched), 5 another sync holds the database, 2 bad config, 3 database error.
+            4 failed (nothing could be fetched), 5 another sync holds the database (in a PostgreSQL ledger: one of \
+            the configured sources), 2 bad config, 3 database error. With [store] url the ledger is PostgreSQL: \
+            each source is locked on its own, so syncers of different sources (on different machines) write at once.
             """
     )
 
@@ -52,6 +54,8 @@ struct SyncCommand: AsyncParsableCommand {
         }
         switch outcome {
         case .locked(let held):
+            throw CommandFailure(message: held.description, exitCode: .locked)
+        case .sourceLocked(let held):
             throw CommandFailure(message: held.description, exitCode: .locked)
         case .finished(let report):
             if !quiet { print(report.summary) }

@@ -1,3 +1,4 @@
+import Foundation
 import LedgerCore
 import LedgerPostgres
 import LedgerStore
@@ -45,7 +46,26 @@ struct PostgresMigrateCommandTests {
             // The other commands say plainly that they need a SQLite ledger in this build.
             let query = try await CLI.run(["query", "balances", "--store-url", url])
             #expect(query.status == 2)
-            #expect(query.stderr.contains("only `ledgersync migrate`"))
+            #expect(
+                query.stderr.contains("`sync`, `migrate` (and `migrate --status`) and `verify --quick` work on one"))
+            let directory = try TemporaryDirectory()
+            try """
+            [store]
+            url = "\(url)"
+
+            [sources.dms]
+            kind = "dms_credit"
+            base_url = "http://127.0.0.1:9"
+            discover = false
+            orgs = [101]
+            token_env = "DMS_TOKEN"
+            """.write(toFile: directory.file("ledgersync.toml"), atomically: true, encoding: .utf8)
+            for command in [["serve"], ["rebuild"]] {
+                let refused = try await CLI.run(
+                    command + ["--config", "ledgersync.toml"], in: directory.path, environment: ["DMS_TOKEN": "t"])
+                #expect(refused.status == 2, "\(command)")
+                #expect(refused.stderr.contains("`ledgersync \(command[0])` works on a SQLite ledger ([store] path)"))
+            }
         }
     }
 

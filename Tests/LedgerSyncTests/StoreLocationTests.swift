@@ -81,13 +81,19 @@ import Testing
         }
     }
 
-    @Test func syncAndServeSayThatAPostgreSQLLedgerOnlyMigratesInThisBuild() throws {
+    @Test func aFullConfigWithAURLSyncsIntoPostgreSQLAndSQLiteOnlyCommandsSaySo() throws {
         let text = validConfig.replacingOccurrences(
             of: "path = \"ledger.sqlite\"", with: "url = \"postgresql://ledger@db/books\"")
+        let configuration = try ConfigurationTests.parse(text)
+        guard case .postgres(let location) = configuration.store else {
+            Issue.record("expected a PostgreSQL store, got \(configuration.store)")
+            return
+        }
+        #expect(location.database == "books")
         #expect {
-            _ = try ConfigurationTests.parse(text)
+            _ = try configuration.sqlitePath(for: "serve", file: "ledgersync.toml")
         } throws: { error in
-            "\(error)".contains("store.url") && "\(error)".contains("works with `ledgersync migrate`")
+            "\(error)".contains("store.url") && "\(error)".contains("`ledgersync serve` works on a SQLite ledger")
         }
     }
 

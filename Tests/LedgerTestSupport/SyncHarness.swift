@@ -106,9 +106,14 @@ public final class SyncHarness: Sendable {
 
     /// One sync into an open database.
     public func sync(_ configuration: SyncConfiguration? = nil, database: LedgerDatabase) async throws -> SyncReport {
+        try await sync(configuration, store: database)
+    }
+
+    /// One sync into an open ledger of either store.
+    public func sync(_ configuration: SyncConfiguration? = nil, store: any SyncStore) async throws -> SyncReport {
         let configuration = try configuration ?? self.configuration()
         return try await SyncEngine(
-            configuration: configuration, store: database, transport: AsyncHTTPClientTransport(client: client),
+            configuration: configuration, store: store, transport: AsyncHTTPClientTransport(client: client),
             clock: simulator.clock, sleep: { _ in }, logger: Self.quiet
         ).run()
     }
