@@ -148,4 +148,75 @@ struct PostgresSyncTests {
             }
         }
     }
+
+    @Test(
+        "kill -9 of a syncer of a PostgreSQL ledger mid-run: its source locks are released with its session, the next run closes the run it left and completes, and the ledger equals an uninterrupted one"
+    )
+    func killNine() async throws {
+        let binary = try CLI.binary()
+        try await withSyncHarness(
+            SimulatorConfiguration(
+                modelRouterClients: 150, dmsOrgs: 60, twccProjects: 10, childWalletsPerProject: 3, changePercent: 100)
+        ) { harness in
+            let orgs = "[" + (101...160).map(String.init).joined(separator: ", ") + "]"
+            // One online run into SQLite captures the answers and is the reference; every run below replays them.
+            let capture = harness.directory + "/capture"
+            let reference = try harness.configuration(harness.configText(dmsOrgs: orgs))
+            guard
+                case .finished(let online) = try await SyncCommandRunner.run(
+                    configuration: reference, capture: capture, logger: SyncHarness.quiet),
+                online.status == .complete
+            else {
+                Issue.record("the reference sync did not complete")
+                return
+            }
+            await harness.simulator.stop()
+            let referenceDigest = try LedgerDatabase.open(path: reference.storePath, logger: SyncHarness.quiet)
+                .normalizedDigest()
+            func configFile(_ database: PostgresTestDatabase) throws -> String {
+                let path = harness.directory + "/\(database.name).toml"
+                let text = harness.configText(dmsOrgs: orgs).replacingOccurrences(
+                    of: "path = \"ledger.sqlite\"", with: "url = \"\(database.url)\"")
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+                return path
+            }
+            func launch(_ config: String) throws -> Process {
+                try CrashSafetyTests.launch(binary, ["sync", "--config", config, "--from", capture, "--quiet"])
+            }
+            let window = try await PostgresTestDatabase.with { database in
+                let config = try configFile(database)
+                return try await CrashSafetyTests.killWindow { _ in try launch(config) }
+            }
+            let seed = CrashSafetyTests.killSeed("kill -9 PostgreSQL sync test", window: window)
+            var points = SplitMix64(seed: seed)
+            var killedMidway = 0
+            for index in 0..<6 {
+                try await PostgresTestDatabase.with { database in
+                    let config = try configFile(database)
+                    if try await CrashSafetyTests.kill(try launch(config), within: window, points: &points) {
+                        killedMidway += 1
+                    }
+                    let configuration = try SyncConfiguration.load(path: config, environment: SyncHarness.environment)
+                    guard
+                        case .finished(let after) = try await SyncCommandRunner.run(
+                            configuration: configuration, replay: capture, logger: SyncHarness.quiet)
+                    else {
+                        Issue.record("run \(index): a source is still locked after the kill")
+                        return
+                    }
+                    #expect(after.status == .complete, "run \(index), seed \(seed)")
+                    let ledger = try await PostgresLedger.open(location: database.location, logger: SyncHarness.quiet)
+                    #expect(try await ledger.normalizedDigest() == referenceDigest, "run \(index), seed \(seed)")
+                    let findings = try await ledger.verifyQuick().findings
+                    #expect(findings.isEmpty, "run \(index), seed \(seed): \(findings)")
+                    await ledger.close()
+                    #expect(
+                        try await database.strings("SELECT count(*)::text FROM sync_run WHERE status = 'running'")
+                            == ["0"], "run \(index), seed \(seed): a run is left running")
+                }
+            }
+            // Most kills must land while the syncer runs, or the test proved little.
+            #expect(killedMidway >= 3, "only \(killedMidway) of 6 kills landed mid-run (seed \(seed))")
+        }
+    }
 }
