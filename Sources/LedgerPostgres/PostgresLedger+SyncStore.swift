@@ -97,52 +97,92 @@ extension PostgresLedger: SyncStore {
         try await transaction { tx in try await tx.finishRun(runID: runID, status: status, message: message) }
     }
 
-    /// One transaction for a group of units, a savepoint each: a unit that fails rolls back alone. A group that
+    /// One transaction for a group of units. The common cases (a new account, newer content, unchanged content)
+    /// are written set-based, a few statements for the whole group (``PostgresTransaction/writeBatch(_:runID:)``);
+    /// every other unit runs in a savepoint of its own, in order, and a unit that fails rolls back alone. A group
+    /// whose batch fails is run again one unit at a time, so a bad unit never takes others with it. A group that
     /// PostgreSQL aborts to break a deadlock with another writer (syncers of other sources meet on the chain's lock
     /// and on shared rows such as `unit_scale`) is run again from the start, a few times.
     func commitGroup(
         _ units: [(write: TargetWrite, sourceID: Int64)], runID: Int64, clockSkewMilliseconds: Int64
     ) async -> [Result<RunCounts, StoreError>] {
         var attempt = 0
+        var batching = true
         while true {
             attempt += 1
             do {
                 return try await uncheckedTransaction { tx in
-                    var results: [Result<RunCounts, StoreError>] = []
-                    var bySource: [Int64: RunCounts] = [:]
-                    for unit in units {
-                        try await tx.connection.query("SAVEPOINT unit", logger: tx.logger)
-                        do {
-                            let counts = try await tx.write(
-                                unit.write, sourceID: unit.sourceID, runID: runID,
-                                clockSkewMilliseconds: clockSkewMilliseconds)
-                            try await tx.connection.query("RELEASE SAVEPOINT unit", logger: tx.logger)
-                            bySource[unit.sourceID, default: RunCounts()] =
-                                bySource[unit.sourceID, default: RunCounts()] + counts
-                            results.append(.success(counts))
-                        } catch {
-                            if Self.isTransient(error) { throw error }
-                            try await tx.connection.query("ROLLBACK TO SAVEPOINT unit", logger: tx.logger)
-                            try await tx.connection.query("RELEASE SAVEPOINT unit", logger: tx.logger)
-                            results.append(.failure(StoreError(wrapping: error, location: location)))
-                        }
-                    }
-                    for (sourceID, counts) in bySource.sorted(by: { $0.key < $1.key }) {
-                        try await tx.addCounts(runID: runID, sourceID: sourceID, counts)
-                    }
-                    return results
+                    try await write(
+                        units, in: tx, batching: batching, runID: runID, clockSkewMilliseconds: clockSkewMilliseconds)
                 }
             } catch {
-                if attempt < 4, Self.isTransient(error) {
+                if attempt < 5, Self.isTransient(error) {
                     logger.info(
                         "a write group met another writer's locks; running it again",
                         metadata: ["attempt": "\(attempt)"])
+                    continue
+                }
+                if batching {
+                    logger.info("a write group's batch failed; running it again one unit at a time")
+                    batching = false
                     continue
                 }
                 let failure = StoreError(wrapping: error, location: location)
                 return units.map { _ in .failure(failure) }
             }
         }
+    }
+
+    private func write(
+        _ units: [(write: TargetWrite, sourceID: Int64)], in tx: PostgresTransaction, batching: Bool, runID: Int64,
+        clockSkewMilliseconds: Int64
+    ) async throws -> [Result<RunCounts, StoreError>] {
+        var results = [Result<RunCounts, StoreError>](repeating: .success(RunCounts()), count: units.count)
+        var bySource: [Int64: RunCounts] = [:]
+        let plans =
+            batching
+            ? try await tx.planGroup(units, runID: runID, clockSkewMilliseconds: clockSkewMilliseconds)
+            : units.map { _ in GroupPlan.oneByOne }
+        var pending: [(index: Int, unit: BatchedObservation)] = []
+        // Batched units before a one-by-one unit are written first: rows and ids come in the units' order.
+        for index in 0...plans.count {
+            if index < plans.count, case .batched(let unit) = plans[index] {
+                pending.append((index, unit))
+                continue
+            }
+            if !pending.isEmpty {
+                let counts = try await tx.writeBatch(pending.map(\.unit), runID: runID)
+                for ((position, unit), unitCounts) in zip(pending, counts) {
+                    results[position] = .success(unitCounts)
+                    bySource[unit.sourceID, default: RunCounts()] =
+                        bySource[unit.sourceID, default: RunCounts()]
+                        + unitCounts
+                }
+                pending.removeAll(keepingCapacity: true)
+            }
+            guard index < plans.count else { break }
+            let unit = units[index]
+            let head = tx.chain.head
+            try await tx.connection.query("SAVEPOINT unit", logger: tx.logger)
+            do {
+                let counts = try await tx.write(
+                    unit.write, sourceID: unit.sourceID, runID: runID, clockSkewMilliseconds: clockSkewMilliseconds)
+                try await tx.connection.query("RELEASE SAVEPOINT unit", logger: tx.logger)
+                bySource[unit.sourceID, default: RunCounts()] = bySource[unit.sourceID, default: RunCounts()] + counts
+                results[index] = .success(counts)
+            } catch {
+                if Self.isTransient(error) { throw error }
+                try await tx.connection.query("ROLLBACK TO SAVEPOINT unit", logger: tx.logger)
+                try await tx.connection.query("RELEASE SAVEPOINT unit", logger: tx.logger)
+                // The links the unit appended are gone with it.
+                tx.chain.head = head
+                results[index] = .failure(StoreError(wrapping: error, location: location))
+            }
+        }
+        for (sourceID, counts) in bySource.sorted(by: { $0.key < $1.key }) {
+            try await tx.addCounts(runID: runID, sourceID: sourceID, counts)
+        }
+        return results
     }
 
     /// A deadlock or serialization failure: the transaction was aborted for another's sake and can run again.
@@ -162,7 +202,7 @@ private struct PostgresTargetWriter: TargetWriter {
     let batcher: UnitBatcher<(write: TargetWrite, sourceID: Int64), RunCounts>
 
     init(ledger: PostgresLedger, runID: Int64, clockSkewMilliseconds: Int64) {
-        batcher = UnitBatcher(maximumGroup: 256, capacity: 256, delay: .milliseconds(20)) { units in
+        batcher = UnitBatcher(maximumGroup: 512, capacity: 1024, delay: .milliseconds(20)) { units in
             await ledger.commitGroup(units, runID: runID, clockSkewMilliseconds: clockSkewMilliseconds)
         }
     }

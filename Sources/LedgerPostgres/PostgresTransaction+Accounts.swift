@@ -55,24 +55,24 @@ extension PostgresTransaction {
     }
 
     /// Links each TWCC wallet to its project's mother wallet (the one whose current version says 是; the first
-    /// registered if several do), as the SQLite store does.
+    /// registered if several do), as the SQLite store does: each project's mother found once, by a join, and only
+    /// the links that change written.
     func linkParentAccounts(sourceID: Int64) async throws {
         try await connection.query(
             """
-            WITH link AS (
-                SELECT c.id AS child, (
-                    SELECT min(m.id) FROM account m
-                    JOIN balance_version v ON v.account_id = m.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
-                    JOIN twcc_wallet_detail d ON d.version_id = v.id
-                    WHERE m.source_id = c.source_id AND d.is_mother AND m.twcc_prj_sys_code = c.twcc_prj_sys_code
-                ) AS mother
-                FROM account c
-                WHERE c.source_id = \(sourceID) AND c.kind = 'twcc_wallet'
+            WITH mother AS (
+                SELECT m.twcc_prj_sys_code AS project, min(m.id) AS id
+                FROM account m
+                JOIN balance_version v ON v.account_id = m.id AND v.valid_to IS NULL AND v.superseded_at IS NULL
+                JOIN twcc_wallet_detail d ON d.version_id = v.id
+                WHERE m.source_id = \(sourceID) AND m.kind = 'twcc_wallet' AND d.is_mother
+                GROUP BY m.twcc_prj_sys_code
             )
-            UPDATE account SET parent_account_id = link.mother
-            FROM link
-            WHERE account.id = link.child AND link.mother IS NOT NULL AND link.mother <> link.child
-              AND account.parent_account_id IS DISTINCT FROM link.mother
+            UPDATE account SET parent_account_id = mother.id
+            FROM mother
+            WHERE account.source_id = \(sourceID) AND account.kind = 'twcc_wallet'
+              AND account.twcc_prj_sys_code = mother.project AND mother.id <> account.id
+              AND account.parent_account_id IS DISTINCT FROM mother.id
               AND NOT EXISTS (
                 SELECT 1 FROM balance_version v JOIN twcc_wallet_detail d ON d.version_id = v.id
                 WHERE v.account_id = account.id AND v.valid_to IS NULL AND v.superseded_at IS NULL AND d.is_mother)

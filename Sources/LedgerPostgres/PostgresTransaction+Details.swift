@@ -3,7 +3,7 @@ import LedgerStore
 import PostgresNIO
 
 /// The detail tables, one per source kind, and their columns besides `version_id`.
-enum DetailTable: String, CaseIterable {
+enum DetailTable: String, CaseIterable, Hashable {
     case modelRouter = "modelrouter_balance_detail"
     case dmsCredit = "dms_credit_detail"
     case twccWallet = "twcc_wallet_detail"
@@ -191,3 +191,85 @@ private typealias StoredVersionRow = (
     String?, Int64?, Int32?, Int64?, Int32?, Int64?, Int32?, Int64?, Int32?, Int64?, Int32?, Int64?, Int32?, Int64?,
     Int64, String, Int64?, Int64?, Int64?, String?, String?, String?
 )
+
+extension DetailTable {
+    /// The columns with their types, for reading rows of this table from `jsonb_to_recordset`.
+    var recordColumns: String {
+        let types: [String: String] = [
+            "remote_id": "bigint", "balance_type": "text", "enable_balance": "boolean", "gmt_create": "bigint",
+            "gmt_modified": "bigint", "is_unlimited_credit": "boolean", "is_expired": "boolean",
+            "setting_credit": "text", "credit_mode": "text", "account_days": "bigint", "account_days_text": "text",
+            "credit_end_time": "text", "org_type": "bigint", "is_checked_name": "text", "project_name": "text",
+            "wallet_name": "text", "wallet_id": "text", "wallet_type": "text", "is_mother": "boolean",
+            "owner_account": "text", "owner_name": "text",
+        ]
+        return
+            (["version_id bigint"]
+            + columns.map { column in
+                "\(column) \(types[column] ?? (column.hasSuffix("_nanos") ? "integer" : "bigint"))"
+            }).joined(separator: ", ")
+    }
+}
+
+extension PostgresTransaction {
+    /// Adds a version's details to the rows of its kind's table.
+    static func addDetails(_ details: SourceDetails, versionID: Int64, to tables: inout [DetailTable: JSONRows]) {
+        switch details {
+        case .modelRouter(let d):
+            var rows = tables[.modelRouter] ?? JSONRows()
+            rows.row()
+            rows.add("version_id", versionID)
+            rows.add("remote_id", d.remoteID)
+            rows.add("balance_type", d.balanceType)
+            rows.add("enable_balance", d.enableBalance)
+            rows.add("gmt_create", d.gmtCreate?.millisecondsSinceEpoch)
+            rows.add("gmt_modified", d.gmtModified?.millisecondsSinceEpoch)
+            tables[.modelRouter] = rows
+        case .dmsCredit(let d):
+            var rows = tables[.dmsCredit] ?? JSONRows()
+            rows.row()
+            rows.add("version_id", versionID)
+            rows.add(amount: "available_amount", d.availableAmount)
+            rows.add(amount: "total_used_limit", d.totalUsedLimit)
+            rows.add("is_unlimited_credit", d.isUnlimitedCredit)
+            rows.add("is_expired", d.isExpired)
+            rows.add("setting_credit", d.settingCredit)
+            rows.add("credit_mode", d.creditMode)
+            rows.add("account_days", d.accountDays.map(Int64.init))
+            rows.add("account_days_text", d.accountDaysText)
+            rows.add("credit_end_time", d.creditEndTime)
+            rows.add("org_type", d.orgType)
+            rows.add("is_checked_name", d.isCheckedName)
+            tables[.dmsCredit] = rows
+        case .twccWallet(let d):
+            var rows = tables[.twccWallet] ?? JSONRows()
+            rows.row()
+            rows.add("version_id", versionID)
+            rows.add("project_name", d.projectName)
+            rows.add("wallet_name", d.walletName)
+            rows.add("wallet_id", d.walletID)
+            rows.add("wallet_type", d.walletType)
+            rows.add("is_mother", d.isMother)
+            rows.add("owner_account", d.ownerAccount)
+            rows.add("owner_name", d.ownerName)
+            rows.add(amount: "original_quota", d.originalQuota)
+            rows.add(amount: "prj_credit_quota", d.projectCreditQuota)
+            rows.add(amount: "prj_poc_quota", d.projectPocQuota)
+            rows.add(amount: "prj_su_quota", d.projectSUQuota)
+            rows.add(amount: "prj_obtained_su", d.projectObtainedSU)
+            tables[.twccWallet] = rows
+        }
+    }
+
+    /// Inserts a batch of one table's detail rows.
+    func insertDetails(_ table: DetailTable, _ rows: JSONRows) async throws {
+        let list = (["version_id"] + table.columns).joined(separator: ", ")
+        // The table and column names are this file's own constants, never input.
+        try await connection.query(
+            """
+            INSERT INTO \(unescaped: table.rawValue) (\(unescaped: list))
+            SELECT \(unescaped: list) FROM jsonb_to_recordset(\(rows.json)::jsonb) AS r(\(unescaped: table.recordColumns))
+            ORDER BY version_id
+            """, logger: logger)
+    }
+}

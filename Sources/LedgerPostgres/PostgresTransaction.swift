@@ -12,6 +12,8 @@ public struct PostgresTransaction: Sendable {
     /// The recorded time of everything written in this transaction.
     public let now: Instant
     let logger: Logger
+    /// What this transaction knows of the chain once it holds the chain's lock.
+    let chain = ChainState()
 
     /// Records the start of a run, with the host and process that run it (several syncers share one ledger).
     ///
@@ -68,25 +70,47 @@ public struct PostgresTransaction: Sendable {
     /// (each statement reads the latest commits), so positions have no gap and no fork.
     func appendLinks(_ links: [PendingLink]) async throws {
         guard !links.isEmpty else { return }
-        try await connection.query(
-            """
-            SELECT pg_advisory_xact_lock(\(PostgresLedger.lockNamespace), \(PostgresLedger.LockSubject.chain.key))
-            """, logger: logger)
-        var head = try await chainHead()
+        // The lock is the transaction's until it ends, so the head read once after taking it stays the head: later
+        // appends of this transaction follow the head it keeps.
+        var head: ChainHead
+        if let known = chain.head {
+            head = known
+        } else {
+            try await connection.query(
+                """
+                SELECT pg_advisory_xact_lock(\(PostgresLedger.lockNamespace), \(PostgresLedger.LockSubject.chain.key))
+                """, logger: logger)
+            head = try await chainHead()
+        }
+        var rows = JSONRows()
         for link in links {
             head = ChainHead(
                 position: head.position + 1, hash: FactChain.link(previous: head.hash, factSHA256: link.factSHA256))
-            try await connection.query(
-                """
-                INSERT INTO fact_chain (position, fact, fact_id, source_id, account_key, run_id, at, detail,
-                    fact_sha256, chain_hash)
-                VALUES (\(head.position), \(link.fact.rawValue), \(link.factID), \(link.sourceID),
-                    \(link.accountKey), \(link.runID), \(link.at), \(link.detail), \(link.factSHA256), \(head.hash))
-                """, logger: logger)
+            rows.row()
+            rows.add("position", head.position)
+            rows.add("fact", link.fact.rawValue)
+            rows.add("fact_id", link.factID)
+            rows.add("source_id", link.sourceID)
+            rows.add("account_key", link.accountKey)
+            rows.add("run_id", link.runID)
+            rows.add("at", link.at)
+            rows.add("detail", link.detail)
+            rows.add("fact_sha256", link.factSHA256)
+            rows.add("chain_hash", head.hash)
         }
+        try await connection.query(
+            """
+            INSERT INTO fact_chain (position, fact, fact_id, source_id, account_key, run_id, at, detail, fact_sha256,
+                chain_hash)
+            SELECT position, fact, fact_id, source_id, account_key, run_id, at, detail, fact_sha256, chain_hash
+            FROM jsonb_to_recordset(\(rows.json)::jsonb) AS r(position bigint, fact text, fact_id bigint,
+                source_id bigint, account_key text, run_id bigint, at bigint, detail text, fact_sha256 text,
+                chain_hash text)
+            ORDER BY position
+            """, logger: logger)
+        chain.head = head
     }
 
-    /// The single value of a statement that returns one row of one column.
     /// The one value of a statement that returns one row.
     func one<T: PostgresDecodable & Sendable>(_ type: T.Type, _ query: PostgresQuery) async throws -> T {
         guard let value = try await optional(type, query) else {
@@ -164,4 +188,10 @@ extension PostgresLedger {
         }
         return .genesis
     }
+}
+
+/// The chain's head as one transaction left it, known once the transaction holds the chain's lock. Used by the one
+/// task that runs the transaction; a savepoint rolled back puts back the head from before it.
+final class ChainState: @unchecked Sendable {
+    var head: ChainHead?
 }

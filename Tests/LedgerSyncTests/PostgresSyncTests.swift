@@ -30,8 +30,9 @@ struct PostgresSyncTests {
             try await PostgresTestDatabase.with { database in
                 // Both stores record at the same instants: a gone marker's valid time is the time of writing.
                 let clock = SteppedClock(harness.simulator.clock.now())
+                let log = LogCapture()
                 let postgres = try await PostgresLedger.open(
-                    location: database.location, clock: clock, logger: SyncHarness.quiet)
+                    location: database.location, clock: clock, logger: log.logger())
                 let sqlite = try LedgerDatabase.open(
                     path: harness.databasePath, clock: clock, logger: SyncHarness.quiet)
                 defer { try? sqlite.close() }
@@ -77,6 +78,8 @@ struct PostgresSyncTests {
                 world.setClientDeleted(1004, false)
                 try await round()
 
+                // The common cases went through the set-based batch: no group fell back to one unit at a time.
+                #expect(!log.all.contains { $0.contains("batch failed") }, "\(log.all)")
                 let digest = try await postgres.normalizedDigest()
                 #expect(digest == (try sqlite.normalizedDigest()))
                 let verification = try await postgres.verifyQuick()
