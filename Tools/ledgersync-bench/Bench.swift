@@ -40,12 +40,21 @@ struct Run: AsyncParsableCommand {
         parsing: .upToNextOption,
         help: "Scenario groups to run: sync, write, query, export, serve, backup (default all).")
     var only: [String] = ["sync", "write", "query", "export", "serve", "backup"]
+    @Option(
+        help: """
+            A PostgreSQL server (libpq URL, no password; `psql` on PATH) to measure the sync into as well: each run \
+            gets a database of its own, dropped afterwards. LEDGERSYNC_BENCH_POSTGRES_URL also sets it.
+            """)
+    var postgresURL: String? = ProcessInfo.processInfo.environment["LEDGERSYNC_BENCH_POSTGRES_URL"]
+    @Option(
+        parsing: .upToNextOption, help: "The sync scenarios' sizes in accounts (default 10000 100000; --quick 2000).")
+    var syncSizes: [Int] = []
 
     func run() async throws {
         let runs = quick ? 1 : self.runs
         var rows: [[String: String]] = []
         if only.contains("sync") {
-            for size in quick ? [2_000] : [10_000, 100_000] {
+            for size in !syncSizes.isEmpty ? syncSizes : quick ? [2_000] : [10_000, 100_000] {
                 rows += try await syncScenarios(accounts: size, runs: runs)
             }
         }
@@ -81,6 +90,13 @@ struct Run: AsyncParsableCommand {
         let simulator = try startSimulator(clients: clients, orgs: orgs, projects: projects)
         defer { simulator.terminate() }
         let config = try writeConfig(directory: work, port: simulator.port, orgs: orgs, projects: projects)
+        let postgres = try postgresURL.map { url in
+            try PostgresBenchDatabase(
+                server: url,
+                config: try writeConfig(
+                    directory: work, port: simulator.port, orgs: orgs, projects: projects, file: "postgres.toml",
+                    store: "url = \"\(PostgresBenchDatabase.url(url))\""))
+        }
         let total = Double(clients + orgs + projects * 10)
 
         _ = try measureSelf(["raw-fetch", "--config", config])  // warm-up
@@ -89,6 +105,10 @@ struct Run: AsyncParsableCommand {
         var again: [Double] = []
         var firstRSS: [Int] = []
         var againRSS: [Int] = []
+        var pgFirst: [Double] = []
+        var pgAgain: [Double] = []
+        var pgFirstRSS: [Int] = []
+        var pgAgainRSS: [Int] = []
         for run in 0..<runs {
             raw.append(try checked(measureSelf(["raw-fetch", "--config", config])).seconds)
             try? FileManager.default.removeItem(atPath: work + "/ledger.sqlite")
@@ -98,6 +118,16 @@ struct Run: AsyncParsableCommand {
             let a = try checked(measureSelf(["sync-once", "--config", config]))
             again.append(a.seconds)
             againRSS.append(a.peakRSSKiB)
+            if let postgres {
+                try postgres.recreate()
+                let f = try checked(measureSelf(["sync-once", "--config", postgres.config]))
+                pgFirst.append(f.seconds)
+                pgFirstRSS.append(f.peakRSSKiB)
+                let a = try checked(measureSelf(["sync-once", "--config", postgres.config]))
+                pgAgain.append(a.seconds)
+                pgAgainRSS.append(a.peakRSSKiB)
+                try postgres.drop()
+            }
             FileHandle.standardError.write(Data("size \(accounts) run \(run + 1)/\(runs) done\n".utf8))
         }
         let rawRate = total / median(raw)
@@ -111,7 +141,14 @@ struct Run: AsyncParsableCommand {
                 "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
             ]
         }
-        return [row("first sync", first, firstRSS), row("unchanged re-sync", again, againRSS)]
+        var rows = [row("first sync", first, firstRSS), row("unchanged re-sync", again, againRSS)]
+        if postgres != nil {
+            rows += [
+                row("first sync (PostgreSQL)", pgFirst, pgFirstRSS),
+                row("unchanged re-sync (PostgreSQL)", pgAgain, pgAgainRSS),
+            ]
+        }
+        return rows
     }
 
     func checked(_ measurement: Measurement) throws -> Measurement {
@@ -150,7 +187,10 @@ struct Run: AsyncParsableCommand {
         return RunningSimulator(process: process, port: port)
     }
 
-    func writeConfig(directory: String, port: Int, orgs: Int, projects: Int) throws -> String {
+    func writeConfig(
+        directory: String, port: Int, orgs: Int, projects: Int, file: String = "ledgersync.toml",
+        store: String = "path = \"ledger.sqlite\""
+    ) throws -> String {
         // Long lists in files, as the README advises for thousands of accounts.
         let orgList = (0..<orgs).map { String(101 + $0) + "\n" }.joined()
         let projectList = (0..<projects).map { "MST" + String(format: "%06d", $0 + 1) + "\n" }.joined()
@@ -158,7 +198,7 @@ struct Run: AsyncParsableCommand {
         try Data(projectList.utf8).write(to: URL(fileURLWithPath: directory + "/twcc-projects.txt"))
         let text = """
             [store]
-            path = "ledger.sqlite"
+            \(store)
             [sources.mr]
             kind = "modelrouter"
             base_url = "http://127.0.0.1:\(port)"
@@ -180,7 +220,7 @@ struct Run: AsyncParsableCommand {
             password_env = "BENCH_TP"
             concurrency = 16
             """
-        let path = directory + "/ledgersync.toml"
+        let path = directory + "/" + file
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         return path
     }
