@@ -45,7 +45,7 @@ struct Run: AsyncParsableCommand {
             A PostgreSQL server (libpq URL, no password; `psql` on PATH) to measure the sync into as well: each run \
             gets a database of its own, dropped afterwards. LEDGERSYNC_BENCH_POSTGRES_URL also sets it.
             """)
-    var postgresURL: String? = ProcessInfo.processInfo.environment["LEDGERSYNC_BENCH_POSTGRES_URL"]
+    var postgresURL: String?
     @Option(
         parsing: .upToNextOption, help: "The sync scenarios' sizes in accounts (default 10000 100000; --quick 2000).")
     var syncSizes: [Int] = []
@@ -90,7 +90,8 @@ struct Run: AsyncParsableCommand {
         let simulator = try startSimulator(clients: clients, orgs: orgs, projects: projects)
         defer { simulator.terminate() }
         let config = try writeConfig(directory: work, port: simulator.port, orgs: orgs, projects: projects)
-        let postgres = try postgresURL.map { url in
+        let server = postgresURL ?? ProcessInfo.processInfo.environment["LEDGERSYNC_BENCH_POSTGRES_URL"]
+        let postgres = try server.flatMap { $0.isEmpty ? nil : $0 }.map { url in
             try PostgresBenchDatabase(
                 server: url,
                 config: try writeConfig(
