@@ -11,21 +11,26 @@ extension PostgresLedger {
     package func read<T: Sendable>(
         _ body: (PostgresConnection) async throws -> sending T
     ) async throws(StoreError) -> T {
-        let logger = self.logger
         do {
-            return try await client.withConnection { connection in
-                try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
-                do {
-                    let result = try await body(connection)
-                    try await connection.query("ROLLBACK", logger: logger)
-                    return result
-                } catch {
-                    _ = try? await connection.query("ROLLBACK", logger: logger)
-                    throw error
-                }
-            }
+            return try await uncheckedRead(body)
         } catch {
             throw StoreError(wrapping: error, location: location)
+        }
+    }
+
+    /// ``read(_:)`` with `body`'s and the driver's errors as they are.
+    func uncheckedRead<T: Sendable>(_ body: (PostgresConnection) async throws -> sending T) async throws -> T {
+        let logger = self.logger
+        return try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("ROLLBACK", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
         }
     }
 }

@@ -64,6 +64,33 @@ public final class PostgresLedger: Sendable {
                 "applied migrations",
                 metadata: ["store": "\(location)", "migrations": "\(applied.joined(separator: ","))"])
         }
+        return try connect(
+            location: location, applied: applied, clock: clock, maximumConnections: maximumConnections, logger: logger)
+    }
+
+    /// Connects to the ledger at `location` to read it: its schema is checked, never changed.
+    /// - Throws: ``StoreError``: the server cannot be reached; the schema needs `ledgersync migrate` first, or was
+    ///   altered, or comes from a newer build.
+    public static func openForReading(
+        location: PostgresLocation, clock: any LedgerClock = SystemClock(), maximumConnections: Int = 8,
+        logger: Logger
+    ) async throws(StoreError) -> PostgresLedger {
+        let plan = try MigrationPlan(migrations: Migration.postgreSQL)
+        let state = try await withConnection(to: location, logger: logger) { connection in
+            try await readState(connection, location: location, logger: logger)
+        }
+        let pending = try plan.pending(given: state, path: location.description)
+        guard pending.isEmpty else {
+            throw StoreError(.notMigrated(pending: pending.map(\.id)), path: location.description)
+        }
+        return try connect(
+            location: location, applied: [], clock: clock, maximumConnections: maximumConnections, logger: logger)
+    }
+
+    private static func connect(
+        location: PostgresLocation, applied: [String], clock: any LedgerClock, maximumConnections: Int,
+        logger: Logger
+    ) throws(StoreError) -> PostgresLedger {
         var configuration = try location.clientConfiguration(applicationName: applicationName)
         configuration.options.maximumConnections = max(2, maximumConnections)
         let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
@@ -129,6 +156,13 @@ extension StoreError {
             self.init(wrapping: inner ?? error, location: location)
         } else if let psql = error as? PSQLError {
             self.init(.postgres(Self.message(psql)), path: location.description)
+        } else if let decoding = error as? PostgresDecodingError {
+            // Names the column and the types, never the value (which may be anything stored).
+            self.init(
+                .invalidData(
+                    "column \(decoding.columnName) (#\(decoding.columnIndex)) holds \(decoding.postgresType), which "
+                        + "cannot be read as \(decoding.targetType) (\(decoding.code))"),
+                path: location.description)
         } else {
             self.init(.postgres(String(describing: error)), path: location.description)
         }

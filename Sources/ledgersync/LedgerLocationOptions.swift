@@ -20,8 +20,8 @@ struct LedgerLocationOptions: ParsableArguments {
     @Option(name: .long, help: "A config file whose [store] names the ledger (default ./ledgersync.toml).")
     var config: String?
 
-    /// The ledger, as a SQLite path: what every command but `sync`, `migrate` and `verify --quick` works on in this
-    /// build.
+    /// The ledger, as a SQLite path: what every command but `sync`, `migrate`, `verify --quick` and the `query`
+    /// lists works on in this build.
     /// - Throws: ``CommandFailure`` (usage), as ``location()``, and for a PostgreSQL ledger.
     func path() throws -> String {
         switch try location() {
@@ -29,8 +29,10 @@ struct LedgerLocationOptions: ParsableArguments {
             return path
         case .postgres(let location):
             throw CommandFailure(
-                message: "\(location) is a PostgreSQL ledger; in this build `sync`, `migrate` (and `migrate --status`) "
-                    + "and `verify --quick` work on one; this command needs a SQLite ledger (--db)",
+                message:
+                    "\(location) is a PostgreSQL ledger; in this build `sync`, `migrate` (and `migrate --status`), "
+                    + "`verify --quick` and the `query` lists (not `query sql`) work on one; this command needs a "
+                    + "SQLite ledger (--db)",
                 exitCode: .usage)
         }
     }

@@ -73,8 +73,8 @@ extension QueryListCommand {
         options.zone = zone
         options.page = PageRequest(limit: common.limit, after: common.after)
         let kind = Self.kind
-        try QueryCommand.print(db: try common.ledger.path()) { reader throws(QueryError) in
-            try QueryRunner.run(kind, reader: reader, options: options)
+        try await QueryCommand.print(location: try common.ledger.location()) { reader throws(QueryError) in
+            try await QueryRunner.run(kind, reader: reader, options: options)
         }
     }
 

@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import LedgerCore
+import LedgerPostgres
 import LedgerReports
 import LedgerStore
+import LedgerSync
+import Logging
 
 /// `ledgersync query`: answers from the local ledger, offline, read-only.
 struct QueryCommand: AsyncParsableCommand {
@@ -115,6 +118,33 @@ extension QueryCommand {
         } catch {
             throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
         }
+        write(output)
+    }
+
+    /// Answers a list from the ledger at `location`, in either store, and prints it.
+    static func print(
+        location: StoreLocation, _ body: (any QueryStore) async throws(QueryError) -> QueryOutput
+    ) async throws {
+        let output: Result<QueryOutput, QueryError>
+        switch location {
+        case .sqlite(let path):
+            let reader = try LedgerReader.open(path: path)
+            defer { try? reader.close() }
+            do { output = .success(try await body(reader)) } catch { output = .failure(error) }
+        case .postgres(let location):
+            let ledger = try await PostgresLedger.openForReading(
+                location: location, logger: Logger(label: "ledgersync.query") { _ in SwiftLogNoOpLogHandler() })
+            do { output = .success(try await body(PostgresQueries(ledger))) } catch { output = .failure(error) }
+            await ledger.close()
+        }
+        switch output {
+        case .success(let output): write(output)
+        case .failure(let error):
+            throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
+        }
+    }
+
+    private static func write(_ output: QueryOutput) {
         FileHandle.standardOutput.write(Data(output.text.utf8))
         if let next = output.nextCursor {
             FileHandle.standardError.write(Data("ledgersync: more rows follow; next page: --after \(next)\n".utf8))

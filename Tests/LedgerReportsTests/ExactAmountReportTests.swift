@@ -75,11 +75,11 @@ struct ExactAmountReportTests {
         options.page = .all
         options.format = .csv
         options.asOf = AsOf(valid: day1)
-        let openingCSV = try QueryRunner.run(.balances, reader: reader, options: options).text
+        let openingCSV = try await QueryRunner.run(.balances, reader: reader, options: options).text
         #expect(Self.column("available_balance", of: openingCSV) == expectedOpening)
         options.asOf = .now
         options.format = .json
-        let closingJSON = try QueryRunner.run(.balances, reader: reader, options: options).text
+        let closingJSON = try await QueryRunner.run(.balances, reader: reader, options: options).text
         let figures = try Self.jsonAmounts(closingJSON, field: "available_balance")
         #expect(figures.map(\.amount) == expectedClosing)
         #expect(figures.allSatisfy { $0.scale == "8" })

@@ -13,7 +13,7 @@ struct QueryGoldenTests {
         for format in ReportTable.Format.allCases {
             var options = QueryOptions()
             options.format = format
-            let output = try QueryRunner.run(kind, reader: reader, options: options)
+            let output = try await QueryRunner.run(kind, reader: reader, options: options)
             let ext = format == .table ? "txt" : format.rawValue
             try Golden.check(output.text, "query-\(kind.rawValue).\(ext)")
         }
@@ -27,16 +27,19 @@ struct QueryGoldenTests {
         // Valid time 2026-11-18T20:00Z: the late arrival (900 from 18:00) is the answer for client 17.
         options.asOf = AsOf(valid: ReportFixture.day(18, 20))
         try Golden.check(
-            try QueryRunner.run(.balances, reader: reader, options: options).text, "query-balances-valid-18T20.txt")
+            try await QueryRunner.run(.balances, reader: reader, options: options).text,
+            "query-balances-valid-18T20.txt")
         // Recorded time 2026-11-19T12:00Z, valid 18T20: before the late arrival was learned, the answer is 1000.
         options.asOf = AsOf(valid: ReportFixture.day(18, 20), recorded: ReportFixture.day(19, 12))
         try Golden.check(
-            try QueryRunner.run(.balances, reader: reader, options: options).text, "query-balances-bitemporal.txt")
+            try await QueryRunner.run(.balances, reader: reader, options: options).text, "query-balances-bitemporal.txt"
+        )
         options.asOf = .now
         options.zone = try DisplayZone("Asia/Taipei")
         options.axis = .recorded
         try Golden.check(
-            try QueryRunner.run(.changes, reader: reader, options: options).text, "query-changes-recorded-taipei.txt")
+            try await QueryRunner.run(.changes, reader: reader, options: options).text,
+            "query-changes-recorded-taipei.txt")
         options.format = .csv
         try Golden.check(
             try QueryRunner.sql(

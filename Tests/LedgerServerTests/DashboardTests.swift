@@ -186,7 +186,7 @@ struct DashboardTests {
                     options.format = .json
                     options.filter = QueryFilter(sources: ["mr"], accounts: ["1001"])
                     options.asOf = .at(instant, on: axis)
-                    let cli = try QueryRunner.run(.balances, reader: reader, options: options).text
+                    let cli = try await QueryRunner.run(.balances, reader: reader, options: options).text
                     guard case .array(let rows) = try JSONValue.parse(cli), case .object(let row)? = rows.first,
                         case .object(let amount)? = row["available_balance"],
                         case .string(let text)? = amount["amount"],

@@ -30,7 +30,7 @@ struct RouteTests {
                     let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
                     return (name: parts[0], value: parts[1].removingPercentEncoding ?? parts[1])
                 }
-                let expected = try QueryRunner.run(
+                let expected = try await QueryRunner.run(
                     kind, reader: reader, options: QueryParameters.options(for: kind, pairs))
                 let next = expected.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
                 try await client.execute(uri: "/api/v1/\(kind.rawValue)?\(query)", method: .get) { response in

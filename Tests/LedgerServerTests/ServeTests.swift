@@ -72,7 +72,8 @@ struct ServeTests {
             let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
             return (name: parts[0], value: parts[1])
         }
-        let expected = try QueryRunner.run(kind, reader: reader, options: QueryParameters.options(for: kind, pairs))
+        let expected = try await QueryRunner.run(
+            kind, reader: reader, options: QueryParameters.options(for: kind, pairs))
         let rows = try #require(answer.body.range(of: "{\"rows\":"), sourceLocation: sourceLocation).upperBound
         let next = expected.nextCursor.map { JSONValue.string($0).jsonText } ?? "null"
         #expect(

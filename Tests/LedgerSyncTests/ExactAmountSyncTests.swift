@@ -43,7 +43,7 @@ struct ExactAmountSyncTests {
             var options = QueryOptions()
             options.format = .json
             options.filter.accounts = [String(Self.tokensClient)]
-            let history = try QueryRunner.run(.history, reader: reader, options: options)
+            let history = try await QueryRunner.run(.history, reader: reader, options: options)
             let figures = try Self.amounts(history.text, field: "available_balance")
             // The three balances this test set, after the opening recharge the simulator started with, each at the
             // unit's scale (8), each exact.
@@ -54,7 +54,7 @@ struct ExactAmountSyncTests {
             }
             // The movements that took the balance there are exact too.
             options.format = .csv
-            let movements = try QueryRunner.run(.movements, reader: reader, options: options).text
+            let movements = try await QueryRunner.run(.movements, reader: reader, options: options).text
             // 0.000123 → 0.00000001 → 12345678901234.5678: two adjustments, each exact at the unit's scale.
             #expect(movements.contains(",adjust,tokens,-0.00012299,0.00012300,0.00000001,"), "\(movements)")
             #expect(
@@ -74,7 +74,7 @@ struct ExactAmountSyncTests {
             options.filter.units = ["tokens"]
             options.page = .all
             let everyTokens = try Self.amounts(
-                try QueryRunner.run(.history, reader: reader, options: options).text, field: "available_balance")
+                try await QueryRunner.run(.history, reader: reader, options: options).text, field: "available_balance")
             #expect(
                 everyTokens.count == (try harness.count("SELECT count(*) FROM balance_version WHERE unit = 'tokens'")))
             #expect(total.formatted(scale: 8) == DecimalText.sum(everyTokens.map(\.amount)))

@@ -62,16 +62,16 @@ struct QueryPlanTests {
             options.filter.accounts = ["1001"]
             for kind in QueryKind.allCases {
                 // Runs are per source: an account filter does not apply to them.
-                if kind != .runs { _ = try QueryRunner.run(kind, reader: reader, options: options) }
-                _ = try QueryRunner.run(kind, reader: reader, options: QueryOptions())
+                if kind != .runs { _ = try await QueryRunner.run(kind, reader: reader, options: options) }
+                _ = try await QueryRunner.run(kind, reader: reader, options: QueryOptions())
             }
             // Second pages: the keyset must seek into the account index, not read a source from its first account.
             for kind in [QueryKind.balances, .history] {
                 var paged = QueryOptions()
                 paged.page = PageRequest(limit: 1)
-                paged.page.after = try QueryRunner.run(kind, reader: reader, options: paged).nextCursor
+                paged.page.after = try await QueryRunner.run(kind, reader: reader, options: paged).nextCursor
                 #expect(paged.page.after != nil)
-                _ = try QueryRunner.run(kind, reader: reader, options: paged)
+                _ = try await QueryRunner.run(kind, reader: reader, options: paged)
             }
             _ = try Reconciler.report(
                 reader: reader,

@@ -68,7 +68,7 @@ struct ReadableViewsTests {
         let queue = try DatabaseQueue(path: demo.databasePath, configuration: Self.readOnly)
         defer { try? queue.close() }
         for pair in pairs {
-            let output = try QueryRunner.run(pair.kind, reader: reader, options: pair.options)
+            let output = try await QueryRunner.run(pair.kind, reader: reader, options: pair.options)
             let expected = try Self.textRows(json: output.text)
             let viewRows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM \(pair.view)") }
             let columns = viewRows.first.map { Array($0.columnNames) } ?? []

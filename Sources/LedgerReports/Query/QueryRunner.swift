@@ -61,16 +61,16 @@ public enum QueryRunner {
     /// Answers one query in the requested format.
     /// - Parameters:
     ///   - kind: Which list.
-    ///   - reader: The ledger, read-only.
+    ///   - reader: The ledger, read-only, in either store.
     ///   - options: Filters, instants, format, zone and paging.
     /// - Returns: The text to print and the next page's cursor.
     /// - Throws: ``QueryError``.
     public static func run(
-        _ kind: QueryKind, reader: LedgerReader, options: QueryOptions
-    ) throws(QueryError)
+        _ kind: QueryKind, reader: any QueryStore, options: QueryOptions
+    ) async throws(QueryError)
         -> QueryOutput
     {
-        let (table, next) = try table(kind, reader: reader, options: options)
+        let (table, next) = try await table(kind, reader: reader, options: options)
         return QueryOutput(
             text: table.rendered(as: options.format, zone: options.zone), nextCursor: next, rowCount: table.rows.count)
     }
@@ -80,46 +80,49 @@ public enum QueryRunner {
     /// - Returns: The next page's cursor; `nil` on the last.
     /// - Throws: ``QueryError``.
     public static func writeJSON(
-        _ kind: QueryKind, reader: LedgerReader, options: QueryOptions, to out: inout [UInt8]
-    ) throws(QueryError) -> String? {
-        let (table, next) = try table(kind, reader: reader, options: options)
+        _ kind: QueryKind, reader: any QueryStore, options: QueryOptions, to out: inout [UInt8]
+    ) async throws(QueryError) -> String? {
+        let (table, next) = try await table(kind, reader: reader, options: options)
         table.writeJSONArray(to: &out)
         return next
     }
 
     /// One page of a list as a table with the ledger's unit scales, and the next page's cursor.
     static func table(
-        _ kind: QueryKind, reader: LedgerReader, options: QueryOptions
-    ) throws(QueryError) -> (ReportTable, String?) {
+        _ kind: QueryKind, reader: any QueryStore, options: QueryOptions
+    ) async throws(QueryError) -> (ReportTable, String?) {
         var table: ReportTable
         let next: String?
         switch kind {
         case .balances:
-            let page = try reader.balances(asOf: options.asOf, filter: options.filter, page: options.page)
+            let page = try await reader.balances(asOf: options.asOf, filter: options.filter, page: options.page)
             (table, next) = (QueryTables.balances(page.rows), page.nextCursor)
         case .history:
-            let page = try reader.history(
+            let page = try await reader.history(
                 filter: options.filter, includeSuperseded: options.includeSuperseded, page: options.page)
             (table, next) = (QueryTables.balances(page.rows), page.nextCursor)
         case .changes:
-            let page = try reader.changes(axis: options.axis, filter: options.filter, page: options.page)
+            let page = try await reader.changes(axis: options.axis, filter: options.filter, page: options.page)
             (table, next) = (QueryTables.changes(page.rows), page.nextCursor)
         case .conflicts:
-            let page = try reader.conflicts(filter: options.filter, kinds: options.conflictKinds, page: options.page)
+            let page = try await reader.conflicts(
+                filter: options.filter, kinds: options.conflictKinds, page: options.page)
             (table, next) = (QueryTables.conflicts(page.rows), page.nextCursor)
         case .runs:
-            let page = try reader.runs(filter: options.filter, page: options.page)
+            let page = try await reader.runs(filter: options.filter, page: options.page)
             (table, next) = (QueryTables.runs(page.rows), page.nextCursor)
         case .errors:
-            let page = try reader.errors(filter: options.filter, runID: options.runID, page: options.page)
+            let page = try await reader.errors(filter: options.filter, runID: options.runID, page: options.page)
             (table, next) = (QueryTables.errors(page.rows), page.nextCursor)
         case .movements:
-            let page = try reader.movements(filter: options.filter, page: options.page)
+            let page = try await reader.movements(filter: options.filter, page: options.page)
             (table, next) = (QueryTables.movements(page.rows), page.nextCursor)
         case .totals:
-            (table, next) = (QueryTables.totals(try reader.totals(asOf: options.asOf, filter: options.filter)), nil)
+            (table, next) = (
+                QueryTables.totals(try await reader.totals(asOf: options.asOf, filter: options.filter)), nil
+            )
         }
-        table.scales = try reader.unitScales()
+        table.scales = try await reader.unitScales()
         return (table, next)
     }
 

@@ -25,11 +25,11 @@ struct ListController: Sendable {
             throw APIError.badParameter(error.name, error.description)
         }
         let reader = reader
-        let read: @Sendable () throws -> ByteBuffer = {
+        let read: @Sendable () async throws -> ByteBuffer = {
             var body = Array("{\"rows\":".utf8)
             let next: String?
             do {
-                next = try QueryRunner.writeJSON(kind, reader: reader, options: options, to: &body)
+                next = try await QueryRunner.writeJSON(kind, reader: reader, options: options, to: &body)
             } catch let error as QueryError {
                 throw APIError(error)
             }
@@ -40,9 +40,9 @@ struct ListController: Sendable {
         }
         let stamp: Int64?
         do { stamp = try reader.changeStamp() } catch { throw APIError(error) }
-        guard let stamp else { return JSONResponse.make(body: try read()) }
+        guard let stamp else { return JSONResponse.make(body: try await read()) }
         // The same question at the same stamp has the same answer: the parameters as sent are the key.
         let key = kind.rawValue + "?" + (request.uri.query ?? "")
-        return JSONResponse.make(body: try await cache.value(key: key, stamp: stamp) { try read() })
+        return JSONResponse.make(body: try await cache.value(key: key, stamp: stamp) { try await read() })
     }
 }

@@ -60,9 +60,7 @@ extension LedgerReader {
         -> Page<RunRow>
     {
         try read { db in
-            guard filter.accounts.isEmpty, filter.namePattern == nil, filter.units.isEmpty else {
-                throw QueryError(.conflictingFilters("runs are per source: --account, --name and --unit do not apply"))
-            }
+            try filter.validateForRuns()
             _ = try accountConditions(db, filter)
             var scope = SQLConditions()
             scope.add(in: "s.name", filter.sources)

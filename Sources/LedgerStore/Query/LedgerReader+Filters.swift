@@ -68,23 +68,8 @@ extension LedgerReader {
     ) throws
         -> SQLConditions
     {
-        if let from = filter.from, let to = filter.to, from >= to {
-            throw QueryError(.conflictingFilters("--from \(from) is not before --to \(to)"))
-        }
         let known = try Row.fetchAll(db, sql: "SELECT name, kind FROM source_instance ORDER BY name")
-        let kinds = Dictionary(uniqueKeysWithValues: known.map { ($0["name"] as String, $0["kind"] as String) })
-        for name in filter.sources where kinds[name] == nil {
-            throw QueryError(.unknownSource(name, known: known.map { $0["name"] }))
-        }
-        if !filter.kinds.isEmpty {
-            let allowed = Set(filter.kinds.map(\.rawValue))
-            for name in filter.sources where !allowed.contains(kinds[name]!) {
-                throw QueryError(
-                    .conflictingFilters(
-                        "--source \(name) is a \(kinds[name]!) source, which --kind \(filter.kinds.map(\.rawValue).joined(separator: ",")) excludes"
-                    ))
-            }
-        }
+        try filter.validate(sources: known.map { (name: $0["name"] as String, kind: $0["kind"] as String) })
         var conditions = SQLConditions()
         conditions.add(in: "s.name", filter.sources)
         conditions.add(in: kindColumn, filter.kinds.map(\.rawValue))
@@ -131,7 +116,7 @@ extension LedgerReader {
     }
 
     /// `*` and `?` as LIKE's `%` and `_`, with LIKE's own wildcards taken literally.
-    static func likePattern(_ pattern: String) -> String {
+    package static func likePattern(_ pattern: String) -> String {
         var result = ""
         for character in pattern {
             switch character {
@@ -166,14 +151,14 @@ extension LedgerReader {
 }
 
 /// An opaque keyset cursor: the sort key of the last row of a page, tagged with the query that made it.
-enum PageCursor {
-    static func encode(_ query: String, _ values: [String]) -> String {
+package enum PageCursor {
+    package static func encode(_ query: String, _ values: [String]) -> String {
         Data(([query] + values).joined(separator: "\u{1F}").utf8).base64EncodedString()
             .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
     }
 
-    static func decode(_ cursor: String, query: String, count: Int) throws(QueryError) -> [String] {
+    package static func decode(_ cursor: String, query: String, count: Int) throws(QueryError) -> [String] {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.count % 4 != 0 { base64 += "=" }
         guard let data = Data(base64Encoded: base64), let text = String(data: data, encoding: .utf8) else {
@@ -184,13 +169,13 @@ enum PageCursor {
         return Array(parts.dropFirst())
     }
 
-    static func int(_ text: String, _ cursor: String) throws(QueryError) -> Int64 {
+    package static func int(_ text: String, _ cursor: String) throws(QueryError) -> Int64 {
         guard let value = Int64(text) else { throw QueryError(.invalidCursor(cursor)) }
         return value
     }
 
     /// Rows of one page plus the cursor after its last row, when more may follow.
-    static func page<Row>(_ rows: [Row], limit: Int, query: String, key: (Row) -> [String]) -> Page<Row> {
+    package static func page<Row>(_ rows: [Row], limit: Int, query: String, key: (Row) -> [String]) -> Page<Row> {
         guard rows.count > limit else { return Page(rows: rows, nextCursor: nil) }
         let kept = Array(rows.prefix(limit))
         return Page(rows: kept, nextCursor: encode(query, key(kept[kept.count - 1])))

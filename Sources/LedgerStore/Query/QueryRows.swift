@@ -12,6 +12,15 @@ public struct AccountRef: Sendable, Hashable {
     public var key: String
     /// The name the source gives it (a remote string: escape it in every output), if any.
     public var displayName: String?
+
+    /// Every field; for the stores that build rows.
+    package init(accountID: Int64, source: String, kind: SourceKind, key: String, displayName: String?) {
+        self.accountID = accountID
+        self.source = source
+        self.kind = kind
+        self.key = key
+        self.displayName = displayName
+    }
 }
 
 /// A balance version: one account's figures over a valid interval, as recorded at a time.
@@ -55,6 +64,33 @@ public struct BalanceRow: Sendable, Equatable {
     public var flagged: Bool
     /// The run that recorded it; `nil` for a rebuild.
     public var runID: Int64?
+
+    /// Every field; for the stores that build rows.
+    package init(
+        account: AccountRef, versionID: Int64, state: VersionState, unit: MoneyUnit?, availableBalance: FixedDecimal?,
+        creditLimit: FixedDecimal?, used: FixedDecimal?, frozen: FixedDecimal?, totalAvailable: FixedDecimal?,
+        overdue: FixedDecimal?, validFrom: Instant, validTo: Instant?, recordedAt: Instant, supersededAt: Instant?,
+        sourceModifiedAt: Instant?, observedAt: Instant, flagged: Bool, runID: Int64?
+    ) {
+        self.account = account
+        self.versionID = versionID
+        self.state = state
+        self.unit = unit
+        self.availableBalance = availableBalance
+        self.creditLimit = creditLimit
+        self.used = used
+        self.frozen = frozen
+        self.totalAvailable = totalAvailable
+        self.overdue = overdue
+        self.validFrom = validFrom
+        self.validTo = validTo
+        self.recordedAt = recordedAt
+        self.supersededAt = supersededAt
+        self.sourceModifiedAt = sourceModifiedAt
+        self.observedAt = observedAt
+        self.flagged = flagged
+        self.runID = runID
+    }
 }
 
 /// A version that started inside a window, beside the one it followed.
@@ -81,6 +117,25 @@ public struct ChangeRow: Sendable, Equatable {
     public var after: FixedDecimal?
     /// `after - before`, only when both exist in the same unit.
     public var delta: FixedDecimal?
+
+    /// Every field; for the stores that build rows.
+    package init(
+        account: AccountRef, at: Instant, versionID: Int64, previousVersionID: Int64?, stateBefore: VersionState?,
+        stateAfter: VersionState, unitBefore: MoneyUnit?, unitAfter: MoneyUnit?, before: FixedDecimal?,
+        after: FixedDecimal?, delta: FixedDecimal?
+    ) {
+        self.account = account
+        self.at = at
+        self.versionID = versionID
+        self.previousVersionID = previousVersionID
+        self.stateBefore = stateBefore
+        self.stateAfter = stateAfter
+        self.unitBefore = unitBefore
+        self.unitAfter = unitAfter
+        self.before = before
+        self.after = after
+        self.delta = delta
+    }
 }
 
 /// A conflict the sync recorded on gmtModified.
@@ -107,6 +162,25 @@ public struct ConflictRow: Sendable, Equatable {
     public var detectedAt: Instant
     /// The run that met it; `nil` for a rebuild.
     public var runID: Int64?
+
+    /// Every field; for the stores that build rows.
+    package init(
+        id: Int64, account: AccountRef, kind: ConflictKind, resolution: ConflictResolution, storedVersionID: Int64?,
+        storedValidFrom: Instant?, storedContent: String?, incomingValidFrom: Instant, incomingContent: String,
+        detectedAt: Instant, runID: Int64?
+    ) {
+        self.id = id
+        self.account = account
+        self.kind = kind
+        self.resolution = resolution
+        self.storedVersionID = storedVersionID
+        self.storedValidFrom = storedValidFrom
+        self.storedContent = storedContent
+        self.incomingValidFrom = incomingValidFrom
+        self.incomingContent = incomingContent
+        self.detectedAt = detectedAt
+        self.runID = runID
+    }
 }
 
 /// A run of `ledgersync sync`, with its counts summed over sources.
@@ -141,6 +215,29 @@ public struct RunRow: Sendable, Equatable {
     public var logEntries: Int
     /// Why it failed or was interrupted, if it says.
     public var message: String?
+
+    /// Every field; for the stores that build rows.
+    package init(
+        id: Int64, startedAt: Instant, endedAt: Instant?, status: RunStatus, mode: RunMode, sources: Int, targets: Int,
+        versionsAdded: Int, unchanged: Int, gone: Int, conflicts: Int, errors: Int, quarantined: Int, logEntries: Int,
+        message: String?
+    ) {
+        self.id = id
+        self.startedAt = startedAt
+        self.endedAt = endedAt
+        self.status = status
+        self.mode = mode
+        self.sources = sources
+        self.targets = targets
+        self.versionsAdded = versionsAdded
+        self.unchanged = unchanged
+        self.gone = gone
+        self.conflicts = conflicts
+        self.errors = errors
+        self.quarantined = quarantined
+        self.logEntries = logEntries
+        self.message = message
+    }
 }
 
 /// A failed fetch or a quarantined payload.
@@ -165,6 +262,23 @@ public struct ErrorRow: Sendable, Equatable {
     public var message: String
     /// When it happened.
     public var occurredAt: Instant
+
+    /// Every field; for the stores that build rows.
+    package init(
+        type: String, id: Int64, runID: Int64?, source: String, accountKey: String?, target: String, kind: String,
+        httpStatus: Int?, message: String, occurredAt: Instant
+    ) {
+        self.type = type
+        self.id = id
+        self.runID = runID
+        self.source = source
+        self.accountKey = accountKey
+        self.target = target
+        self.kind = kind
+        self.httpStatus = httpStatus
+        self.message = message
+        self.occurredAt = occurredAt
+    }
 }
 
 /// A ModelRouter balance-log entry: one movement of a client's balance.
@@ -189,6 +303,23 @@ public struct MovementRow: Sendable, Equatable {
     public var remark: String?
     /// When it happened at the source (`gmtCreate`).
     public var at: Instant
+
+    /// Every field; for the stores that build rows.
+    package init(
+        id: Int64, account: AccountRef, remoteID: Int64, changeType: String, unit: MoneyUnit, amount: FixedDecimal,
+        balanceBefore: FixedDecimal?, balanceAfter: FixedDecimal?, remark: String?, at: Instant
+    ) {
+        self.id = id
+        self.account = account
+        self.remoteID = remoteID
+        self.changeType = changeType
+        self.unit = unit
+        self.amount = amount
+        self.balanceBefore = balanceBefore
+        self.balanceAfter = balanceAfter
+        self.remark = remark
+        self.at = at
+    }
 }
 
 /// The sum of available balances of one source in one unit (never across units).
@@ -207,4 +338,18 @@ public struct TotalRow: Sendable, Equatable {
     public var creditLimit: FixedDecimal?
     /// The sum of credit used, where the source has them.
     public var used: FixedDecimal?
+
+    /// Every field; for the stores that build rows.
+    package init(
+        source: String, kind: SourceKind, unit: MoneyUnit, accounts: Int, availableBalance: FixedDecimal,
+        creditLimit: FixedDecimal?, used: FixedDecimal?
+    ) {
+        self.source = source
+        self.kind = kind
+        self.unit = unit
+        self.accounts = accounts
+        self.availableBalance = availableBalance
+        self.creditLimit = creditLimit
+        self.used = used
+    }
 }
