@@ -145,27 +145,33 @@ extension PostgresQueries {
             if let to = filter.to { sql.condition("l.gmt_create < \(sql.bind(to.millisecondsSinceEpoch))") }
             if let key { sql.condition("(l.gmt_create, l.id) > (\(sql.bind(key.0)), \(sql.bind(key.1)))") }
             sql.head = """
-                SELECT \(Self.accountColumns), l.id, l.remote_id, l.change_type, l.unit, l.change_amount_whole,
-                    l.change_amount_nanos, l.balance_before_whole, l.balance_before_nanos, l.balance_after_whole,
-                    l.balance_after_nanos, l.remark, l.gmt_create
+                SELECT \(Self.accountColumns), \(Self.movementColumns)
                 FROM modelrouter_balance_log AS l JOIN account AS a ON a.id = l.account_id
                 JOIN source_instance AS s ON s.id = a.source_id
                 """
             sql.tail = "ORDER BY l.gmt_create, l.id LIMIT \(sql.bind(Int64(page.limit) + 1))"
-            let movements = try await Self.rows(connection, sql, logger: logger).map { row in
-                let cells = Cells(row)
-                guard let amount = try cells.amount(9) else {
-                    throw StoreError(.invalidData("movement \(try cells.int(5)) has no valid amount"))
-                }
-                return MovementRow(
-                    id: try cells.int(5), account: try Self.accountRef(row), remoteID: try cells.int(6),
-                    changeType: try cells.text(7), unit: try MoneyUnit(try cells.text(8)), amount: amount,
-                    balanceBefore: try cells.amount(11), balanceAfter: try cells.amount(13),
-                    remark: try cells.optionalText(15), at: try cells.instant(16))
-            }
+            let movements = try await Self.rows(connection, sql, logger: logger).map(Self.movementRow)
             return PageCursor.page(movements, limit: page.limit, query: "movements") {
                 [String($0.at.millisecondsSinceEpoch), String($0.id)]
             }
         }
+    }
+
+    static let movementColumns = """
+        l.id, l.remote_id, l.change_type, l.unit, l.change_amount_whole, l.change_amount_nanos, l.balance_before_whole,
+        l.balance_before_nanos, l.balance_after_whole, l.balance_after_nanos, l.remark, l.gmt_create
+        """
+
+    /// A row of `SELECT accountColumns, movementColumns`.
+    static func movementRow(_ row: PostgresRandomAccessRow) throws -> MovementRow {
+        let cells = Cells(row)
+        guard let amount = try cells.amount(9) else {
+            throw StoreError(.invalidData("movement \(try cells.int(5)) has no valid amount"))
+        }
+        return MovementRow(
+            id: try cells.int(5), account: try accountRef(row), remoteID: try cells.int(6),
+            changeType: try cells.text(7), unit: try MoneyUnit(try cells.text(8)), amount: amount,
+            balanceBefore: try cells.amount(11), balanceAfter: try cells.amount(13),
+            remark: try cells.optionalText(15), at: try cells.instant(16))
     }
 }

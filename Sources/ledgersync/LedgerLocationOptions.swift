@@ -20,8 +20,8 @@ struct LedgerLocationOptions: ParsableArguments {
     @Option(name: .long, help: "A config file whose [store] names the ledger (default ./ledgersync.toml).")
     var config: String?
 
-    /// The ledger, as a SQLite path: what every command but `sync`, `migrate`, `verify --quick` and the `query`
-    /// lists works on in this build.
+    /// The ledger, as a SQLite path: what the commands that work on a SQLite ledger only take (in this build all
+    /// but `sync`, `migrate`, `verify --quick`, the `query` lists, `export` and `check`).
     /// - Throws: ``CommandFailure`` (usage), as ``location()``, and for a PostgreSQL ledger.
     func path() throws -> String {
         switch try location() {
@@ -31,8 +31,8 @@ struct LedgerLocationOptions: ParsableArguments {
             throw CommandFailure(
                 message:
                     "\(location) is a PostgreSQL ledger; in this build `sync`, `migrate` (and `migrate --status`), "
-                    + "`verify --quick` and the `query` lists (not `query sql`) work on one; this command needs a "
-                    + "SQLite ledger (--db)",
+                    + "`verify --quick`, the `query` lists (not `query sql`), `export` and `check` work on one; this "
+                    + "command needs a SQLite ledger (--db)",
                 exitCode: .usage)
         }
     }

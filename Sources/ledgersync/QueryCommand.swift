@@ -125,23 +125,14 @@ extension QueryCommand {
     static func print(
         location: StoreLocation, _ body: (any QueryStore) async throws(QueryError) -> QueryOutput
     ) async throws {
-        let output: Result<QueryOutput, QueryError>
-        switch location {
-        case .sqlite(let path):
-            let reader = try LedgerReader.open(path: path)
-            defer { try? reader.close() }
-            do { output = .success(try await body(reader)) } catch { output = .failure(error) }
-        case .postgres(let location):
-            let ledger = try await PostgresLedger.openForReading(
-                location: location, logger: Logger(label: "ledgersync.query") { _ in SwiftLogNoOpLogHandler() })
-            do { output = .success(try await body(PostgresQueries(ledger))) } catch { output = .failure(error) }
-            await ledger.close()
+        let output = try await ReadOnlyLedger.with(location) { store in
+            do throws(QueryError) {
+                return try await body(store)
+            } catch {
+                throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
+            }
         }
-        switch output {
-        case .success(let output): write(output)
-        case .failure(let error):
-            throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
-        }
+        write(output)
     }
 
     private static func write(_ output: QueryOutput) {

@@ -33,8 +33,8 @@ struct ReportOptions: ParsableArguments {
         guard staleAfter > 0 else { throw ValidationError("--stale-after must be a positive number of hours") }
     }
 
-    /// The parameters, the statement and the read-only ledger, or a usage error naming the argument.
-    func prepare(chartLimit: Int = 500) throws -> (ReportParameters, StatementFile?, LedgerReader) {
+    /// The parameters, the statement and where the ledger is, or a usage error naming the argument.
+    func prepare(chartLimit: Int = 500) throws -> (ReportParameters, StatementFile?, StoreLocation) {
         var request = ReportRequest()
         request.zone = tz
         request.tolerances = tolerance
@@ -44,19 +44,19 @@ struct ReportOptions: ParsableArguments {
         do {
             request.filter = try filters.filter(zone: try DisplayZone(tz))
             let (parameters, statementFile) = try request.prepare(now: SystemClock().now())
-            return (parameters, statementFile, try LedgerReader.open(path: try ledger.path()))
+            return (parameters, statementFile, try ledger.location())
         } catch let error as ReportInputError {
             throw CommandFailure(message: error.description, exitCode: .usage)
         }
     }
 
     static func reconcile(
-        _ reader: LedgerReader, _ parameters: ReportParameters, _ statement: StatementFile?
-    ) throws
+        _ reader: any ReportStore, _ parameters: ReportParameters, _ statement: StatementFile?
+    ) async throws
         -> ReconciliationReport
     {
         do {
-            return try Reconciler.report(reader: reader, parameters: parameters, statement: statement)
+            return try await Reconciler.report(reader: reader, parameters: parameters, statement: statement)
         } catch let error as QueryError {
             throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
         }
@@ -96,24 +96,23 @@ struct ExportCommand: AsyncParsableCommand {
     var htmlCharts: Int = 500
 
     func run() async throws {
-        let (parameters, statement, reader) = try report.prepare(chartLimit: htmlCharts)
-        defer { try? reader.close() }
-        let files: [String]
-        let result: ReconciliationReport
-        do {
-            if Set(format) == [.csv] {
-                // CSV alone is written as the accounts are reconciled, a chunk at a time: memory stays flat
-                // however large the ledger. JSON and HTML are documents over the whole report.
-                (files, result) = try ReportExporter.writeCSV(
-                    reader: reader, parameters: parameters, statement: statement, to: out, excel: excel)
-            } else {
-                result = try ReportOptions.reconcile(reader, parameters, statement)
-                files = try ReportExporter.write(result, to: out, formats: Set(format), excel: excel)
+        let (parameters, statement, location) = try report.prepare(chartLimit: htmlCharts)
+        let (files, result) = try await ReadOnlyLedger.with(location) { reader in
+            do {
+                if Set(format) == [.csv] {
+                    // CSV alone is written as the accounts are reconciled, a chunk at a time: memory stays flat
+                    // however large the ledger. JSON and HTML are documents over the whole report.
+                    return try await ReportExporter.writeCSV(
+                        reader: reader, parameters: parameters, statement: statement, to: out, excel: excel)
+                } else {
+                    let result = try await ReportOptions.reconcile(reader, parameters, statement)
+                    return (try ReportExporter.write(result, to: out, formats: Set(format), excel: excel), result)
+                }
+            } catch let error as ExportError {
+                throw CommandFailure(message: error.description, exitCode: .failed)
+            } catch let error as QueryError {
+                throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
             }
-        } catch let error as ExportError {
-            throw CommandFailure(message: error.description, exitCode: .failed)
-        } catch let error as QueryError {
-            throw CommandFailure(message: error.description, exitCode: error.isUsageError ? .usage : .store)
         }
         print(
             "wrote \(files.joined(separator: ", ")) to \(out): \(result.tallies.statements) accounts, "
@@ -147,9 +146,10 @@ struct CheckCommand: AsyncParsableCommand {
             try checkAlerts()
             return
         }
-        let (parameters, statement, reader) = try report.prepare()
-        defer { try? reader.close() }
-        let result = try ReportOptions.reconcile(reader, parameters, statement)
+        let (parameters, statement, location) = try report.prepare()
+        let result = try await ReadOnlyLedger.with(location) { reader in
+            try await ReportOptions.reconcile(reader, parameters, statement)
+        }
         if json {
             FileHandle.standardOutput.write(Data(try result.checkJSON().utf8))
         } else {

@@ -85,7 +85,7 @@ struct ExactAmountReportTests {
         #expect(figures.allSatisfy { $0.scale == "8" })
 
         // The export's statements: opening and reported closing as stored, the movement exactly their difference.
-        let report = try Reconciler.report(
+        let report = try await Reconciler.report(
             reader: reader,
             parameters: ReportParameters(
                 from: Instant(year: 2026, month: 11, day: 2), to: Instant(year: 2026, month: 11, day: 4),
@@ -113,7 +113,7 @@ struct ExactAmountReportTests {
         try database.close()
         let reader = try LedgerReader.open(path: directory.file("ledger.sqlite"))
         defer { try? reader.close() }
-        let report = try Reconciler.report(
+        let report = try await Reconciler.report(
             reader: reader,
             parameters: ReportParameters(
                 from: day(2), to: day(4), staleAfterSeconds: 30 * 86_400))

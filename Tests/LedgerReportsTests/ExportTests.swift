@@ -23,7 +23,7 @@ struct ExportTests {
         let reader = try LedgerReader.open(path: try await FixtureLedger.shared.path())
         defer { try? reader.close() }
         let file = statement ? try StatementFile.parse(statementCSV, name: "bank.csv", zone: .utc) : nil
-        return try Reconciler.report(
+        return try await Reconciler.report(
             reader: reader,
             parameters: ReportParameters(
                 from: ReportFixture.day(19), to: ReportFixture.day(20)), statement: file)
@@ -36,11 +36,12 @@ struct ExportTests {
         let file = try StatementFile.parse(Self.statementCSV, name: "bank.csv", zone: .utc)
         // The whole fixture: every account has versions, some several, and one goes.
         let parameters = ReportParameters(from: ReportFixture.day(18), to: ReportFixture.day(21))
-        let whole = try Reconciler.report(reader: reader, parameters: parameters, statement: file, historyChunk: 900)
+        let whole = try await Reconciler.report(
+            reader: reader, parameters: parameters, statement: file, historyChunk: 900)
         #expect(
             whole.series.values.map(\.count).reduce(0, +) > whole.statements.count * 2, "versions inside the period")
         for size in [1, 2, 3, 7] {
-            let paged = try Reconciler.report(
+            let paged = try await Reconciler.report(
                 reader: reader, parameters: parameters, statement: file, historyChunk: size)
             #expect(try paged.json() == whole.json(), "chunks of \(size)")
             #expect(paged.series == whole.series, "chunks of \(size)")
@@ -48,7 +49,7 @@ struct ExportTests {
         // Charts only for the accounts the HTML draws.
         var limited = parameters
         limited.htmlChartLimit = 2
-        let charted = try Reconciler.report(reader: reader, parameters: limited, statement: file)
+        let charted = try await Reconciler.report(reader: reader, parameters: limited, statement: file)
         #expect(charted.series.count == 2)
         #expect(Set(charted.series.keys) == Set(charted.statements.prefix(2).map(\.account.accountID)))
     }

@@ -27,7 +27,7 @@ struct StreamedExportTests {
         let statement = try StatementFile.parse(ExportTests.statementCSV, name: "bank.csv", zone: .utc)
         // The whole fixture: accounts with and without an opening, several versions, a gone one, exceptions.
         let parameters = ReportParameters(from: ReportFixture.day(18), to: ReportFixture.day(21))
-        let whole = try Reconciler.report(reader: reader, parameters: parameters, statement: statement)
+        let whole = try await Reconciler.report(reader: reader, parameters: parameters, statement: statement)
         #expect(whole.statements.count > 3 && whole.checks.count > whole.statements.count)
         // Exceptions found account by account (spilled kind by kind) and from the sync, both.
         let kinds = Set(whole.exceptions.map(\.kind))
@@ -35,7 +35,7 @@ struct StreamedExportTests {
         let expectedNames = try ReportExporter.write(
             whole, to: scratch.file("whole"), formats: [.csv], excel: excel)
 
-        let (names, streamed) = try ReportExporter.writeCSV(
+        let (names, streamed) = try await ReportExporter.writeCSV(
             reader: reader, parameters: parameters, statement: statement, to: scratch.file("streamed"), excel: excel,
             historyChunk: chunk)
         #expect(names == expectedNames)
@@ -72,8 +72,8 @@ struct StreamedExportTests {
         try FileManager.default.createDirectory(
             atPath: directory + "/invariants.csv.partial", withIntermediateDirectories: true)
         let parameters = ReportParameters(from: ReportFixture.day(18), to: ReportFixture.day(21))
-        #expect(throws: ExportError.self) {
-            try ReportExporter.writeCSV(reader: reader, parameters: parameters, to: directory)
+        await #expect(throws: ExportError.self) {
+            try await ReportExporter.writeCSV(reader: reader, parameters: parameters, to: directory)
         }
         let left = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
         #expect(left == ["invariants.csv.partial"])

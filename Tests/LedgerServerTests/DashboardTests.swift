@@ -204,7 +204,7 @@ struct DashboardTests {
                         "\(axis) \(instant.iso8601): expected \(text) \(unit)")
                 }
                 let period = "from=2025-12-01&to=2026-12-31"
-                let report = try Reconciler.report(
+                let report = try await Reconciler.report(
                     reader: reader,
                     parameters: try {
                         var request = ReportRequest()

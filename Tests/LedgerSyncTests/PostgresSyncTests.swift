@@ -85,6 +85,9 @@ struct PostgresSyncTests {
                 #expect(digest == (try sqlite.normalizedDigest()))
                 try await Self.sameQueryAnswers(
                     sqlite: LedgerReader(sqlite), postgres: PostgresQueries(postgres), now: clock.now())
+                try await Self.sameReports(
+                    sqlite: LedgerReader(sqlite), postgres: PostgresQueries(postgres), now: clock.now(),
+                    directory: harness.directory)
                 let verification = try await postgres.verifyQuick()
                 #expect(verification.findings.isEmpty)
                 // Every kind of conflict the rounds staged was recorded, so the comparison covered them.
@@ -151,6 +154,20 @@ struct PostgresSyncTests {
                 let after = try await CLI.run(
                     ["sync", "--quiet", "--config", "mr.toml"], in: directory, environment: SyncHarness.environment)
                 #expect(after.status == 0, "\(after.stderr)")
+
+                // The reports read the shared ledger: export's files and check's verdict, from one config.
+                let day = String(harness.simulator.clock.now().iso8601.prefix(10))
+                let next = String(harness.simulator.clock.now().adding(seconds: 86_400).iso8601.prefix(10))
+                let export = try await CLI.run(
+                    ["export", "--config", "mr.toml", "--from", day, "--to", next, "--out", "report"], in: directory,
+                    environment: SyncHarness.environment)
+                #expect(export.status == 0, "\(export.stderr)")
+                #expect(FileManager.default.fileExists(atPath: directory + "/report/statements.csv"))
+                let check = try await CLI.run(
+                    ["check", "--config", "mr.toml", "--from", day, "--to", next], in: directory,
+                    environment: SyncHarness.environment)
+                #expect([0, 1].contains(check.status), "\(check.stderr)")
+                #expect(!check.stdout.isEmpty)
             }
         }
     }
@@ -316,5 +333,61 @@ struct PostgresSyncTests {
                 JSONObject(object.keys.filter { !($0 == "id" || $0.hasSuffix("_id")) }.map { ($0, object[$0]!) })
             ).jsonText
         }.sorted()
+    }
+
+    /// `export` in every format and `check` of the synced period give the same files from both stores, but for the
+    /// manifest (when each was written), the schema version each store is at, the head of each store's own hash
+    /// chain and the ledger's row ids (its facts are the same, numbered and linked in the order each store's writer
+    /// took them, which the order fetches finished in decides).
+    static func sameReports(
+        sqlite: LedgerReader, postgres: PostgresQueries, now: Instant, directory: String
+    ) async throws {
+        let parameters = ReportParameters(from: now.adding(seconds: -86_400), to: now.adding(seconds: 3_600))
+        let sqliteSchema = try await sqlite.schemaVersion()
+        let postgresSchema = try await postgres.schemaVersion()
+        func files(_ store: any ReportStore, _ name: String, schema: String) async throws -> [String: String] {
+            let out = directory + "/export-" + name
+            let head = try await store.chainHead()
+            let report = try await Reconciler.report(reader: store, parameters: parameters)
+            var names = try ReportExporter.write(report, to: out, formats: [.csv, .json, .html], excel: false)
+            names += try await ReportExporter.writeCSV(reader: store, parameters: parameters, to: out + "-streamed")
+                .files.map { "../export-\(name)-streamed/" + $0 }
+            func key(_ file: String) -> String { file.replacingOccurrences(of: "export-\(name)-", with: "") }
+            var contents: [String: String] = ["check": report.checkLines.joined(separator: "\n")]
+            for file in names where !file.hasSuffix("manifest.json") {
+                let text = try String(contentsOfFile: out + "/" + file, encoding: .utf8)
+                contents[key(file)] = Self.withoutRowIDs(text, csv: file.hasSuffix(".csv"))
+                    .replacingOccurrences(of: schema, with: "<schema>")
+                    .replacingOccurrences(of: head.hash, with: "<head>")
+                    .replacingOccurrences(of: "\"position\":\(head.position),", with: "\"position\":<position>,")
+            }
+            return contents
+        }
+        let reference = try await files(sqlite, "sqlite", schema: sqliteSchema)
+        let answer = try await files(postgres, "postgres", schema: postgresSchema)
+        #expect(answer.keys.sorted() == reference.keys.sorted())
+        for (name, text) in reference.sorted(by: { $0.key < $1.key }) {
+            let first = zip((answer[name] ?? "").split(separator: "\n"), text.split(separator: "\n")).first { $0 != $1 }
+            #expect(answer[name] == text, "\(name) differs between the stores: \(String(describing: first))")
+        }
+        #expect(reference.count > 5)
+    }
+
+    /// The text with the values of id columns (`…_id` in CSV headers, `"…_id":` in JSON) replaced by `<id>`.
+    static func withoutRowIDs(_ text: String, csv: Bool) -> String {
+        guard csv else {
+            return text.replacing(#/"(\w*_id)":(\d+)/#) { "\"\($0.output.1)\":<id>" }
+        }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let header = lines.first?.split(separator: ",").map(String.init) else { return text }
+        // Counted from the end: the id columns come after every free-text column (a name may hold a comma).
+        let fromEnd = header.indices.filter { header[$0].hasSuffix("_id") }.map { header.count - 1 - $0 }
+        guard !fromEnd.isEmpty else { return text }
+        for index in lines.indices.dropFirst() where !lines[index].isEmpty {
+            var fields = lines[index].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            for offset in fromEnd where offset < fields.count { fields[fields.count - 1 - offset] = "<id>" }
+            lines[index] = fields.joined(separator: ",")
+        }
+        return lines.joined(separator: "\n")
     }
 }

@@ -73,7 +73,7 @@ struct QueryPlanTests {
                 #expect(paged.page.after != nil)
                 _ = try await QueryRunner.run(kind, reader: reader, options: paged)
             }
-            _ = try Reconciler.report(
+            _ = try await Reconciler.report(
                 reader: reader,
                 parameters: ReportParameters(
                     from: harness.simulator.world.now.adding(seconds: -86_400),

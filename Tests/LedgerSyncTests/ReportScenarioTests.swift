@@ -44,7 +44,7 @@ struct ReportScenarioTests {
 
             // One period covers every source: the day between the rounds. An account last seen in round 1 is
             // stale at its end (12 hours allowed), one seen in round 3 is not.
-            let report = try Reconciler.report(
+            let report = try await Reconciler.report(
                 reader: reader,
                 parameters: ReportParameters(
                     from: start, to: end, staleAfterSeconds: 12 * 3600))
@@ -66,7 +66,7 @@ struct ReportScenarioTests {
             #expect(invariant.rule == "dms.total_available")
             #expect(invariant.difference == FixedDecimal("1.0000"))
             // The same database and parameters give the same exception ids.
-            let again = try Reconciler.report(
+            let again = try await Reconciler.report(
                 reader: reader,
                 parameters: ReportParameters(
                     from: start, to: end, staleAfterSeconds: 12 * 3600))

@@ -260,7 +260,7 @@ struct SyncEngineTests {
         // Its report tells only what the demo stages: the late arrival and the same-timestamp conflict. Every
         // valid time is simulated, so no account lacks an opening because of the wall clock.
         let reader = try LedgerReader.open(path: result.databasePath)
-        let report = try Reconciler.report(
+        let report = try await Reconciler.report(
             reader: reader,
             parameters: ReportParameters(
                 from: Instant(iso8601: result.period.from + "T00:00:00Z"),

@@ -123,7 +123,7 @@ struct ExportOnce: AsyncParsableCommand {
     func run() async throws {
         let reader = try LedgerReader.open(path: db)
         defer { try? reader.close() }
-        try ReportExporter.writeCSV(
+        try await ReportExporter.writeCSV(
             reader: reader,
             parameters: ReportParameters(
                 from: try Instant(iso8601: from), to: try Instant(iso8601: to), staleAfterSeconds: 365 * 86_400),

@@ -23,21 +23,21 @@ extension ReportExporter {
     ///   `MoneyError` if a sum leaves the exact range. No file is left under its real name half written.
     @discardableResult
     public static func writeCSV(
-        reader: LedgerReader, parameters: ReportParameters, statement: StatementFile? = nil, to directory: String,
+        reader: any ReportStore, parameters: ReportParameters, statement: StatementFile? = nil, to directory: String,
         excel: Bool = false
-    ) throws -> (files: [String], report: ReconciliationReport) {
-        try writeCSV(
+    ) async throws -> (files: [String], report: ReconciliationReport) {
+        try await writeCSV(
             reader: reader, parameters: parameters, statement: statement, to: directory, excel: excel,
             historyChunk: 300)
     }
 
     static func writeCSV(
-        reader: LedgerReader, parameters: ReportParameters, statement: StatementFile?, to directory: String,
+        reader: any ReportStore, parameters: ReportParameters, statement: StatementFile?, to directory: String,
         excel: Bool, historyChunk: Int
-    ) throws -> (files: [String], report: ReconciliationReport) {
+    ) async throws -> (files: [String], report: ReconciliationReport) {
         try createDirectory(directory)
         let zone = parameters.zone
-        let scales = try reader.unitScales()
+        let scales = try await reader.unitScales()
         let statements = try PartialFile(directory + "/statements.csv")
         let checks: PartialFile
         do { checks = try PartialFile(directory + "/invariants.csv") } catch {
@@ -58,7 +58,7 @@ extension ReportExporter {
                 .writeCSV(zone: zone, excel: excel, header: true, to: &statementsOut.pending)
             ReportTable(columns: ReconciliationReport.checkColumns, rows: [], scales: scales)
                 .writeCSV(zone: zone, excel: excel, header: true, to: &checksOut.pending)
-            report = try Reconciler.report(
+            report = try await Reconciler.report(
                 reader: reader, parameters: parameters, statement: statement, historyChunk: historyChunk,
                 scales: scales
             ) { found in

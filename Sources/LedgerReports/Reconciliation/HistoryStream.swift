@@ -6,7 +6,7 @@ import LedgerStore
 /// list in one query (by ledger id, an index probe per account) and so holds one chunk's versions, never the
 /// whole period (3M versions for 100k accounts over 30 days).
 struct HistoryStream {
-    private let reader: LedgerReader
+    private let reader: any ReportStore
     private let filter: QueryFilter
     private let accountIDs: [Int64]
     private let chunkSize: Int
@@ -18,7 +18,7 @@ struct HistoryStream {
     ///   - filter: The period and selection of the versions.
     ///   - accountIDs: The accounts, in the order they will be asked for.
     ///   - chunkSize: Accounts per query (at most 900).
-    init(reader: LedgerReader, filter: QueryFilter, accountIDs: [Int64], chunkSize: Int = 900) {
+    init(reader: any ReportStore, filter: QueryFilter, accountIDs: [Int64], chunkSize: Int = 900) {
         self.reader = reader
         self.filter = filter
         self.accountIDs = accountIDs
@@ -28,13 +28,15 @@ struct HistoryStream {
     /// The versions of the account at `index` of the list, in valid-time order. Indexes must be asked for in
     /// increasing order.
     /// - Throws: ``QueryError`` if a chunk cannot be read.
-    mutating func versions(at index: Int) throws(QueryError) -> [BalanceRow] {
+    mutating func versions(at index: Int) async throws(QueryError) -> [BalanceRow] {
         if index >= next {
             let start = index
             next = min(start + chunkSize, accountIDs.count)
             var chunkFilter = filter
             chunkFilter.accountIDs = Array(accountIDs[start..<next])
-            chunk = Dictionary(grouping: try reader.history(filter: chunkFilter, page: .all).rows) {
+            chunk = Dictionary(
+                grouping: try await reader.history(filter: chunkFilter, includeSuperseded: false, page: .all).rows
+            ) {
                 $0.account.accountID
             }
         }

@@ -14,11 +14,9 @@ public enum Reconciler {
     /// - Returns: The report.
     /// - Throws: ``QueryError`` for a bad selection or a store failure; `MoneyError` if a sum leaves the exact range.
     public static func report(
-        reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile? = nil
-    )
-        throws -> ReconciliationReport
-    {
-        try report(reader: reader, parameters: p, statement: statement, historyChunk: 300)
+        reader: any ReportStore, parameters p: ReportParameters, statement: StatementFile? = nil
+    ) async throws -> ReconciliationReport {
+        try await report(reader: reader, parameters: p, statement: statement, historyChunk: 300)
     }
 
     /// Reconciles a period, reading what `historyChunk` accounts need at a time (their opening and closing balances,
@@ -29,10 +27,10 @@ public enum Reconciler {
     /// returned has none of them, only their ``ReconciliationReport/tallies`` (its exceptions are the sync's fetch
     /// failures and conflicts alone).
     static func report(
-        reader: LedgerReader, parameters p: ReportParameters, statement: StatementFile?, historyChunk: Int,
+        reader: any ReportStore, parameters p: ReportParameters, statement: StatementFile?, historyChunk: Int,
         scales: UnitScales? = nil,
         stream: ((ReportChunk) throws -> Void)? = nil
-    ) throws -> ReconciliationReport {
+    ) async throws -> ReconciliationReport {
         guard p.from < p.to else {
             throw QueryError(.conflictingFilters("the period's start \(p.from) is not before its end \(p.to)"))
         }
@@ -41,7 +39,7 @@ public enum Reconciler {
         filter.to = nil
         let end = p.to.adding(milliseconds: -1)
         // Only the ids of the selected accounts are held for the whole run; each chunk reads its accounts' rows.
-        let accountIDs = try reader.accountIDs(filter: filter)
+        let accountIDs = try await reader.accountIDs(filter: filter)
         var windowed = filter
         windowed.from = p.from
         windowed.to = p.to
@@ -60,45 +58,49 @@ public enum Reconciler {
             var partFilter = filter
             partFilter.accountIDs = Array(accountIDs[start..<min(start + chunk, accountIDs.count)])
             // In the list's order: the same ordering, over fewer accounts.
-            let part = try reader.accounts(filter: partFilter)
+            let part = try await reader.accounts(filter: partFilter)
             var partWindow = windowed
             partWindow.accountIDs = partFilter.accountIDs
-            let opening = byAccount(try reader.balances(asOf: AsOf(valid: p.from), filter: partFilter, page: .all).rows)
-            let closing = byAccount(try reader.balances(asOf: AsOf(valid: end), filter: partFilter, page: .all).rows)
-            let logs = Dictionary(grouping: try reader.movements(filter: partWindow, page: .all).rows) {
+            let opening = byAccount(
+                try await reader.balances(asOf: AsOf(valid: p.from), filter: partFilter, page: .all).rows)
+            let closing = byAccount(
+                try await reader.balances(asOf: AsOf(valid: end), filter: partFilter, page: .all).rows)
+            let logs = Dictionary(grouping: try await reader.movements(filter: partWindow, page: .all).rows) {
                 $0.account.accountID
             }
-            let logsBefore = try reader.lastMovements(before: p.from, filter: partFilter)
-            let details = try reader.details(
+            let logsBefore = try await reader.lastMovements(before: p.from, filter: partFilter)
+            let details = try await reader.details(
                 versionIDs: closing.values.filter { $0.state == .present }.map(\.versionID))
             for (offset, summary) in part.enumerated() {
                 let id = summary.account.accountID
+                let history = try await versions.versions(at: start + offset)
                 try findings.add(
-                    summary, opening: opening[id], closing: closing[id],
-                    versions: try versions.versions(at: start + offset), logs: logs[id] ?? [],
+                    summary, opening: opening[id], closing: closing[id], versions: history, logs: logs[id] ?? [],
                     logBefore: logsBefore[id], details: closing[id].flatMap { details[$0.versionID] })
             }
             if let stream { try stream(findings.take()) }
         }
         let fromSync =
-            try fetchFailures(reader: reader, filter: windowed, parameters: p)
+            try await fetchFailures(reader: reader, filter: windowed, parameters: p)
             + conflicts(reader: reader, filter: filter, parameters: p)
         for exception in fromSync { findings.tallies.add(exception) }
         var exceptions = findings.exceptions + fromSync
         exceptions.sort(by: exceptionOrder)
 
         // Matching an external statement looks its lines up among every account's closing balance.
-        let matching = try statement.map {
-            try match(
-                $0, reader: reader, filter: filter,
-                closing: byAccount(try reader.balances(asOf: AsOf(valid: end), filter: filter, page: .all).rows),
+        var matching: StatementMatching? = nil
+        if let statement {
+            matching = try await match(
+                statement, reader: reader, filter: filter,
+                closing: byAccount(try await reader.balances(asOf: AsOf(valid: end), filter: filter, page: .all).rows),
                 parameters: p)
         }
+        let scales: UnitScales = if let scales { scales } else { try await reader.unitScales() }
         return ReconciliationReport(
-            parameters: p, schemaVersion: try reader.schemaVersion(), chainHead: try reader.chainHead(),
+            parameters: p, schemaVersion: try await reader.schemaVersion(), chainHead: try await reader.chainHead(),
             statements: findings.statements,
             checks: findings.checks, exceptions: exceptions, matching: matching, series: findings.series,
-            scales: try scales ?? reader.unitScales(), tallies: findings.tallies)
+            scales: scales, tallies: findings.tallies)
     }
 
     // MARK: Statements
@@ -192,12 +194,12 @@ public enum Reconciler {
     // MARK: Exceptions from the sync
 
     static func fetchFailures(
-        reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters
-    ) throws
+        reader: any ReportStore, filter: QueryFilter, parameters p: ReportParameters
+    ) async throws
         -> [ReportException]
     {
         var groups: [String: ReportException] = [:]
-        for error in try reader.errors(filter: filter, page: .all).rows {
+        for error in try await reader.errors(filter: filter, runID: nil, page: .all).rows {
             let account = error.accountKey ?? error.target
             let key = "\(error.source)|\(account)|\(error.kind)"
             if var existing = groups[key] {
@@ -219,12 +221,12 @@ public enum Reconciler {
     }
 
     static func conflicts(
-        reader: LedgerReader, filter: QueryFilter, parameters p: ReportParameters
-    ) throws
+        reader: any ReportStore, filter: QueryFilter, parameters p: ReportParameters
+    ) async throws
         -> [ReportException]
     {
         let period = p.from..<p.to
-        return try reader.conflicts(filter: filter, page: .all).rows.filter {
+        return try await reader.conflicts(filter: filter, kinds: [], page: .all).rows.filter {
             period.contains($0.detectedAt) || period.contains($0.incomingValidFrom)
                 || $0.storedValidFrom.map(period.contains) == true
         }.map { conflict in

@@ -104,9 +104,9 @@ extension Reconciler {
     /// Matches statement lines to ledger balances one-to-one on (source, account, unit, as_of): a line matches the
     /// balance valid at its `as_of`; a second line for the same balance is never matched to it again.
     static func match(
-        _ statement: StatementFile, reader: LedgerReader, filter: QueryFilter, closing: [Int64: BalanceRow],
+        _ statement: StatementFile, reader: any ReportStore, filter: QueryFilter, closing: [Int64: BalanceRow],
         parameters p: ReportParameters
-    ) throws -> StatementMatching {
+    ) async throws -> StatementMatching {
         var result: [StatementMatching.Line] = statement.malformed.map {
             StatementMatching.Line(
                 status: .malformed, lineNumber: $0.lineNumber, source: "", account: "", unit: "",
@@ -118,7 +118,7 @@ extension Reconciler {
         var matchedAccounts = Set<Int64>()
         for line in statement.lines {
             if byInstant[line.asOf] == nil {
-                let rows = try reader.balances(asOf: AsOf(valid: line.asOf), filter: filter, page: .all).rows
+                let rows = try await reader.balances(asOf: AsOf(valid: line.asOf), filter: filter, page: .all).rows
                 byInstant[line.asOf] = Dictionary(
                     uniqueKeysWithValues: rows.map { ("\($0.account.source)\u{1F}\($0.account.key)", $0) })
             }

@@ -14,10 +14,10 @@ struct ReconciliationController: Sendable {
     static let allowed = Set(QueryParameters.parameters(for: .reconciliation).map(\.name))
 
     func addRoutes(to routes: RouteTable) {
-        routes.get("/api/v1/reconciliation") { request, _ in try reconciliation(request) }
+        routes.get("/api/v1/reconciliation") { request, _ in try await reconciliation(request) }
     }
 
-    func reconciliation(_ request: Request) throws -> Response {
+    func reconciliation(_ request: Request) async throws -> Response {
         var report = ReportRequest()
         var filterPairs: [(name: String, value: String)] = []
         for (name, value) in request.queryPairs {
@@ -52,7 +52,8 @@ struct ReconciliationController: Sendable {
             throw APIError.badParameter(name, error.description)
         }
         do {
-            return JSONResponse.make(text: try Reconciler.report(reader: reader, parameters: parameters).checkJSON())
+            return JSONResponse.make(
+                text: try await Reconciler.report(reader: reader, parameters: parameters).checkJSON())
         } catch let error as QueryError {
             throw APIError(error)
         }

@@ -7,7 +7,9 @@ import LedgerStore
 extension DashboardController {
     /// The report of a period from the page's `from` and `to` (days, UTC; `to` exclusive; the last complete day by
     /// default), as `export` and `check` compute it.
-    func periodReport(_ request: Request, allowing extra: Set<String> = []) throws -> (ReconciliationReport, String) {
+    func periodReport(
+        _ request: Request, allowing extra: Set<String> = []
+    ) async throws -> (ReconciliationReport, String) {
         var report = ReportRequest()
         var query: [URLQueryItem] = []
         for (name, value) in Self.formPairs(request) where !extra.contains(name) {
@@ -30,7 +32,7 @@ extension DashboardController {
             throw PageError.badParameter(error.argument.drop { $0 == "-" }.description, error.description)
         }
         do {
-            let result = try Reconciler.report(reader: reader, parameters: parameters)
+            let result = try await Reconciler.report(reader: reader, parameters: parameters)
             var components = URLComponents()
             components.queryItems = [
                 URLQueryItem(name: "from", value: String(parameters.from.iso8601.prefix(10))),
@@ -43,8 +45,8 @@ extension DashboardController {
     }
 
     /// Reconciliation: pick a period; its statements, invariant checks and exceptions, and its files to download.
-    func reconciliationPage(_ request: Request) throws -> Response {
-        let (report, query) = try periodReport(request)
+    func reconciliationPage(_ request: Request) async throws -> Response {
+        let (report, query) = try await periodReport(request)
         let files = try ReportExporter.contents(report).map { file in
             ReconciliationPage.File(name: file.name, link: "/reconciliation/files/\(file.name)?\(query)")
         }
@@ -59,8 +61,8 @@ extension DashboardController {
     }
 
     /// One file of `export` for the period, as a download.
-    func reconciliationFile(_ request: Request, name: String) throws -> Response {
-        let (report, _) = try periodReport(request)
+    func reconciliationFile(_ request: Request, name: String) async throws -> Response {
+        let (report, _) = try await periodReport(request)
         guard let file = try ReportExporter.contents(report).first(where: { $0.name == name }) else {
             throw PageError(status: .notFound, message: "no report file named \(name.prefix(60))")
         }

@@ -26,10 +26,10 @@ struct DashboardController: PageController {
         routes.get("/", page: true) { request, _ in await page { try await overview(request) } }
         routes.get("/account", page: true) { request, _ in await page { try account(request) } }
         routes.get("/account/raw", page: true) { request, _ in await page { try rawResponse(request) } }
-        routes.get("/reconciliation", page: true) { request, _ in await page { try reconciliationPage(request) } }
+        routes.get("/reconciliation", page: true) { request, _ in await page { try await reconciliationPage(request) } }
         routes.get("/reconciliation/files/:name", page: true) { request, context in
             let name = context.parameters.get("name") ?? ""
-            return await page { try reconciliationFile(request, name: name) }
+            return await page { try await reconciliationFile(request, name: name) }
         }
         routes.get("/runs", page: true) { request, _ in await page { try runsPage(request) } }
         routes.post("/sync") { _, _ in await page { try await syncFromPage() } }

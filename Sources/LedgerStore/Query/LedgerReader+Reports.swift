@@ -9,6 +9,12 @@ public struct AccountSummary: Sendable, Equatable {
     public var firstSeenAt: Instant
     /// When a fetch last reached it (recorded time).
     public var lastSeenAt: Instant
+
+    package init(account: AccountRef, firstSeenAt: Instant, lastSeenAt: Instant) {
+        self.account = account
+        self.firstSeenAt = firstSeenAt
+        self.lastSeenAt = lastSeenAt
+    }
 }
 
 extension LedgerReader {

@@ -63,3 +63,21 @@ extension QueryFilter {
         }
     }
 }
+
+/// What the reconciliation reads besides the query lists (`export`, `check`), in either store.
+public protocol ReportStore: QueryStore {
+    /// The selected accounts in (source, key) order, with first and last seen times.
+    func accounts(filter: QueryFilter) async throws(QueryError) -> [AccountSummary]
+    /// The row ids of the selected accounts, in the order of ``accounts(filter:)``.
+    func accountIDs(filter: QueryFilter) async throws(QueryError) -> [Int64]
+    /// Each selected ModelRouter account's last movement before `instant`, by account id.
+    func lastMovements(before instant: Instant, filter: QueryFilter) async throws(QueryError) -> [Int64: MovementRow]
+    /// The source details of versions, by version id (gone versions have none).
+    func details(versionIDs: [Int64]) async throws(QueryError) -> [Int64: SourceDetails]
+    /// The last applied migration of the store's schema.
+    func schemaVersion() async throws(QueryError) -> String
+    /// The head of the hash chain.
+    func chainHead() async throws(QueryError) -> ChainHead
+}
+
+extension LedgerReader: ReportStore {}
