@@ -21,7 +21,7 @@ struct LedgerLocationOptions: ParsableArguments {
     var config: String?
 
     /// The ledger, as a SQLite path: what the commands that work on a SQLite ledger only take (in this build all
-    /// but `sync`, `migrate`, `verify --quick`, the `query` lists, `export` and `check`).
+    /// but `sync`, `migrate`, `verify --quick`, `query`, `export` and `check`).
     /// - Throws: ``CommandFailure`` (usage), as ``location()``, and for a PostgreSQL ledger.
     func path() throws -> String {
         switch try location() {
@@ -31,7 +31,7 @@ struct LedgerLocationOptions: ParsableArguments {
             throw CommandFailure(
                 message:
                     "\(location) is a PostgreSQL ledger; in this build `sync`, `migrate` (and `migrate --status`), "
-                    + "`verify --quick`, the `query` lists (not `query sql`), `export` and `check` work on one; this "
+                    + "`verify --quick`, `query` (the lists and `query sql`), `export` and `check` work on one; this "
                     + "command needs a SQLite ledger (--db)",
                 exitCode: .usage)
         }

@@ -85,9 +85,10 @@ struct QuerySQLCommand: AsyncParsableCommand {
         abstract: "Run one read-only SQL statement on the ledger.",
         discussion: """
             INSERT, UPDATE, DELETE, DDL, ATTACH, VACUUM and pragmas that set or act are refused with exit code 2; \
-            the connection is read-only besides, so the database file is never changed. An amount is two \
-            INTEGER columns, <name>_whole (the integer part) and <name>_nanos (billionths, with the amount's \
-            sign); times are INTEGER milliseconds since 1970 UTC.
+            the connection is read-only besides, so the database file is never changed. On a PostgreSQL ledger the \
+            statement runs in a read-only transaction (anything that writes is refused, exit 2) that is rolled \
+            back, with a 60 s statement timeout. An amount is two INTEGER columns, <name>_whole (the integer part) \
+            and <name>_nanos (billionths, with the amount's sign); times are INTEGER milliseconds since 1970 UTC.
             """
     )
 
@@ -101,8 +102,8 @@ struct QuerySQLCommand: AsyncParsableCommand {
         options.format = common.format
         options.zone = try common.zone()
         options.page = PageRequest(limit: common.limit)
-        try QueryCommand.print(db: try common.ledger.path()) { reader throws(QueryError) in
-            try QueryRunner.sql(statement, reader: reader, options: options)
+        try await QueryCommand.print(location: try common.ledger.location()) { reader throws(QueryError) in
+            try await QueryRunner.sql(statement, reader: reader, options: options)
         }
     }
 }

@@ -37,6 +37,16 @@ struct PostgresMigrateCommandTests {
             #expect(full.status == 2)
             #expect(full.stderr.contains("verifies with --quick"))
 
+            // `query sql` runs in a read-only transaction: PostgreSQL itself refuses a write (exit 2).
+            let count = try await CLI.run(
+                ["query", "sql", "SELECT count(*) AS accounts FROM account", "--format", "csv", "--store-url", url])
+            #expect(count.status == 0, "\(count.stderr)")
+            #expect(count.stdout == "accounts\n0\n")
+            let delete = try await CLI.run(["query", "sql", "DELETE FROM schema_migration", "--store-url", url])
+            #expect(delete.status == 2)
+            #expect(delete.stderr.contains("read-only transaction"))
+            let migrations = try await database.strings("SELECT count(*)::text FROM schema_migration")
+            #expect(migrations == ["\(ids.count)"])
             // The lists answer from PostgreSQL (an empty ledger: a header, no rows).
             let balances = try await CLI.run(["query", "balances", "--format", "csv", "--store-url", url])
             #expect(balances.status == 0, "\(balances.stderr)")
@@ -53,9 +63,9 @@ struct PostgresMigrateCommandTests {
             #expect(newer.status == 3)
             #expect(newer.stderr.contains("written by a newer LedgerSync"))
             // The other commands say plainly that they need a SQLite ledger in this build.
-            let query = try await CLI.run(["query", "sql", "SELECT 1", "--store-url", url])
-            #expect(query.status == 2)
-            #expect(query.stderr.contains("the `query` lists (not `query sql`), `export` and `check` work on one"))
+            let backup = try await CLI.run(["backup", "--store-url", url, "--to", "/nonexistent/backup.sqlite"])
+            #expect(backup.status == 2)
+            #expect(backup.stderr.contains("`query` (the lists and `query sql`), `export` and `check` work on one"))
             let directory = try TemporaryDirectory()
             try """
             [store]

@@ -42,7 +42,7 @@ struct QueryGoldenTests {
             "query-changes-recorded-taipei.txt")
         options.format = .csv
         try Golden.check(
-            try QueryRunner.sql(
+            try await QueryRunner.sql(
                 "SELECT a.account_key, a.display_name, count(*) AS versions FROM account a JOIN balance_version v ON v.account_id = a.id GROUP BY a.id ORDER BY a.account_key",
                 reader: reader, options: options
             ).text,

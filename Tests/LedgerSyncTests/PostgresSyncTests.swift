@@ -299,6 +299,19 @@ struct PostgresSyncTests {
             #expect(rows == (try pageRows(answer.text)), "paging \(kind)")
         }
         #expect(compared > 100, "the lists compared held only \(compared) rows")
+        // `query sql` with SQL both dialects read alike: the same columns and rows (sorted: text order is the
+        // database's own here), and the columns of an empty answer.
+        for statement in [
+            "SELECT a.account_key, count(*) AS versions, sum(v.available_balance_whole) AS whole FROM account a JOIN balance_version v ON v.account_id = a.id GROUP BY a.account_key",
+            "SELECT id, kind FROM conflict WHERE id < 0",
+        ] {
+            let reference = try await sqlite.sql(statement, limit: 10_000)
+            let answer = try await postgres.sql(statement, limit: 10_000)
+            #expect(answer.columns == reference.columns)
+            #expect(answer.rows.map { "\($0)" }.sorted() == reference.rows.map { "\($0)" }.sorted())
+        }
+        await #expect(throws: QueryError.self) { try await postgres.sql("DELETE FROM account", limit: 10) }
+        await #expect(throws: QueryError.self) { try await postgres.sql("SELEC nothing", limit: 10) }
         // The same refusals, word for word.
         for filter in [
             QueryFilter(sources: ["nope"]), QueryFilter(sources: ["mr"], kinds: [.dmsCredit]),

@@ -128,9 +128,9 @@ public enum QueryRunner {
 
     /// Answers `query sql` in the requested format.
     public static func sql(
-        _ text: String, reader: LedgerReader, options: QueryOptions
-    ) throws(QueryError) -> QueryOutput {
-        let result = try reader.sql(text, limit: options.page.limit)
+        _ text: String, reader: any QueryStore, options: QueryOptions
+    ) async throws(QueryError) -> QueryOutput {
+        let result = try await reader.sql(text, limit: options.page.limit)
         let table = QueryTables.sql(result)
         return QueryOutput(
             text: table.rendered(as: options.format, zone: options.zone), nextCursor: nil, rowCount: table.rows.count)

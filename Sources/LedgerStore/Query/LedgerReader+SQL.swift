@@ -8,6 +8,12 @@ public struct SQLResult: Sendable, Equatable {
     public var rows: [[SQLCell]]
     /// More rows matched than the limit let through.
     public var truncated: Bool
+
+    package init(columns: [String], rows: [[SQLCell]], truncated: Bool) {
+        self.columns = columns
+        self.rows = rows
+        self.truncated = truncated
+    }
 }
 
 /// One value from a user's SQL, kept as SQLite typed it.

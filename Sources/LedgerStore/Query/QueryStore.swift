@@ -27,6 +27,8 @@ public protocol QueryStore: Sendable {
     func totals(asOf: AsOf, filter: QueryFilter) async throws(QueryError) -> [TotalRow]
     /// Each unit's display scale.
     func unitScales() async throws(QueryError) -> UnitScales
+    /// One read-only SQL statement of the user's, in the store's own dialect (see ``LedgerReader/sql(_:limit:)``).
+    func sql(_ text: String, limit: Int) async throws(QueryError) -> SQLResult
 }
 
 extension LedgerReader: QueryStore {}
