@@ -108,7 +108,7 @@ let package = Package(
         .target(
             name: "LedgerDemo",
             dependencies: [
-                "LedgerCore", "LedgerStore", "LedgerSync", "LedgerSimulator",
+                "LedgerCore", "LedgerStore", "LedgerSync", "LedgerSimulator", "LedgerPostgres",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -1,5 +1,6 @@
 import Foundation
 import LedgerCore
+import LedgerPostgres
 import LedgerSources
 import LedgerSimulator
 import LedgerStore
@@ -13,18 +14,33 @@ public struct DemoRunner: Sendable {
     public let directory: String
     /// How the printed commands start, so that they run as shown.
     public let invocation: CommandLineInvocation
+    /// A PostgreSQL database to sync into instead of a SQLite file in ``directory`` (libpq's URL, no password: it
+    /// comes from `PGPASSWORD`).
+    public let storeURL: String?
     let logger: Logger
     let clock: any LedgerClock
 
     /// A demo into `directory`; `clock` stamps the ledger's recorded times.
     public init(
-        directory: String, invocation: CommandLineInvocation = CommandLineInvocation(prefix: "ledgersync"),
+        directory: String, storeURL: String? = nil,
+        invocation: CommandLineInvocation = CommandLineInvocation(prefix: "ledgersync"),
         clock: any LedgerClock = SystemClock(), logger: Logger
     ) {
         self.directory = directory
+        self.storeURL = storeURL
         self.invocation = invocation
         self.clock = clock
         self.logger = logger
+    }
+
+    /// Why the demo cannot write into the PostgreSQL database it was given.
+    public struct DatabaseInUse: Error, CustomStringConvertible {
+        /// The database.
+        public let store: String
+        public var description: String {
+            "\(store) holds a ledger already; the demo writes into an empty database (create one, e.g. "
+                + "`createdb ledgersync_demo`), and never into a ledger that has history"
+        }
     }
 
     /// What the demo produced.
@@ -70,9 +86,26 @@ public struct DemoRunner: Sendable {
     /// - Throws: ``ConfigError``, ``StoreError`` or a simulator start failure.
     public func run(keepSimulator: Bool = false, say: @Sendable (String) -> Void) async throws -> Result {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let databasePath = URL(fileURLWithPath: directory).appendingPathComponent("ledger.sqlite").path
-        for suffix in ["", "-wal", "-shm", ".lock"] {
-            try? FileManager.default.removeItem(atPath: databasePath + suffix)
+        var databasePath = URL(fileURLWithPath: directory).appendingPathComponent("ledger.sqlite").path
+        let environment = ProcessInfo.processInfo.environment
+        if let storeURL {
+            let location: PostgresLocation
+            switch try StoreLocation.postgres(
+                url: storeURL, secrets: environment, file: "--store-url", key: "--store-url")
+            {
+            case .postgres(let parsed): location = parsed
+            case .sqlite: throw ConfigError(file: "--store-url", key: "--store-url", problem: "not a PostgreSQL URL")
+            }
+            // The demo's history is invented: it never goes into a database that holds a ledger.
+            let status = try await PostgresLedger.migrationStatus(location: location, logger: logger)
+            guard !status.contains(where: { $0.state != .pending }) else {
+                throw DatabaseInUse(store: location.description)
+            }
+            databasePath = location.description
+        } else {
+            for suffix in ["", "-wal", "-shm", ".lock"] {
+                try? FileManager.default.removeItem(atPath: databasePath + suffix)
+            }
         }
         // Simulated time starts 30 days ago, so every gmtModified stays in the past.
         let today = clock.now().utcDate
@@ -86,7 +119,9 @@ public struct DemoRunner: Sendable {
         say("simulator serving ModelRouter, DMS credit and TWCC wallets on http://127.0.0.1:\(port)")
         do {
             let configPath = try writeConfig(port: port)
-            let configuration = try SyncConfiguration.load(path: configPath, environment: [:])
+            // A PostgreSQL password comes from the environment (PGPASSWORD); the sources' secrets from the file.
+            let configuration = try SyncConfiguration.load(
+                path: configPath, environment: storeURL == nil ? [:] : environment)
             var rounds: [SyncReport] = []
             func sync(_ title: String) async throws {
                 say("\n== \(title) (simulated time \(simulator.world.now.iso8601))")
@@ -118,22 +153,24 @@ public struct DemoRunner: Sendable {
             let period = (from: Self.day(start), to: Self.day(simulator.world.now.adding(seconds: 86_400)))
             let report = URL(fileURLWithPath: directory).appendingPathComponent("report").path
             let run = invocation.prefix
-            let db = CommandLineInvocation.shellQuoted(databasePath)
+            let ledger =
+                storeURL.map { "--store-url " + CommandLineInvocation.shellQuoted($0) }
+                ?? "--db " + CommandLineInvocation.shellQuoted(databasePath)
             let span = "--from \(period.from) --to \(period.to)"
             say(
                 """
 
                 The ledger is \(databasePath)
                 Try:
-                  \(run) query balances --db \(db)
-                  \(run) query history --db \(db) --source modelrouter
-                  \(run) query conflicts --db \(db)
-                  \(run) query movements --db \(db) --format json
-                  \(run) query totals --db \(db)
-                  \(run) query sql --db \(db) "SELECT kind, count(*) FROM account GROUP BY kind"
-                  \(run) export --db \(db) \(span) --out \(CommandLineInvocation.shellQuoted(report))
-                  \(run) check --db \(db) \(span)
-                  \(run) migrate --status --db \(db)
+                  \(run) query balances \(ledger)
+                  \(run) query history \(ledger) --source modelrouter
+                  \(run) query conflicts \(ledger)
+                  \(run) query movements \(ledger) --format json
+                  \(run) query totals \(ledger)
+                  \(run) query sql \(ledger) "SELECT kind, count(*) FROM account GROUP BY kind"
+                  \(run) export \(ledger) \(span) --out \(CommandLineInvocation.shellQuoted(report))
+                  \(run) check \(ledger) \(span)
+                  \(run) migrate --status \(ledger)
                 """)
             return Result(
                 configPath: configPath, databasePath: databasePath, rounds: rounds, period: period,
@@ -174,7 +211,7 @@ public struct DemoRunner: Sendable {
             secrets_file = "secrets.env"
 
             [store]
-            path = "ledger.sqlite"
+            \(storeURL.map { "url = \(Self.tomlString($0))" } ?? "path = \"ledger.sqlite\"")
 
             [sources.modelrouter]
             kind = "modelrouter"
@@ -204,5 +241,12 @@ public struct DemoRunner: Sendable {
             """.utf8
         ).write(to: URL(fileURLWithPath: configPath))
         return configPath
+    }
+
+    /// A TOML basic string.
+    static func tomlString(_ text: String) -> String {
+        var output = ""
+        JSONValue.writeString(text, to: &output)
+        return output
     }
 }

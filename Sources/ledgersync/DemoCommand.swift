@@ -23,10 +23,19 @@ struct DemoCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Then serve the demo ledger with its dashboard while the simulator keeps ticking.")
     var serve = false
 
+    @Option(
+        name: .customLong("store-url"),
+        help: "Sync into this empty PostgreSQL database instead of a SQLite file (libpq URL; password in PGPASSWORD).")
+    var storeURL: String?
+
     @Option(name: .long, help: "With --serve: the loopback address to listen on, HOST:PORT.")
     var listen = ListenAddress(host: "127.0.0.1", port: 8080)
 
     func validate() throws {
+        if serve, storeURL != nil {
+            throw ValidationError(
+                "--serve needs a SQLite ledger in this build; leave out --store-url to serve the demo")
+        }
         guard ["127.0.0.1", "::1", "localhost"].contains(listen.host) else {
             throw ValidationError("--listen: the demo serves on loopback only (127.0.0.1 or ::1), not \(listen.host)")
         }
@@ -39,9 +48,13 @@ struct DemoCommand: AsyncParsableCommand {
         let quiet = Logger(label: "ledgersync.demo") { label in
             LineLogHandler(label: label, format: .text, level: .error)
         }
-        let result = try await DemoRunner(directory: dir, invocation: .current(), logger: quiet).run(
-            keepSimulator: serve
-        ) { print($0) }
+        let result: DemoRunner.Result
+        do {
+            result = try await DemoRunner(directory: dir, storeURL: storeURL, invocation: .current(), logger: quiet)
+                .run(keepSimulator: serve) { print($0) }
+        } catch let inUse as DemoRunner.DatabaseInUse {
+            throw CommandFailure(message: inUse.description, exitCode: .usage)
+        }
         guard serve, let live = result.live else { return }
         do {
             var configuration = try ServeConfiguration.load(path: result.configPath, environment: [:])

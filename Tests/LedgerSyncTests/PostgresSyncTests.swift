@@ -243,6 +243,36 @@ struct PostgresSyncTests {
         }
     }
 
+    @Test(
+        "`demo --store-url` builds the demo ledger in an empty PostgreSQL database: the same totals and check findings as the SQLite demo; a database that holds a ledger is refused"
+    )
+    func demo() async throws {
+        try await PostgresTestDatabase.with { database in
+            let directory = try TemporaryDirectory()
+            let sqlite = try await CLI.run(["demo", "--dir", directory.file("sqlite")])
+            #expect(sqlite.status == 0, "\(sqlite.stderr)")
+            let postgres = try await CLI.run(["demo", "--dir", directory.file("postgres"), "--store-url", database.url])
+            #expect(postgres.status == 0, "\(postgres.stderr)")
+            #expect(postgres.stdout.contains("query balances --store-url '\(database.url)'"))
+            let period = try #require(
+                sqlite.stdout.firstMatch(of: #/--from (\d{4}-\d{2}-\d{2}) --to (\d{4}-\d{2}-\d{2})/#))
+            let ledgers = [["--db", directory.file("sqlite/ledger.sqlite")], ["--store-url", database.url]]
+            for command in [
+                // Not the lists with recorded times and row ids: the two demos ran at different moments.
+                ["query", "totals", "--format", "json"], ["query", "totals", "--format", "csv", "--unit", "CNY"],
+                ["check", "--from", String(period.output.1), "--to", String(period.output.2)],
+            ] {
+                let answers = try await ledgers.asyncMap { try await CLI.run(command + $0) }
+                #expect(answers[0].status == answers[1].status, "\(command)")
+                #expect(answers[0].stdout == answers[1].stdout, "\(command)")
+                #expect(!answers[0].stdout.isEmpty)
+            }
+            let again = try await CLI.run(["demo", "--dir", directory.file("again"), "--store-url", database.url])
+            #expect(again.status == 2)
+            #expect(again.stderr.contains("holds a ledger already"))
+        }
+    }
+
     /// Every query list, with every kind of filter and both time axes, answers the same rows in both stores; and
     /// following the PostgreSQL store's cursors a page of 3 at a time gives exactly its single-page answer.
     ///
@@ -402,5 +432,13 @@ struct PostgresSyncTests {
             lines[index] = fields.joined(separator: ",")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async throws -> T) async rethrows -> [T] {
+        var result: [T] = []
+        for element in self { result.append(try await transform(element)) }
+        return result
     }
 }
