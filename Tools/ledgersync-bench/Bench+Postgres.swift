@@ -30,10 +30,13 @@ struct PostgresBenchDatabase {
         try psql("DROP DATABASE IF EXISTS \(Self.name) WITH (FORCE)")
     }
 
-    private func psql(_ statement: String) throws {
+    /// Runs one statement with psql on the server's maintenance database, or on `database`.
+    func psql(_ statement: String, database: String? = nil) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", server, "-c", statement]
+        process.arguments = [
+            "psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", database ?? server, "-c", statement,
+        ]
         process.standardOutput = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()

@@ -58,6 +58,53 @@ extension Run {
         ]
     }
 
+    /// The PostgreSQL store's write path against `COPY` of the same rows into a plain table (psql's `\copy`), in
+    /// the same run.
+    func writePostgresScenario(server: String, accounts: Int, rounds: Int, runs: Int) throws -> [String: String] {
+        let work = try workDirectory()
+        defer { try? FileManager.default.removeItem(atPath: work) }
+        let csv = work + "/observations.csv"
+        try writeImportCSV(path: csv, accounts: accounts, rounds: rounds)
+        let database = try PostgresBenchDatabase(server: server, config: "")
+        defer { try? database.drop() }
+        let url = PostgresBenchDatabase.url(server)
+        var ours: [Double] = []
+        var limit: [Double] = []
+        var rss: [Int] = []
+        for run in -1..<runs {
+            try database.recreate()
+            let measured = try checked(
+                measureSelf([
+                    "write-path-postgres", "--url", url, "--accounts", "\(accounts)", "--rounds", "\(rounds)",
+                ]))
+            try database.recreate()
+            try database.psql(
+                "CREATE TABLE observation (account_key text NOT NULL, valid_from bigint NOT NULL, unit text NOT NULL, "
+                    + "available_balance_whole bigint, available_balance_nanos integer, content_hash text NOT NULL)",
+                database: url)
+            let copied = try checked(
+                measure(
+                    "/usr/bin/env",
+                    [
+                        "psql", "--no-psqlrc", "--quiet", "--set", "ON_ERROR_STOP=1", url, "-c",
+                        "\\copy observation FROM '\(csv)' WITH (FORMAT csv)",
+                    ]))
+            guard run >= 0 else { continue }  // warm-up
+            ours.append(measured.seconds)
+            rss.append(measured.peakRSSKiB)
+            limit.append(copied.seconds)
+            FileHandle.standardError.write(Data("PostgreSQL write path run \(run + 1)/\(runs) done\n".utf8))
+        }
+        let total = Double(accounts * rounds)
+        return [
+            "scenario": "store write path (PostgreSQL)", "size": "\(accounts * rounds) observations, 10% changed",
+            "ours": String(format: "%.0f obs/s", total / median(ours)),
+            "limit": String(format: "%.0f rows/s (psql \\copy)", total / median(limit)),
+            "ratio": String(format: "%.2f", median(limit) / median(ours)),
+            "peak_rss": String(format: "%.1f MiB", Double(rss.max() ?? 0) / 1024),
+        ]
+    }
+
     /// Scenario 3: as-of latencies on a store of `accounts × versions` versions.
     func queryScenarios(accounts: Int, versions: Int, runs: Int) throws -> [[String: String]] {
         let work = try workDirectory()

@@ -60,15 +60,20 @@ struct WritePath: AsyncParsableCommand {
     /// The observations of accounts `range` in `round`, each with the response it came from.
     static func batch(_ range: Range<Int>, round: Int, at: Instant) -> [PendingObservation] {
         range.map { i in
-            let observation = benchObservation(account: i, round: round, at: at)
-            // The response body stands for what the network brings; its content hash is computed once,
-            // as a sync does before the write.
-            let content = observation.contentJSONBytes
-            let raw = RawResponseRecord(
-                method: "GET", url: "/credit?org_id=\(i + 1)", action: nil, httpStatus: 200,
-                dateHeaderAt: at, receivedAt: at, requestID: nil, body: content)
-            return PendingObservation(observation, raw: raw, contentHash: sha256Hex(content))
+            let (observation, raw, hash) = fetched(account: i, round: round, at: at)
+            return PendingObservation(observation, raw: raw, contentHash: hash)
         }
+    }
+
+    /// Account `i`'s observation in `round`, the response it came from and its content hash. The response body
+    /// stands for what the network brings; the hash is computed once, as a sync does before the write.
+    static func fetched(account i: Int, round: Int, at: Instant) -> (BalanceObservation, RawResponseRecord, String) {
+        let observation = benchObservation(account: i, round: round, at: at)
+        let content = observation.contentJSONBytes
+        let raw = RawResponseRecord(
+            method: "GET", url: "/credit?org_id=\(i + 1)", action: nil, httpStatus: 200, dateHeaderAt: at,
+            receivedAt: at, requestID: nil, body: content)
+        return (observation, raw, sha256Hex(content))
     }
 }
 

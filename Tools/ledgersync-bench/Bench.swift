@@ -23,7 +23,8 @@ struct Bench: AsyncParsableCommand {
         commandName: "ledgersync-bench",
         abstract: "Measure LedgerSync against its limits and print one table (build with -c release).",
         subcommands: [
-            Run.self, ServeSimulator.self, SyncOnce.self, RawFetch.self, WritePath.self, SeedVersions.self,
+            Run.self, ServeSimulator.self, SyncOnce.self, RawFetch.self, WritePath.self, WritePathPostgres.self,
+            SeedVersions.self,
             ExportOnce.self, BackupOnce.self, VerifyOnce.self, RebuildOnce.self,
         ],
         defaultSubcommand: Run.self)
@@ -42,10 +43,17 @@ struct Run: AsyncParsableCommand {
     var only: [String] = ["sync", "write", "query", "export", "serve", "backup"]
     @Option(
         help: """
-            A PostgreSQL server (libpq URL, no password; `psql` on PATH) to measure the sync into as well: each run \
-            gets a database of its own, dropped afterwards. LEDGERSYNC_BENCH_POSTGRES_URL also sets it.
+            A PostgreSQL server (libpq URL, no password; `psql` on PATH) to measure the sync and the write path into \
+            as well: each run gets a database of its own, dropped afterwards. LEDGERSYNC_BENCH_POSTGRES_URL also \
+            sets it.
             """)
     var postgresURL: String?
+
+    /// The PostgreSQL server measured, from the option or the environment.
+    var postgresServer: String? {
+        let server = postgresURL ?? ProcessInfo.processInfo.environment["LEDGERSYNC_BENCH_POSTGRES_URL"]
+        return server.flatMap { $0.isEmpty ? nil : $0 }
+    }
     @Option(
         parsing: .upToNextOption, help: "The sync scenarios' sizes in accounts (default 10000 100000; --quick 2000).")
     var syncSizes: [Int] = []
@@ -60,6 +68,11 @@ struct Run: AsyncParsableCommand {
         }
         if only.contains("write") {
             rows.append(try writeScenario(accounts: quick ? 2_000 : 100_000, rounds: 10, runs: runs))
+            if let server = postgresServer {
+                rows.append(
+                    try writePostgresScenario(
+                        server: server, accounts: quick ? 2_000 : 100_000, rounds: 10, runs: runs))
+            }
         }
         if only.contains("query") {
             rows += try queryScenarios(accounts: quick ? 10_000 : 100_000, versions: 10, runs: runs)
@@ -90,8 +103,7 @@ struct Run: AsyncParsableCommand {
         let simulator = try startSimulator(clients: clients, orgs: orgs, projects: projects)
         defer { simulator.terminate() }
         let config = try writeConfig(directory: work, port: simulator.port, orgs: orgs, projects: projects)
-        let server = postgresURL ?? ProcessInfo.processInfo.environment["LEDGERSYNC_BENCH_POSTGRES_URL"]
-        let postgres = try server.flatMap { $0.isEmpty ? nil : $0 }.map { url in
+        let postgres = try postgresServer.map { url in
             try PostgresBenchDatabase(
                 server: url,
                 config: try writeConfig(
