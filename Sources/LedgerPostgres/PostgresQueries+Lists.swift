@@ -120,28 +120,8 @@ extension PostgresQueries {
         return try await read { connection, logger in
             var sql = SQLBuilder("")
             try await Self.accountConditions(connection, filter, into: &sql, logger: logger)
-            let time = axis == .valid ? "v.valid_from" : "v.recorded_at"
-            let previous: String
-            switch axis {
-            case .valid:
-                sql.condition("v.superseded_at IS NULL")
-                previous = """
-                    SELECT id FROM balance_version WHERE account_id = v.account_id AND superseded_at IS NULL
-                    AND valid_from < v.valid_from ORDER BY valid_from DESC LIMIT 1
-                    """
-            case .recorded:
-                // A copy written when a late arrival split a version is not news: skip it.
-                sql.condition(
-                    """
-                    NOT EXISTS (SELECT 1 FROM balance_version AS o WHERE o.account_id = v.account_id
-                    AND o.valid_from = v.valid_from AND o.superseded_at = v.recorded_at AND o.content_hash = v.content_hash)
-                    """)
-                previous = """
-                    SELECT id FROM balance_version WHERE account_id = v.account_id AND id <> v.id
-                    AND valid_from < v.valid_from AND recorded_at <= v.recorded_at
-                    AND (superseded_at IS NULL OR superseded_at > v.recorded_at) ORDER BY valid_from DESC LIMIT 1
-                    """
-            }
+            let (time, previous) = (axis.timeColumn, axis.previousVersionSQL)
+            sql.condition(axis.newsCondition)
             if let from = filter.from { sql.condition("\(time) >= \(sql.bind(from.millisecondsSinceEpoch))") }
             if let to = filter.to { sql.condition("\(time) < \(sql.bind(to.millisecondsSinceEpoch))") }
             if !filter.units.isEmpty {

@@ -17,21 +17,9 @@ struct CrashSafetyTests {
             SimulatorConfiguration(
                 modelRouterClients: 150, dmsOrgs: 60, twccProjects: 10, childWalletsPerProject: 3, changePercent: 100)
         ) { harness in
-            let orgs = "[" + (101...160).map(String.init).joined(separator: ", ") + "]"
+            let orgs = Self.orgs
             // One online run captures the answers; every crash run replays them, so all see the same bytes.
-            let capture = harness.directory + "/capture"
-            let reference = try harness.configuration(harness.configText(dmsOrgs: orgs))
-            guard
-                case .finished(let online) = try await SyncCommandRunner.run(
-                    configuration: reference, capture: capture, logger: SyncHarness.quiet),
-                online.status == .complete
-            else {
-                Issue.record("the reference sync did not complete")
-                return
-            }
-            await harness.simulator.stop()
-            let referenceDigest = try LedgerDatabase.open(path: reference.storePath, logger: SyncHarness.quiet)
-                .normalizedDigest()
+            guard let (capture, referenceDigest) = try await Self.captureReference(harness) else { return }
 
             func configFile(_ index: Int) throws -> String {
                 let path = harness.directory + "/crash-\(index).toml"
@@ -150,6 +138,28 @@ struct CrashSafetyTests {
             }
             #expect(killedMidway >= 5, "only \(killedMidway) of 10 kills hit a running rebuild (seed \(seed))")
         }
+    }
+
+    /// The DMS organizations of the crash tests' world.
+    static let orgs = "[" + (101...160).map(String.init).joined(separator: ", ") + "]"
+
+    /// One online sync into a SQLite ledger that captures every answer, and that ledger's normalized digest: the
+    /// reference the crash runs replay and are compared with. The simulator is stopped afterwards (the runs replay).
+    /// - Returns: `nil` (an issue recorded) when the reference sync did not complete.
+    static func captureReference(_ harness: SyncHarness) async throws -> (capture: String, digest: String)? {
+        let capture = harness.directory + "/capture"
+        let reference = try harness.configuration(harness.configText(dmsOrgs: orgs))
+        guard
+            case .finished(let online) = try await SyncCommandRunner.run(
+                configuration: reference, capture: capture, logger: SyncHarness.quiet),
+            online.status == .complete
+        else {
+            Issue.record("the reference sync did not complete")
+            return nil
+        }
+        await harness.simulator.stop()
+        let digest = try LedgerDatabase.open(path: reference.storePath, logger: SyncHarness.quiet).normalizedDigest()
+        return (capture, digest)
     }
 
     /// The CLI with `arguments` and the harness's credentials in its environment, its output discarded.

@@ -181,21 +181,9 @@ struct PostgresSyncTests {
             SimulatorConfiguration(
                 modelRouterClients: 150, dmsOrgs: 60, twccProjects: 10, childWalletsPerProject: 3, changePercent: 100)
         ) { harness in
-            let orgs = "[" + (101...160).map(String.init).joined(separator: ", ") + "]"
+            let orgs = CrashSafetyTests.orgs
             // One online run into SQLite captures the answers and is the reference; every run below replays them.
-            let capture = harness.directory + "/capture"
-            let reference = try harness.configuration(harness.configText(dmsOrgs: orgs))
-            guard
-                case .finished(let online) = try await SyncCommandRunner.run(
-                    configuration: reference, capture: capture, logger: SyncHarness.quiet),
-                online.status == .complete
-            else {
-                Issue.record("the reference sync did not complete")
-                return
-            }
-            await harness.simulator.stop()
-            let referenceDigest = try LedgerDatabase.open(path: reference.storePath, logger: SyncHarness.quiet)
-                .normalizedDigest()
+            guard let (capture, referenceDigest) = try await CrashSafetyTests.captureReference(harness) else { return }
             func configFile(_ database: PostgresTestDatabase) throws -> String {
                 let path = harness.directory + "/\(database.name).toml"
                 let text = harness.configText(dmsOrgs: orgs).replacingOccurrences(
@@ -335,7 +323,7 @@ struct PostgresSyncTests {
             "SELECT a.account_key, count(*) AS versions, sum(v.available_balance_whole) AS whole FROM account a JOIN balance_version v ON v.account_id = a.id GROUP BY a.account_key",
             "SELECT id, kind FROM conflict WHERE id < 0",
         ] {
-            let reference = try await sqlite.sql(statement, limit: 10_000)
+            let reference = try sqlite.sql(statement, limit: 10_000)
             let answer = try await postgres.sql(statement, limit: 10_000)
             #expect(answer.columns == reference.columns)
             #expect(answer.rows.map { "\($0)" }.sorted() == reference.rows.map { "\($0)" }.sorted())
@@ -386,7 +374,7 @@ struct PostgresSyncTests {
         sqlite: LedgerReader, postgres: PostgresQueries, now: Instant, directory: String
     ) async throws {
         let parameters = ReportParameters(from: now.adding(seconds: -86_400), to: now.adding(seconds: 3_600))
-        let sqliteSchema = try await sqlite.schemaVersion()
+        let sqliteSchema = try sqlite.schemaVersion()
         let postgresSchema = try await postgres.schemaVersion()
         func files(_ store: any ReportStore, _ name: String, schema: String) async throws -> [String: String] {
             let out = directory + "/export-" + name

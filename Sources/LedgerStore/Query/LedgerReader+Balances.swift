@@ -156,28 +156,8 @@ extension LedgerReader {
     {
         try read { db in
             var conditions = try accountConditions(db, filter)
-            let time = axis == .valid ? "v.valid_from" : "v.recorded_at"
-            let previous: String
-            switch axis {
-            case .valid:
-                conditions.add("v.superseded_at IS NULL")
-                previous = """
-                    SELECT id FROM balance_version WHERE account_id = v.account_id AND superseded_at IS NULL
-                    AND valid_from < v.valid_from ORDER BY valid_from DESC LIMIT 1
-                    """
-            case .recorded:
-                // A copy written when a late arrival split a version is not news: skip it.
-                conditions.add(
-                    """
-                    NOT EXISTS (SELECT 1 FROM balance_version AS o WHERE o.account_id = v.account_id
-                    AND o.valid_from = v.valid_from AND o.superseded_at = v.recorded_at AND o.content_hash = v.content_hash)
-                    """)
-                previous = """
-                    SELECT id FROM balance_version WHERE account_id = v.account_id AND id <> v.id
-                    AND valid_from < v.valid_from AND recorded_at <= v.recorded_at
-                    AND (superseded_at IS NULL OR superseded_at > v.recorded_at) ORDER BY valid_from DESC LIMIT 1
-                    """
-            }
+            let (time, previous, condition) = (axis.timeColumn, axis.previousVersionSQL, axis.newsCondition)
+            conditions.add(condition)
             if let from = filter.from { conditions.add("\(time) >= ?", [from.millisecondsSinceEpoch]) }
             if let to = filter.to { conditions.add("\(time) < ?", [to.millisecondsSinceEpoch]) }
             if !filter.units.isEmpty {
@@ -289,5 +269,41 @@ extension LedgerReader {
             validTo: instant(21), recordedAt: Instant(millisecondsSinceEpoch: row.int64(22)), supersededAt: instant(23),
             sourceModifiedAt: instant(24), observedAt: Instant(millisecondsSinceEpoch: row.int64(25)),
             flagged: row.bool(26), runID: row.optionalInt64(27))
+    }
+}
+
+extension TimeAxis {
+    /// The column of version `v` that places a change on this axis.
+    package var timeColumn: String { self == .valid ? "v.valid_from" : "v.recorded_at" }
+
+    /// The subquery of the version that version `v` followed on this axis (standard SQL both stores run as it is).
+    package var previousVersionSQL: String {
+        switch self {
+        case .valid:
+            """
+            SELECT id FROM balance_version WHERE account_id = v.account_id AND superseded_at IS NULL
+            AND valid_from < v.valid_from ORDER BY valid_from DESC LIMIT 1
+            """
+        case .recorded:
+            """
+            SELECT id FROM balance_version WHERE account_id = v.account_id AND id <> v.id
+            AND valid_from < v.valid_from AND recorded_at <= v.recorded_at
+            AND (superseded_at IS NULL OR superseded_at > v.recorded_at) ORDER BY valid_from DESC LIMIT 1
+            """
+        }
+    }
+
+    /// Which versions `v` are changes on this axis: live ones on valid time; on recorded time, all but a copy
+    /// written when a late arrival split a version (it is not news).
+    package var newsCondition: String {
+        switch self {
+        case .valid:
+            "v.superseded_at IS NULL"
+        case .recorded:
+            """
+            NOT EXISTS (SELECT 1 FROM balance_version AS o WHERE o.account_id = v.account_id
+            AND o.valid_from = v.valid_from AND o.superseded_at = v.recorded_at AND o.content_hash = v.content_hash)
+            """
+        }
     }
 }
