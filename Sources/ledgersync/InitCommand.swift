@@ -59,8 +59,8 @@ struct InitCommand: ParsableCommand {
 
         [store]
         path = "ledger.sqlite"          # relative to this file
-        # Or a PostgreSQL database shared by several machines (instead of path; in this build `sync`, `migrate`
-        # and `verify --quick` work on it, the other commands still need path):
+        # Or a PostgreSQL database shared by several machines (instead of path; in this build sync, migrate,
+        # query, export, check and verify --quick work on it; serve, backup and rebuild still need path):
         # url = "postgresql://ledger@db.internal:5432/ledger?sslmode=verify-full"
         # password_env = "LEDGER_DB_PASSWORD"   # in secrets.env or the environment (default PGPASSWORD)
 
